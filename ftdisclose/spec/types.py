@@ -1,0 +1,322 @@
+"""Value types of the spec: quantities with units, ratios, counts, times.
+
+Each type is an ``Annotated`` marker that validates user input into a small immutable
+value, raises errors that carry their finding code, and describes itself in the JSON
+Schema. Errors carry the message in the context (never formatted from user text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from ftdisclose import units
+
+QUANTITY_PATTERN = r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?([eE][-+]?\d+)?\s*[^\s\d.,+-].*$"
+_COUNT = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*([kKMBT]|bn)?\s*$")
+_COUNT_SCALE = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%\s*$")
+COUNT_PATTERN = r"^\s*(\d{1,3}(,\d{3})+|\d+(\.\d+)?([eE][-+]?\d+)?)\s*([kKMBT]|bn)?\s*$"
+RATIO_PATTERN = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*%\s*$"
+
+
+def ftd_error(code: str, message: str, hint: str = "") -> PydanticCustomError:
+    """A validation error that the validate stage turns into a finding ``code``."""
+    return PydanticCustomError("ftd", "{message}", {"code": code, "message": message, "hint": hint})
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A validated physical value: a finite number and the unit it was written in."""
+
+    value: float
+    unit: str
+
+    def to(self, target: str) -> float:
+        """The magnitude in ``target`` units."""
+        return units.convert(self.value, self.unit, target)
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _unit_suggestion(unit: str) -> str:
+    names = units.known_unit_names()
+    lowered = {n.lower(): n for n in names}
+    if unit.lower() in lowered:
+        return lowered[unit.lower()]
+    close = difflib.get_close_matches(unit, names, n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+@dataclass(frozen=True)
+class QuantityType:
+    """Marker: a quantity of dimension ``dimension`` (a key of ``units.DIMENSIONS``)."""
+
+    dimension: str
+    allow_negative: bool = False
+    allow_zero: bool = True
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self.validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        dim = units.DIMENSIONS[self.dimension]
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": QUANTITY_PATTERN, "examples": [dim.example]},
+                {
+                    "type": "object",
+                    "properties": {
+                        "value": {"type": "number", "description": "The number."},
+                        "unit": {"type": "string", "description": f"A unit of {dim.name}, e.g. {dim.canonical}."},
+                    },
+                    "required": ["value", "unit"],
+                    "additionalProperties": False,
+                },
+            ],
+            "x-unit-dimension": dim.name,
+            "x-canonical-unit": dim.canonical,
+        }
+
+    def validate(self, raw: Any) -> Quantity:
+        dim = units.DIMENSIONS[self.dimension]
+        if isinstance(raw, Quantity):
+            value, unit = raw.value, raw.unit
+        elif isinstance(raw, bool) or raw is None:
+            raise ftd_error("FTD205", f"expected a quantity of {dim.name}, got {raw!r}",
+                            f'write e.g. "{dim.example}"')
+        elif isinstance(raw, int | float):
+            raise ftd_error("FTD201", f"{_fmt(raw)} has no unit; a {dim.name} needs one",
+                            f'write e.g. "{_fmt(raw)} {dim.canonical}"')
+        elif isinstance(raw, str):
+            parsed = units.split_quantity(raw)
+            if parsed is None:
+                if raw.strip() and _is_unit(raw):
+                    raise ftd_error("FTD205", f"{raw!r} is a unit without a number", f'write e.g. "{dim.example}"')
+                raise ftd_error("FTD205", f"{raw!r} is not a quantity", f'write e.g. "{dim.example}"')
+            value, unit = parsed
+        elif isinstance(raw, dict):
+            extra = set(raw) - {"value", "unit"}
+            if extra or "value" not in raw or "unit" not in raw:
+                raise ftd_error("FTD205", "a quantity mapping has exactly the keys value and unit",
+                                f"write {{value: {dim.example.split()[0]}, unit: {dim.canonical}}}")
+            value, unit = raw["value"], raw["unit"]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ftd_error("FTD205", f"value must be a number, got {value!r}", "")
+            if not isinstance(unit, str):
+                raise ftd_error("FTD205", f"unit must be a string, got {unit!r}", f"unit: {dim.canonical}")
+            value = float(value)
+        else:
+            raise ftd_error("FTD205", f"expected a quantity of {dim.name}", f'write e.g. "{dim.example}"')
+        if not math.isfinite(value):
+            raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
+        if not unit.strip():
+            raise ftd_error("FTD201", f"{_fmt(value)} has no unit; a {dim.name} needs one",
+                            f'write e.g. "{_fmt(value)} {dim.canonical}"')
+        try:
+            info = units.unit_info(unit)
+        except units.UnitError:
+            guess = _unit_suggestion(unit.strip())
+            hint = f'did you mean "{_fmt(value)} {guess}"?' if guess else f"use e.g. {dim.canonical}"
+            raise ftd_error("FTD202", f"unknown unit {unit.strip()!r}", hint) from None
+        if info.dimensionality not in units.dimension_key(self.dimension):
+            found = units.dimension_of(info)
+            if self.dimension == "emissions" and found == "mass":
+                raise ftd_error("FTD204", f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
+                                f'write "{_fmt(value)} {info.text}CO2e"')
+            what = f"a {found}" if found else "not a"
+            raise ftd_error("FTD203", f'"{_fmt(value)} {unit.strip()}" is {what} {dim.name if not found else ""}'
+                            .rstrip() + f"; expected a {dim.name}", f'write e.g. "{dim.example}"')
+        if value < 0 and not self.allow_negative:
+            raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is negative", "a physical amount is >= 0")
+        if value == 0 and not self.allow_zero:
+            raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is zero",
+                            "leave the field out when it is not known; never write 0")
+        return Quantity(value, info.text)
+
+
+def _is_unit(text: str) -> bool:
+    try:
+        units.unit_info(text)
+    except units.UnitError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RatioType:
+    """Marker: a ratio written ``0.47`` or ``"47%"``, within [low, high]."""
+
+    low: float = 0.0
+    high: float = 1.0
+    low_inclusive: bool = True
+    example: str = "47%"
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        bound = "minimum" if self.low_inclusive else "exclusiveMinimum"
+        return {
+            "anyOf": [
+                {"type": "number", bound: self.low, "maximum": self.high},
+                {"type": "string", "pattern": RATIO_PATTERN},
+            ],
+            "x-unit-dimension": "ratio",
+        }
+
+    def validate(self, raw: Any) -> float:
+        if isinstance(raw, bool) or raw is None:
+            raise ftd_error("FTD207", f"expected a ratio, got {raw!r}", f'write e.g. {self.example}')
+        if isinstance(raw, int | float):
+            value = float(raw)
+        elif isinstance(raw, str):
+            match = _PERCENT.match(raw)
+            if match is None:
+                try:
+                    value = float(raw)
+                except ValueError:
+                    raise ftd_error("FTD207", f"{raw!r} is not a ratio", f'write e.g. {self.example}') from None
+            else:
+                value = float(match.group(1)) / 100
+        else:
+            raise ftd_error("FTD207", "expected a ratio", f"write e.g. {self.example}")
+        if not math.isfinite(value):
+            raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
+        too_low = value < self.low if self.low_inclusive else value <= self.low
+        if too_low or value > self.high:
+            lo = "[" if self.low_inclusive else "("
+            raise ftd_error("FTD105", f"{raw!r} is outside {lo}{self.low:g}, {self.high:g}]",
+                            f'a percentage needs its sign: write "{raw}%"'
+                            if isinstance(raw, int | float) and self.high == 1.0 and 1 < value <= 100
+                            else "check the value")
+        return value
+
+
+@dataclass(frozen=True)
+class CountType:
+    """Marker: a whole count, written ``48123``, ``7.24e9`` or ``"7.24B"``."""
+
+    minimum: int = 0
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"anyOf": [{"type": "number", "minimum": self.minimum}, {"type": "string", "pattern": COUNT_PATTERN}]}
+
+    def validate(self, raw: Any) -> int:
+        if isinstance(raw, bool) or raw is None:
+            raise ftd_error("FTD111", f"expected a count, got {raw!r}", 'write e.g. 7.24e9 or "7.24B"')
+        if isinstance(raw, int):
+            value = float(raw) if abs(raw) < 10**300 else math.inf
+        elif isinstance(raw, float):
+            value = raw
+        elif isinstance(raw, str):
+            match = _COUNT.match(raw)
+            if match is None:
+                raise ftd_error("FTD111", f"{raw!r} is not a count", 'write e.g. 7.24e9 or "7.24B"')
+            value = float(match.group(1).replace(",", "")) * _COUNT_SCALE[match.group(2) or ""]
+        else:
+            raise ftd_error("FTD111", "expected a count", 'write e.g. 7.24e9 or "7.24B"')
+        if not math.isfinite(value):
+            raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
+        if value < self.minimum:
+            raise ftd_error("FTD105", f"{raw!r} is below {self.minimum}", "")
+        rounded = round(value)
+        if abs(value - rounded) > 1e-6 * max(1.0, abs(value)):
+            raise ftd_error("FTD111", f"{raw!r} is not a whole number", "")
+        return int(rounded)
+
+
+def _parse_datetime(raw: Any) -> dt.datetime:
+    if isinstance(raw, dt.datetime):
+        value = raw
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", text):
+            raise ftd_error("FTD109", f"{raw!r} is not an ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z")
+        try:
+            value = dt.datetime.fromisoformat(text.replace("z", "Z"))
+        except ValueError:
+            raise ftd_error("FTD109", f"{raw!r} is not a valid ISO 8601 date-time",
+                            "write e.g. 2024-07-06T17:01:00Z") from None
+    else:
+        raise ftd_error("FTD109", f"expected an ISO 8601 date-time string, got {raw!r}",
+                        'write e.g. "2024-07-06T17:01:00Z"')
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ftd_error("FTD110", f"{raw!r} has no time zone", f"write e.g. {raw}Z for UTC, or an offset")
+    return value
+
+
+def _parse_date(raw: Any) -> dt.date:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+        try:
+            return dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise ftd_error("FTD109", f"{raw!r} is not a date YYYY-MM-DD", "write e.g. 2024-01-20")
+
+
+class _DateTimeMarker:
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _parse_datetime,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v: v.isoformat().replace("+00:00", "Z"), when_used="json"),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "format": "date-time",
+                "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$"}
+
+
+class _DateMarker:
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _parse_date,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.isoformat(), when_used="json"),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+Energy = Annotated[Quantity, QuantityType("energy")]
+Power = Annotated[Quantity, QuantityType("power")]
+Duration = Annotated[Quantity, QuantityType("time")]
+Emissions = Annotated[Quantity, QuantityType("emissions")]
+CarbonIntensity = Annotated[Quantity, QuantityType("carbon intensity")]
+WaterVolume = Annotated[Quantity, QuantityType("water")]
+WaterIntensity = Annotated[Quantity, QuantityType("water intensity")]
+Memory = Annotated[Quantity, QuantityType("memory")]
+Utilization = Annotated[float, RatioType(0.0, 1.0)]
+Share = Annotated[float, RatioType(0.0, 1.0, low_inclusive=False, example="95%")]
+PUE = Annotated[float, RatioType(1.0, 5.0, example="1.1")]
+Count = Annotated[int, CountType(0)]
+PositiveCount = Annotated[int, CountType(1)]
+Timestamp = Annotated[dt.datetime, _DateTimeMarker()]
+Date = Annotated[dt.date, _DateMarker()]

@@ -1,0 +1,160 @@
+"""One unit registry for the whole package, built from ``units.txt``.
+
+Validation needs only two facts about a unit string: its dimension and its factor to
+the base units. Both are looked up once per distinct string and cached, so a thousand
+files that all write ``kWh`` parse ``kWh`` once. pint is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+_NUMBER = re.compile(
+    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(?P<unit>.*?)\s*$"
+)
+_CO2E_SPELLINGS = re.compile(r"CO[2₂]\s*-?\s*e(?:q(?:uivalent)?)?\b|CO[2₂]\s*-?\s*eq\.?", re.IGNORECASE)
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "·": "*", "×": "*"})
+
+
+class UnitError(ValueError):
+    """A unit string that the registry does not know."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    """What validation and computation need to know about a unit string."""
+
+    text: str  # the unit as normalised, e.g. "kWh"
+    dimensionality: str  # a stable key such as "[length] ** 2 * [mass] / [time] ** 2"
+    factor: float  # multiply a magnitude in this unit by it to get base units
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """A physical dimension the spec uses, with the unit results are reported in."""
+
+    name: str
+    canonical: str
+    example: str
+    accepts: tuple[str, ...]  # unit strings whose dimensionality is accepted
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension("energy", "kWh", "0.694 kWh", ("kWh",)),
+        Dimension("power", "W", "400 W", ("W",)),
+        Dimension("time", "h", "12 h", ("h",)),
+        Dimension("emissions", "kgCO2e", "57 gCO2e", ("gCO2e",)),
+        # "g/kWh" is how grid operators write intensity: the mass is CO2e by context
+        Dimension("carbon intensity", "gCO2e/kWh", "82.5 gCO2e/kWh", ("gCO2e/kWh", "g/kWh")),
+        Dimension("water", "L", "1.2 L", ("L",)),
+        Dimension("water intensity", "L/kWh", "1.8 L/kWh", ("L/kWh",)),
+        Dimension("memory", "GB", "512 GB", ("GB",)),
+        Dimension("mass", "kg", "12 kg", ("g",)),
+        Dimension("compute rate", "TFLOP/s", "312 TFLOP/s", ("FLOP/s",)),
+        Dimension("length", "km", "10 km", ("km",)),
+        Dimension("dimensionless", "1", "1", ("count",)),
+    )
+}
+
+
+@cache
+def registry() -> Any:
+    """The package's pint registry (built once per process from units.txt)."""
+    import pint
+
+    path = resources.files("ftdisclose").joinpath("units.txt")
+    with resources.as_file(path) as real:
+        reg = pint.UnitRegistry(str(real), autoconvert_offset_to_baseunit=False, cache_folder=None)
+    reg.formatter.default_format = "~"
+    return reg
+
+
+def normalise_unit(text: str) -> str:
+    """Spellings people write for the same unit, folded into the registry's names."""
+    text = text.strip().translate(_SUPERSCRIPTS)
+    text = _CO2E_SPELLINGS.sub("CO2e", text)
+    text = re.sub(r"\s+per\s+", "/", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    # "g CO2e" -> "gCO2e": keep CO2e glued to its mass unit so prefixes read naturally
+    text = re.sub(r"(?<=[a-zA-Z])\s+CO2e\b", "CO2e", text)
+    return text
+
+
+@cache
+def unit_info(text: str) -> UnitInfo:
+    """Dimension and base factor of a unit string; raises UnitError when unknown."""
+    norm = normalise_unit(text)
+    if not norm:
+        raise UnitError("empty unit")
+    reg = registry()
+    import pint
+
+    try:
+        quantity = reg.Quantity(1.0, norm)
+        base = quantity.to_base_units()
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError) as exc:
+        raise UnitError(str(exc)) from exc
+    factor = float(base.magnitude)
+    if not math.isfinite(factor) or factor == 0:
+        raise UnitError(f"unit {text!r} has no usable scale")
+    return UnitInfo(norm, str(base.dimensionality), factor)
+
+
+@cache
+def dimension_key(name: str) -> frozenset[str]:
+    """The accepted dimensionality keys of a named dimension."""
+    return frozenset(unit_info(u).dimensionality for u in DIMENSIONS[name].accepts)
+
+
+def dimension_of(info: UnitInfo) -> str | None:
+    """The spec's name for a unit's dimension, if it is one the spec uses."""
+    for name in DIMENSIONS:
+        if info.dimensionality in dimension_key(name):
+            return name
+    return None
+
+
+def convert(value: float, unit: str, target: str) -> float:
+    """``value`` in ``unit`` expressed in ``target`` (same dimension, checked)."""
+    src, dst = unit_info(unit), unit_info(target)
+    if src.dimensionality != dst.dimensionality and not _intensity_alias(src, dst):
+        raise UnitError(f"cannot convert {unit} to {target}")
+    return value * src.factor / dst.factor
+
+
+def _intensity_alias(src: UnitInfo, dst: UnitInfo) -> bool:
+    keys = dimension_key("carbon intensity")
+    return src.dimensionality in keys and dst.dimensionality in keys
+
+
+def split_quantity(text: str) -> tuple[float, str] | None:
+    """``"0.694 kWh"`` -> ``(0.694, "kWh")``; None when there is no leading number."""
+    match = _NUMBER.match(text)
+    if match is None or not match.group("num") or match.group("num") in "+-.":
+        return None
+    try:
+        value = float(match.group("num").replace(",", ""))
+    except ValueError:
+        return None
+    return value, match.group("unit")
+
+
+@cache
+def known_unit_names() -> tuple[str, ...]:
+    """Every unit name and symbol in the registry, for did-you-mean hints."""
+    reg = registry()
+    names: set[str] = set()
+    for name in dir(reg):
+        if name.startswith("_"):
+            continue
+        names.add(name)
+    common = ("kWh", "MWh", "GWh", "Wh", "MJ", "kW", "W", "h", "min", "s", "d", "y",
+              "gCO2e", "kgCO2e", "tCO2e", "gCO2e/kWh", "g/kWh", "L", "mL", "kL", "m3", "L/kWh", "GB")
+    return tuple(sorted(names | set(common)))
