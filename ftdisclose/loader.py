@@ -153,9 +153,9 @@ class _Builder:
             raise _AbortError
         self.active.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-            return self._mapping(node, path, depth)
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path, depth)
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         finally:
             self.active.discard(id(node))
 
@@ -170,7 +170,7 @@ class _Builder:
                           "not a string", key_node, path, hint=f'quote it: "{key_node.value}"')
                 continue
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:
                 self._add("FTD515", "merge keys (<<) are not part of YAML 1.2", key_node, path)
                 continue
             child = (*path, key)
@@ -185,7 +185,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         text, tag = node.value, node.tag
-        if tag == _STR or tag == "!" or tag.endswith(":timestamp"):
+        if tag in (_STR, "!") or tag.endswith(":timestamp"):
             return text
         if tag == _NULL:
             return None
@@ -210,7 +210,8 @@ class _Builder:
 def _compose(text: str) -> yaml.Node | None:
     loader = _Yaml12Loader(text)
     try:
-        return loader.get_single_node()
+        node: yaml.Node | None = loader.get_single_node()
+        return node
     finally:
         loader.dispose()
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
+import typing
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from ftdisclose import spec
 from ftdisclose.resources import data_root
@@ -25,7 +28,16 @@ def schema_filename(version: str) -> str:
 
 def generate(version: str = spec.LATEST) -> dict[str, Any]:
     """The JSON Schema of ``version`` as a dict, with ``$schema`` and ``$id`` first."""
-    body = spec.model_for(version).model_json_schema(ref_template="#/$defs/{model}")
+    root = spec.model_for(version)
+    body = root.model_json_schema(ref_template="#/$defs/{model}")
+    classes = {cls.__name__: cls for cls in _models(root)}
+    for owner, model in (("", body), *body.get("$defs", {}).items()):
+        fields = (classes.get(owner) or root).model_fields
+        for name, prop in model.get("properties", {}).items():
+            # pydantic leaves title and description off fields that are a $ref; editors show them
+            prop.setdefault("title", name.replace("_", " ").capitalize())
+            if fields.get(name) is not None and fields[name].description:
+                prop.setdefault("description", fields[name].description)
     body.pop("title", None)
     description = body.pop("description", "")
     return {
@@ -35,6 +47,26 @@ def generate(version: str = spec.LATEST) -> dict[str, Any]:
         "description": f"{description} Published by ftdisclose; units are checked by the ftdisclose validator.",
         **body,
     }
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """Every model class reachable from ``root`` through its fields."""
+    seen: list[type[BaseModel]] = []
+    stack = [root]
+    while stack:
+        cls = stack.pop()
+        if cls in seen:
+            continue
+        seen.append(cls)
+        for info in cls.model_fields.values():
+            stack.extend(_inner_models(info.annotation))
+    return seen
+
+
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _inner_models(arg)]
 
 
 def render(version: str = spec.LATEST) -> str:

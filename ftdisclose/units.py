@@ -71,7 +71,7 @@ def registry() -> Any:
 
     path = resources.files("ftdisclose").joinpath("units.txt")
     with resources.as_file(path) as real:
-        reg = pint.UnitRegistry(str(real), autoconvert_offset_to_baseunit=False, cache_folder=None)
+        reg: Any = pint.UnitRegistry(str(real), autoconvert_offset_to_baseunit=False, cache_folder=None)
     reg.formatter.default_format = "~"
     return reg
 

@@ -253,7 +253,7 @@ def _parse_datetime(raw: Any) -> dt.datetime:
         value = raw
     elif isinstance(raw, str):
         text = raw.strip()
-        if not re.match(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", text):
+        if not re.match(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}", text):
             raise ftd_error("FTD109", f"{raw!r} is not an ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z")
         try:
             value = dt.datetime.fromisoformat(text.replace("z", "Z"))
@@ -290,7 +290,7 @@ class _DateTimeMarker:
     def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"type": "string", "format": "date-time",
-                "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$"}
+                "pattern": r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$"}
 
 
 class _DateMarker:

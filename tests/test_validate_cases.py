@@ -1,0 +1,72 @@
+"""Every invalid case gives its expected codes at its expected lines; valid files stay valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ftdisclose.validate import validate_path
+
+from .conftest import CASES, EXAMPLES
+
+EXPECTED: dict[str, list[str]] = yaml.safe_load((CASES / "invalid" / "expected.yaml").read_text())
+INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.name != "expected.yaml")
+
+
+def test_every_case_file_has_an_expectation() -> None:
+    assert sorted(EXPECTED) == [p.name for p in INVALID]
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_case(path: Path) -> None:
+    result = validate_path(path)
+    got = sorted(f"{f.code}@{f.line if f.line is not None else '-'}" for f in result.findings)
+    assert got == sorted(EXPECTED[path.name])
+    from ftdisclose.findings import CATALOGUE
+
+    expects_error = any(CATALOGUE[e.split("@")[0]].severity == "error" for e in EXPECTED[path.name])
+    assert result.valid is not expects_error
+
+
+def test_every_catalogued_structure_unit_and_format_code_has_a_case() -> None:
+    from ftdisclose.findings import CATALOGUE
+
+    covered = {e.split("@")[0] for codes in EXPECTED.values() for e in codes}
+    # FTD3xx (factor tables) and FTD407-409 need the factor tables and the compute stage;
+    # their cases live with the compute tests.
+    wanted = {c for c in CATALOGUE if c[3] in "125" or c in {"FTD401", "FTD402", "FTD403", "FTD404", "FTD405",
+                                                               "FTD406"}}
+    wanted -= {"FTD516"}  # an unreadable file cannot be shipped as a case; see test_cli
+    assert wanted <= covered, sorted(wanted - covered)
+
+
+VALID = sorted((CASES / "valid").iterdir()) + sorted(p for p in EXAMPLES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_valid_files_have_no_errors_or_warnings(path: Path) -> None:
+    result = validate_path(path)
+    assert result.valid, [f"{f.code}@{f.line}: {f.message}" for f in result.findings]
+    assert result.warnings == 0, [f"{f.code}@{f.line}: {f.message}" for f in result.findings]
+
+
+def test_every_field_case_reads_units_as_written() -> None:
+    result = validate_path(CASES / "valid" / "every-field.yaml")
+    d = result.disclosure
+    assert d is not None
+    op = d.operational  # type: ignore[attr-defined]
+    assert op.duration.to("h") == pytest.approx(12.0)  # 720 min
+    assert op.reserved_time.to("h") == pytest.approx(12.0)  # 0.5 d
+    assert op.energy.value.to("kWh") == pytest.approx(2.5e6 / 3.6e6)  # 2.5 MJ; 1 kWh = 3.6 MJ
+    assert op.carbon_intensity.to("gCO2e/kWh") == pytest.approx(82.5)
+    assert op.tokens == 48123
+    assert op.cpu_utilization == pytest.approx(0.12)
+    cluster = d.infrastructure.cluster  # type: ignore[attr-defined]
+    assert cluster.memory.to("GB") == pytest.approx(2**40 / 1e9)  # 1 TiB
+    assert cluster.server_embodied.to("kgCO2e") == pytest.approx(2500)
+    assert cluster.hardware_life.to("y") == pytest.approx(4)  # 48 months
+    assert d.infrastructure.datacenter.pue == pytest.approx(1.1)  # type: ignore[attr-defined]
+    assert d.reported.emissions.to("gCO2e") == pytest.approx(57)  # type: ignore[attr-defined]
+    assert d.usage.inferences_per_day == 1000  # type: ignore[attr-defined]

@@ -1,0 +1,98 @@
+"""Build a released factor-table version from public data and curated rows.
+
+Usage: python tools/factors/build.py [--data DIR] [--version 2026.1] [--out factors/]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import importlib
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from tablebuild import SOURCE_COLUMNS, Table, read_csv, render_csv  # noqa: E402
+
+AREAS = ["hardware", "geography", "methods"]
+RELEASED = {"2026.1": "2026-11-22"}
+
+
+def load_sources() -> dict[str, dict[str, str]]:
+    sources: dict[str, dict[str, str]] = {}
+    for path in sorted((HERE / "curated").glob("sources_*.csv")):
+        for row in read_csv(path):
+            if row["id"] in sources and sources[row["id"]] != row:
+                raise SystemExit(f"source {row['id']} defined twice with different text ({path.name})")
+            missing = [c for c in SOURCE_COLUMNS if not row.get(c)]
+            if missing:
+                raise SystemExit(f"{path.name}: source {row['id']} lacks {missing}")
+            sources[row["id"]] = row
+    return sources
+
+
+def build(data_dir: Path, version: str, out_root: Path) -> Path:
+    tables: dict[str, Table] = {}
+    for area in AREAS:
+        module = importlib.import_module(area)
+        for name, table in module.build(data_dir).items():
+            if name in tables:
+                raise SystemExit(f"table {name} built by two areas")
+            tables[name] = table
+    sources = load_sources()
+    used: set[str] = set()
+    for table in tables.values():
+        for row in table.rows:
+            for sid in str(row["source"]).split(";"):
+                if sid not in sources:
+                    raise SystemExit(f"{table.name}: unknown source id {sid!r}")
+                used.add(sid)
+
+    out = out_root / version
+    out.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, object] = {
+        "version": version,
+        "released": RELEASED.get(version, dt.date.today().isoformat()),
+        "tables": {},
+    }
+    for name in sorted(tables):
+        table = tables[name]
+        text = render_csv(table)
+        (out / f"{name}.csv").write_text(text, encoding="utf-8", newline="\n")
+        manifest["tables"][name] = {  # type: ignore[index]
+            "file": f"{name}.csv",
+            "description": table.description,
+            "key": table.key,
+            "rows": len(table.rows),
+            "columns": {c: {"unit": u, "description": d} for c, (u, d) in table.columns.items()},
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        }
+    with (out / "sources.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, SOURCE_COLUMNS, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        for sid in sorted(used):
+            writer.writerow(sources[sid])
+    src_text = (out / "sources.csv").read_text(encoding="utf-8")
+    manifest["sources"] = {"file": "sources.csv", "sha256": hashlib.sha256(src_text.encode()).hexdigest()}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    repo = HERE.parent.parent
+    parser.add_argument("--data", type=Path, default=repo.parent / "shared" / "reference" / "data")
+    parser.add_argument("--version", default="2026.1")
+    parser.add_argument("--out", type=Path, default=repo / "factors")
+    args = parser.parse_args()
+    out = build(args.data, args.version, args.out)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
