@@ -12,8 +12,13 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ftdisclose._version import __version__
+
+if TYPE_CHECKING:
+    from ftdisclose.compute import Computation
+    from ftdisclose.pipeline import FileComputation
 
 FORMATS = ["text", "json", "github", "sarif", "markdown"]
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -48,9 +53,49 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, FORMATS)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
 
+    p = sub.add_parser("compute", help="gap-fill, then energy, carbon, water and amortisation, with ranges",
+                       description="Fill every gap from the factor tables, then compute energy, operational and "
+                       "embodied emissions, water and the amortised share per inference, each with a range.")
+    p.add_argument("paths", nargs="+", metavar="FILE", help="disclosure files or model cards")
+    _common(p, ["text", "json", "markdown"])
+    _factor_flags(p)
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+    p = sub.add_parser("explain", help="how every output and every filled input was reached")
+    p.add_argument("path", metavar="FILE")
+    _common(p, ["text", "json"])
+    _factor_flags(p)
+
+    p = sub.add_parser("fill", help="print the disclosure with every gap filled, marked with its origin")
+    p.add_argument("path", metavar="FILE")
+    _common(p, ["text"])
+    _factor_flags(p)
+
+    p = sub.add_parser("factors", help="the shipped factor tables, their versions, sources and licences")
+    fsub = p.add_subparsers(dest="factors_command", metavar="ACTION", parser_class=_Parser, required=True)
+    q = fsub.add_parser("list", help="versions, tables and sources")
+    q.add_argument("--format", choices=["text", "json"], default="text")
+    q = fsub.add_parser("show", help="print one table")
+    q.add_argument("table", metavar="TABLE")
+    q.add_argument("--factors", metavar="VERSION", default=None, help="factor version (default: the newest)")
+    q.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    q = fsub.add_parser("diff", help="rows added, removed and changed between two versions")
+    q.add_argument("old", metavar="V1", help="a shipped version, or a folder in the same format")
+    q.add_argument("new", metavar="V2", help="a shipped version, or a folder in the same format")
+    q.add_argument("--format", choices=["text", "json"], default="text")
+
     p = sub.add_parser("schema", help="print the JSON Schema of the spec")
     p.add_argument("--spec-version", default=None, help="spec version (default: the latest)")
+
+    sub.add_parser("init", help="print a commented disclosure template to fill in")
     return parser
+
+
+def _factor_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--factors", metavar="VERSION", default=None,
+                        help="factor-table version (default: the disclosure's factors_version, else the newest)")
+    parser.add_argument("--factors-overlay", metavar="FILE", default=None,
+                        help="private factor rows (a <table>.csv file or a folder of them), shown as an overlay")
 
 
 def _use_color(choice: str, stream: object) -> bool:
@@ -124,7 +169,111 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "schema": cmd_schema}
+def _computations(args: argparse.Namespace, paths: Sequence[str]) -> Iterator[FileComputation]:
+    from ftdisclose.pipeline import compute_path
+
+    for path, display in iter_paths(paths):
+        yield compute_path(path, display=display, factors_version=args.factors, overlay=args.factors_overlay)
+
+
+def _print_findings(results: list[FileComputation], args: argparse.Namespace) -> None:
+    from ftdisclose.report import TextReporter
+
+    reporter = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
+    for item in results:
+        validation = item.validation
+        validation.findings = item.findings
+        reporter.render(validation)
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    from ftdisclose import report_compute as rc
+
+    results = list(_computations(args, args.paths))
+    docs: list[dict[str, object]] = []
+    failed = warned = False
+    color = _use_color(args.color, sys.stdout)
+    for item in results:
+        comp = item.computation
+        findings = item.findings
+        failed |= any(f.severity == "error" for f in findings) or comp is None
+        warned |= any(f.severity == "warning" for f in findings)
+        file = item.file
+        if comp is None:
+            if args.format == "json":
+                docs.append({"tool_version": __version__, "file": file, "results": None, "inputs": None,
+                             "findings": [f.as_dict() for f in findings]})
+            continue
+        if args.format == "json":
+            spec_version = item.validation.spec_version or ""
+            docs.append(rc.to_dict(comp, file=file, spec_version=spec_version, findings=findings))
+        elif args.format == "markdown":
+            sys.stdout.write(rc.render_markdown(comp, file=file, findings=findings))
+        else:
+            rc.render_text(comp, file=file, findings=findings, out=sys.stdout, color=color)
+            sys.stdout.write("\n")
+    if args.format == "json":
+        rc.write_json(docs, sys.stdout)
+    elif any(item.computation is None for item in results):
+        _print_findings([i for i in results if i.computation is None], args)
+    if any(f.code == "FTD516" for item in results for f in item.findings):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if failed or (args.strict and warned) else EXIT_OK
+
+
+def _single(args: argparse.Namespace) -> tuple[FileComputation, Computation] | None:
+    (item,) = list(_computations(args, [args.path]))
+    if item.computation is None:
+        _print_findings([item], args)
+        return None
+    return item, item.computation
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    import json
+
+    from ftdisclose.explain import explain_dict, explain_text
+
+    single = _single(args)
+    if single is None:
+        return EXIT_FINDINGS
+    item, comp = single
+    file = item.file
+    if args.format == "json":
+        json.dump(explain_dict(comp, file=file), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(explain_text(comp, file=file))
+    return EXIT_OK
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    from ftdisclose.fill import fill_yaml
+
+    single = _single(args)
+    if single is None:
+        return EXIT_FINDINGS
+    item, comp = single
+    sys.stdout.write(fill_yaml(item.validation.document.data, comp, file=item.file))
+    return EXIT_OK
+
+
+def cmd_factors(args: argparse.Namespace) -> int:
+    from ftdisclose import factors_cli
+
+    return factors_cli.run(args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ftdisclose.resources import data_root
+
+    del args
+    sys.stdout.write(data_root("schema").joinpath("template.yaml").read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "explain": cmd_explain, "fill": cmd_fill,
+            "factors": cmd_factors, "schema": cmd_schema, "init": cmd_init}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,263 @@
+"""Compute stage: energy, carbon, water and the amortised share, each with a range.
+
+The formulas are those of the methodology (§2-§5), evaluated with pint quantities whose
+magnitudes are ``Span`` triples, so that one evaluation gives the low, central and high
+result and every step is checked for units. Inputs come from the resolve stage; each
+formula, with its numbers put in, is kept for ``explain``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ftdisclose.factors import FactorSet
+from ftdisclose.findings import Finding
+from ftdisclose.loader import Document
+from ftdisclose.resolve import Input, Resolution, RunSlice, resolve
+from ftdisclose.span import Span
+from ftdisclose.units import registry
+
+# The unit each result is reported in (cli.md).
+RESULT_UNITS: dict[str, str] = {
+    "energy.it": "kWh",
+    "energy.facility": "kWh",
+    "emissions.operational": "kgCO2e",
+    "emissions.embodied": "kgCO2e",
+    "emissions.total": "kgCO2e",
+    "water.onsite": "L",
+    "water.offsite": "L",
+    "water.embodied": "L",
+    "water.total": "L",
+    "per_inference.emissions": "gCO2e",
+    "per_inference.water": "mL",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One formula of the computation, for ``explain``."""
+
+    output: str
+    formula: str
+    numbers: str
+    result: Span
+    unit: str
+
+
+@dataclass
+class Computation:
+    """Results by dotted name (``emissions.total``), the inputs used, and the steps."""
+
+    resolution: Resolution
+    results: dict[str, Span] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)  # the input paths the formulas read
+
+    @property
+    def inputs(self) -> dict[str, Input]:
+        return self.resolution.inputs
+
+    @property
+    def factors_version(self) -> str:
+        return self.resolution.factors.version
+
+    def result(self, name: str) -> Span:
+        return self.results[name]
+
+
+def _fmt(span: Span, unit: str) -> str:
+    if span.low == span.mid == span.high:
+        return f"{span.mid:.4g} {unit}"
+    return f"{span.mid:.4g} {unit} [{span.low:.4g}..{span.high:.4g}]"
+
+
+class _Engine:
+    def __init__(self, resolution: Resolution) -> None:
+        self.r = resolution
+        self.reg = registry()
+        self.c = Computation(resolution)
+
+    def q(self, path: str, unit: str | None = None, *, inverse: bool = False) -> Any:
+        item = self.r[path]
+        self.c.used.add(path)
+        span = item.span.inverse() if inverse else item.span
+        return self.reg.Quantity(span, unit or item.unit or "dimensionless")
+
+    def record(self, output: str, formula: str, numbers: str, value: Any, unit: str) -> Span:
+        span: Span = value.to(unit).magnitude if hasattr(value, "to") else value
+        span = span.ordered()
+        self.c.steps.append(Step(output, formula, numbers, span, unit))
+        return span
+
+    def run(self) -> Computation:
+        r = self.r
+        reg = self.reg
+        zero_kwh = reg.Quantity(Span.of(0.0), "kWh")
+        totals: dict[str, Any] = {}
+        total_hours = sum(float(s.duration.value) for s in r.runs) or 1.0
+        pue = self.q("infrastructure.datacenter.pue")
+        for index, run in enumerate(r.runs):
+            label = "" if len(r.runs) == 1 else f" [{run.name}]"
+            e_it, e_fac = self._energy(run, pue, total_hours, label)
+            parts = {"energy.it": e_it, "energy.facility": e_fac}
+            parts.update(self._carbon(run, e_fac, label))
+            parts.update(self._water(run, e_it, e_fac, label))
+            for key, value in parts.items():
+                totals[key] = totals[key] + value if key in totals else value
+            if len(r.runs) > 1:
+                self.c.runs.append({"name": run.name, "index": index,
+                                    "emissions": parts["emissions.operational"] + parts["emissions.embodied"]})
+        totals.setdefault("energy.it", zero_kwh)
+        totals["emissions.total"] = totals["emissions.operational"] + totals["emissions.embodied"]
+        totals["water.total"] = totals["water.onsite"] + totals["water.offsite"] + totals["water.embodied"]
+        for key, value in totals.items():
+            self.c.results[key] = value.to(RESULT_UNITS[key]).magnitude.ordered()
+        self._shares()
+        self._amortise(totals)
+        self.c.findings.extend(r.findings)
+        return self.c
+
+    def _energy(self, run: RunSlice, pue: Any, total_hours: float, label: str) -> tuple[Any, Any]:
+        r, reg = self.r, self.reg
+        t_run = reg.Quantity(run.duration.span, "h")
+        measured = run.energy
+        share = 1.0
+        if measured is None and r.energy_measured and len(r.runs) > 1:
+            measured = r["operational.energy"]
+            share = float(run.duration.value) / total_hours
+        if measured is not None:
+            e = reg.Quantity(measured.span, "kWh") * share
+            correction = r.get("operational.energy.correction")
+            if correction is not None:
+                e = e * float(correction.value)
+            text = "E_measured" + (" x correction" if correction else "") + (" x run share" if share != 1 else "")
+            if r.includes_pue:
+                e_fac = e
+                e_it = e / self.q("infrastructure.datacenter.pue", inverse=True)
+                self.record(f"energy.facility{label}", text + " (includes PUE)", f"{_fmt(measured.span, 'kWh')}",
+                            e_fac, "kWh")
+                self.record(f"energy.it{label}", "E_facility / PUE", f"PUE {_fmt(pue.magnitude, '')}", e_it, "kWh")
+                return e_it, e_fac
+            self.record(f"energy.it{label}", text, f"{_fmt(measured.span, 'kWh')}", e, "kWh")
+            e_fac = e * pue
+            self.record(f"energy.facility{label}", "E_it x PUE", f"PUE {_fmt(pue.magnitude, '')}", e_fac, "kWh")
+            return e, e_fac
+        server_power = r.get("infrastructure.cluster.server_power")
+        n_srv = self.q("infrastructure.cluster.servers")
+        if server_power is not None:
+            p_it = self.q("infrastructure.cluster.server_power", "W") * n_srv
+            e_it = p_it * t_run
+            self.record(f"energy.it{label}", "server_power x servers x t_run",
+                        f"{_fmt(server_power.span, 'W')} x {n_srv.magnitude.mid:g} x {_fmt(run.duration.span, 'h')}",
+                        e_it, "kWh")
+        else:
+            p_it = self._component_power(label)
+            e_it = p_it * t_run
+            self.record(f"energy.it{label}", "P_it x t_run",
+                        f"{_fmt(p_it.to('W').magnitude, 'W')} x {_fmt(run.duration.span, 'h')}", e_it, "kWh")
+        e_fac = e_it * pue
+        self.record(f"energy.facility{label}", "E_it x PUE", f"PUE {_fmt(pue.magnitude, '')}", e_fac, "kWh")
+        return e_it, e_fac
+
+    def _component_power(self, label: str) -> Any:
+        r = self.r
+        n_gpu = self.q("infrastructure.cluster.gpu.count")
+        tdp = self.q("infrastructure.cluster.gpu.tdp", "W")
+        idle = self.q("infrastructure.cluster.gpu.idle_power", "W")
+        u_gpu = self.q("operational.gpu_utilization")
+        p_gpu = idle + u_gpu * (tdp - idle)
+        self.record(f"power.gpu{label}", "P_idle + u_gpu x (TDP - P_idle)",
+                    f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude, '')} x ({_fmt(tdp.magnitude, 'W')} - idle)",
+                    p_gpu, "W")
+        p_it = n_gpu * p_gpu
+        n_cpu = self.q("infrastructure.cluster.cpu.count")
+        cpu_tdp = self.q("infrastructure.cluster.cpu.tdp", "W")
+        if n_cpu.magnitude.high > 0 and cpu_tdp.magnitude.high > 0:
+            cpu_idle = cpu_tdp * self.q("method.cpu_idle_fraction")
+            u_cpu = self.q("operational.cpu_utilization")
+            p_cpu = cpu_idle + u_cpu * (cpu_tdp - cpu_idle)
+            self.record(f"power.cpu{label}", "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
+                        f"TDP {_fmt(cpu_tdp.magnitude, 'W')}, u {_fmt(u_cpu.magnitude, '')}", p_cpu, "W")
+            p_it = p_it + n_cpu * p_cpu
+        memory = r["infrastructure.cluster.memory"]
+        if float(memory.value) > 0:
+            p_mem = self.q("infrastructure.cluster.memory", "GB") * self.q("method.memory_power", "W/GB")
+            self.record(f"power.memory{label}", "memory x p_mem", f"{_fmt(memory.span, 'GB')} x W/GB", p_mem, "W")
+            p_it = p_it + p_mem
+        other = r["method.other_power"]
+        if float(other.value) > 0:
+            p_it = p_it + self.q("method.other_power", "W") * self.q("infrastructure.cluster.servers")
+        self.record(f"power.it{label}", "n_gpu x P_gpu + n_cpu x P_cpu + P_mem + n_srv x P_other",
+                    f"{n_gpu.magnitude.mid:g} GPUs", p_it, "W")
+        return p_it
+
+    def _embodied_time(self, run: RunSlice) -> Any:
+        t_res = self.reg.Quantity(run.reserved.span, "h")
+        life = self.q("infrastructure.cluster.hardware_life", "y", inverse=True)
+        share = self.q("infrastructure.cluster.hardware_reserved_share", inverse=True)
+        return t_res / (life * share)
+
+    def _carbon(self, run: RunSlice, e_fac: Any, label: str) -> dict[str, Any]:
+        intensity = self.q("operational.carbon_intensity", "gCO2e/kWh")
+        c_op = e_fac * intensity
+        self.record(f"emissions.operational{label}", "E_facility x I",
+                    f"{_fmt(e_fac.to('kWh').magnitude, 'kWh')} x {_fmt(intensity.magnitude, 'gCO2e/kWh')}",
+                    c_op, "kgCO2e")
+        n_gpu = self.q("infrastructure.cluster.gpu.count")
+        n_srv = self.q("infrastructure.cluster.servers")
+        ec_gpu = self.q("infrastructure.cluster.gpu.embodied", "kgCO2e")
+        ec_srv = self.q("infrastructure.cluster.server_embodied", "kgCO2e")
+        c_emb = (n_gpu * ec_gpu + n_srv * ec_srv) * self._embodied_time(run)
+        self.record(f"emissions.embodied{label}", "(n_gpu x EC_gpu + n_srv x EC_srv) x t_reserved / (L x U)",
+                    f"({n_gpu.magnitude.mid:g} x {_fmt(ec_gpu.magnitude, 'kgCO2e')} + {n_srv.magnitude.mid:g} x "
+                    f"{_fmt(ec_srv.magnitude, 'kgCO2e')}) x {_fmt(run.reserved.span, 'h')} / "
+                    f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
+                    f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span, '')})",
+                    c_emb, "kgCO2e")
+        return {"emissions.operational": c_op, "emissions.embodied": c_emb}
+
+    def _water(self, run: RunSlice, e_it: Any, e_fac: Any, label: str) -> dict[str, Any]:
+        wue = self.q("infrastructure.datacenter.wue", "L/kWh")
+        ewif = self.q("operational.electricity_water_intensity", "L/kWh")
+        w_on = e_it * wue
+        self.record(f"water.onsite{label}", "E_it x WUE", f"WUE {_fmt(wue.magnitude, 'L/kWh')}", w_on, "L")
+        w_off = e_fac * ewif
+        self.record(f"water.offsite{label}", "E_facility x EWIF", f"EWIF {_fmt(ewif.magnitude, 'L/kWh')}", w_off, "L")
+        n_gpu = self.q("infrastructure.cluster.gpu.count")
+        ew_gpu = self.q("infrastructure.cluster.gpu.embodied_water", "L")
+        w_emb = n_gpu * ew_gpu * self._embodied_time(run)
+        self.record(f"water.embodied{label}", "n_gpu x EW_gpu x t_reserved / (L x U)",
+                    f"{n_gpu.magnitude.mid:g} x {_fmt(ew_gpu.magnitude, 'L')}", w_emb, "L")
+        return {"water.onsite": w_on, "water.offsite": w_off, "water.embodied": w_emb}
+
+    def _shares(self) -> None:
+        total = self.c.results["emissions.total"].mid
+        for run in self.c.runs:
+            emissions = run.pop("emissions").to("kgCO2e").magnitude
+            run["emissions"] = emissions
+            run["share"] = emissions.mid / total if total else 0.0
+
+    def _amortise(self, totals: dict[str, Any]) -> None:
+        per_day = self.r.get("usage.inferences_per_day")
+        life = self.r.get("usage.use_life")
+        if per_day is None or life is None or float(per_day.value) <= 0 or float(life.value) <= 0:
+            return
+        inferences = self.q("usage.inferences_per_day") * self.q("usage.use_life", "d", inverse=True) / self.reg.day
+        for key, unit in (("emissions", "gCO2e"), ("water", "mL")):
+            value = totals[f"{key}.total"] / inferences
+            self.c.results[f"per_inference.{key}"] = self.record(
+                f"per_inference.{key}", f"{key} total / (inferences_per_day x use_life)",
+                f"{float(per_day.value):g}/d x {float(life.value):g} d", value, unit)
+
+
+def compute_resolution(resolution: Resolution) -> Computation:
+    """Compute from already resolved inputs."""
+    return _Engine(resolution).run()
+
+
+def compute(disclosure: Any, factors: FactorSet, doc: Document | None = None) -> Computation:
+    """Resolve and compute a validated spec-1.0 disclosure."""
+    return compute_resolution(resolve(disclosure, factors, doc))

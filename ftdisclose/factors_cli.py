@@ -1,0 +1,163 @@
+"""``ftdisclose factors list | show TABLE | diff V1 V2``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ftdisclose import factors as ft
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.factors_command == "list":
+            return _list(args)
+        if args.factors_command == "show":
+            return _show(args)
+        return _diff(args)
+    except ft.FactorError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
+        return 2
+
+
+def _list(args: argparse.Namespace) -> int:
+    versions: list[dict[str, Any]] = []
+    for version in ft.available_versions():
+        tables = ft.load(version)
+        licences = Counter(src["license"] for src in tables.sources.values())
+        versions.append({
+            "version": version,
+            "released": tables.manifest.get("released"),
+            "tables": {name: {"rows": info["rows"], "description": info["description"]}
+                       for name, info in tables.manifest["tables"].items()},
+            "sources": [{k: src[k] for k in ("id", "title", "publisher", "url", "license", "attribution")}
+                        for src in tables.sources.values()],
+            "licences": dict(sorted(licences.items())),
+        })
+    if args.format == "json":
+        json.dump({"versions": versions, "latest": ft.latest_version()}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for v in versions:
+        latest = " (latest)" if v["version"] == ft.latest_version() else ""
+        sys.stdout.write(f"factor tables {v['version']}{latest}, released {v['released']}\n\n")
+        for name, info in v["tables"].items():
+            sys.stdout.write(f"  {name:<24}{info['rows']:>6} rows  {info['description'][:70]}\n")
+        sys.stdout.write(f"\n  {len(v['sources'])} sources; licences: "
+                         + ", ".join(f"{k} ({n})" for k, n in v["licences"].items()) + "\n\n")
+        for src in v["sources"]:
+            sys.stdout.write(f"  {src['id']}: {src['publisher']}, {src['license']}\n      {src['attribution'][:150]}\n")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    tables = ft.load(args.factors)
+    if args.table not in tables.manifest["tables"]:
+        sys.stderr.write(f"ftdisclose: no table {args.table!r} in {tables.version}; tables: "
+                         f"{', '.join(tables.table_names())}\n")
+        return 2
+    info = tables.manifest["tables"][args.table]
+    rows = tables.rows(args.table)
+    columns = list(info["columns"])
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, columns, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(r.data for r in rows)
+        return 0
+    if args.format == "json":
+        json.dump({"version": tables.version, "table": args.table, "columns": info["columns"],
+                   "rows": [r.data for r in rows]}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, width=max(120, Console().width))
+    console.print(f"[bold]{args.table}[/] ({tables.version}, {len(rows)} rows): {info['description']}")
+    units = ", ".join(f"{c} [{m['unit']}]" for c, m in info["columns"].items() if m["unit"])
+    console.print(f"units: {units}")
+    table = Table(show_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[c] for c in columns))
+    console.print(table)
+    return 0
+
+
+def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, str]]]]:
+    """A shipped version or a folder in the same format: its manifest and rows."""
+    folder = Path(name)
+    if folder.is_dir() and (folder / "manifest.json").is_file():
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        rows = {t: list(csv.DictReader((folder / i["file"]).open(encoding="utf-8")))
+                for t, i in manifest["tables"].items()}
+        return str(folder), manifest, rows
+    tables = ft.load(name)
+    return tables.version, tables.manifest, {t: [r.data for r in tables.rows(t)] for t in tables.table_names()}
+
+
+def diff(old: str, new: str) -> dict[str, Any]:
+    """Per table: rows added, removed and changed (by key), and columns added or removed."""
+    old_name, old_manifest, old_rows = _load_any(old)
+    new_name, new_manifest, new_rows = _load_any(new)
+    out: dict[str, Any] = {"old": old_name, "new": new_name, "tables": {}}
+    for table in sorted(set(old_manifest["tables"]) | set(new_manifest["tables"])):
+        if table not in old_manifest["tables"] or table not in new_manifest["tables"]:
+            out["tables"][table] = {"status": "added" if table in new_manifest["tables"] else "removed"}
+            continue
+        key = new_manifest["tables"][table]["key"]
+        before = {tuple(r.get(k, "") for k in key): r for r in old_rows[table]}
+        after = {tuple(r.get(k, "") for k in key): r for r in new_rows[table]}
+        changed = []
+        for k in sorted(set(before) & set(after)):
+            cells = {c: [before[k].get(c, ""), after[k].get(c, "")] for c in sorted(set(before[k]) | set(after[k]))
+                     if before[k].get(c, "") != after[k].get(c, "")}
+            if cells:
+                changed.append({"key": "/".join(k), "cells": cells})
+        entry = {
+            "added": ["/".join(k) for k in sorted(set(after) - set(before))],
+            "removed": ["/".join(k) for k in sorted(set(before) - set(after))],
+            "changed": changed,
+            "columns_added": sorted(set(new_manifest["tables"][table]["columns"])
+                                    - set(old_manifest["tables"][table]["columns"])),
+            "columns_removed": sorted(set(old_manifest["tables"][table]["columns"])
+                                      - set(new_manifest["tables"][table]["columns"])),
+        }
+        if any(entry.values()):
+            out["tables"][table] = entry
+    return out
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result = diff(args.old, args.new)
+    if args.format == "json":
+        json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    sys.stdout.write(f"factor tables {result['old']} -> {result['new']}\n")
+    if not result["tables"]:
+        sys.stdout.write("no changes\n")
+    for table, entry in result["tables"].items():
+        if "status" in entry:
+            sys.stdout.write(f"\n{table}: table {entry['status']}\n")
+            continue
+        sys.stdout.write(f"\n{table}: {len(entry['added'])} added, {len(entry['removed'])} removed, "
+                         f"{len(entry['changed'])} changed\n")
+        for key in entry["added"]:
+            sys.stdout.write(f"  + {key}\n")
+        for key in entry["removed"]:
+            sys.stdout.write(f"  - {key}\n")
+        for change in entry["changed"]:
+            cells = "; ".join(f"{c}: {a or '(empty)'} -> {b or '(empty)'}" for c, (a, b) in change["cells"].items())
+            sys.stdout.write(f"  ~ {change['key']}: {cells}\n")
+        for column in entry["columns_added"]:
+            sys.stdout.write(f"  + column {column}\n")
+        for column in entry["columns_removed"]:
+            sys.stdout.write(f"  - column {column}\n")
+    return 0

@@ -1,0 +1,61 @@
+"""The whole flow for one file: load -> validate -> resolve -> compute.
+
+The CLI and the Python API both call these; each stage stays in its own module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ftdisclose import factors as factor_tables
+from ftdisclose.compute import Computation, compute
+from ftdisclose.findings import Finding, Severity, finding
+from ftdisclose.validate import ValidationResult, validate_path
+
+
+@dataclass
+class FileComputation:
+    """A file's validation, and its computation when the file is valid."""
+
+    validation: ValidationResult
+    computation: Computation | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.validation.file
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+
+def factor_set(disclosure: object, version: str | None, overlay: str | None) -> factor_tables.FactorSet:
+    """The tables to compute with: --factors, else the disclosure's pin, else the newest shipped."""
+    chosen = version or getattr(disclosure, "factors_version", None)
+    return factor_tables.load(chosen, overlay)
+
+
+def compute_path(path: str | Path, *, display: str | None = None, factors_version: str | None = None,
+                 overlay: str | None = None) -> FileComputation:
+    """Validate and, when valid, compute one disclosure file or model card."""
+    validation = validate_path(path, display=display)
+    result = FileComputation(validation, findings=list(validation.findings))
+    if not validation.valid or validation.disclosure is None:
+        return result
+    try:
+        tables = factor_set(validation.disclosure, factors_version, overlay)
+    except factor_tables.FactorError as exc:
+        code = "FTD311" if isinstance(exc, factor_tables.OverlayError) else "FTD309"
+        line, col = validation.document.locate(("factors_version",))
+        result.findings.append(finding(code, str(exc), file=validation.file, line=line, column=col,
+                                       path="factors_version" if code == "FTD309" else ""))
+        return result
+    result.computation = compute(validation.disclosure, tables, validation.document)
+    seen = {(f.code, f.line, f.message) for f in result.findings}
+    result.findings.extend(f for f in result.computation.findings if (f.code, f.line, f.message) not in seen)
+    for table, key in tables.shadowed:
+        result.findings.append(finding("FTD307", f"the overlay replaces {table} row {key}", file=validation.file))
+    result.findings.sort(key=Finding.sort_key)
+    return result
