@@ -79,3 +79,108 @@ def _reported_intensity(disclosure: Any, add: Any) -> list[Finding]:
             f"outside 0..{MAX_INTENSITY:,.0f}", ("reported", "emissions"),
             "a factor of 1000 usually means g and kg were swapped")
     return []
+
+
+# --- checks that need the factor tables --------------------------------------------------
+
+ENERGY_HEADROOM = 1.5  # measured energy may exceed GPUs x TDP x time by CPU, memory and overhead
+RANGE_TOLERANCE = 0.02  # reported figures are rounded; 2% either side of the computed range
+_VALIDATE_CODES = {"FTD301", "FTD302", "FTD303", "FTD304", "FTD305", "FTD310"}
+_NOT_DEFAULT = ("disclosed", "derived", "measured")
+
+
+def needs_tables(disclosure: Any) -> bool:
+    """Whether the disclosure has anything the table checks look at."""
+    infra, op = disclosure.infrastructure, disclosure.operational
+    names = infra is not None and (infra.managed_service or (infra.cluster is not None and (
+        infra.cluster.instance_type or infra.cluster.server_model or (infra.cluster.gpu and infra.cluster.gpu.model)))
+        or (infra.location is not None and (infra.location.cloud_region or infra.location.grid_zone)))
+    figures = disclosure.reported is not None or (op is not None and (op.energy is not None or op.tokens))
+    return bool(names or figures)
+
+
+def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None = None) -> list[Finding]:
+    """Unknown names (FTD3xx) and the checks against recomputed figures (FTD405, FTD407, FTD408).
+
+    ``earlier`` findings of the same file: a figure already flagged as implausible (FTD406)
+    is not reported again as outside the range.
+    """
+    from ftdisclose import factors
+    from ftdisclose.compute import compute
+
+    if not needs_tables(disclosure):
+        return []
+    try:
+        tables = factors.load(disclosure.factors_version)
+    except factors.FactorError as exc:
+        line, col = doc.locate(("factors_version",))
+        return [finding("FTD309", str(exc), file=doc.file, line=line, column=col, path="factors_version")]
+    computation = compute(disclosure, tables, doc, backend="fast")
+    found = [f for f in computation.findings if f.code in _VALIDATE_CODES]
+
+    def add(code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
+        line, col = doc.locate(path)
+        found.append(finding(code, message, file=doc.file, line=line, column=col, path=_dotted(path), hint=hint))
+
+    inputs = computation.inputs
+    count, tdp, duration = (inputs.get(p) for p in ("infrastructure.cluster.gpu.count",
+                                                    "infrastructure.cluster.gpu.tdp", "operational.duration"))
+    energy = inputs.get("operational.energy")
+    if energy is not None and count is not None and tdp is not None and duration is not None \
+            and count.origin != "default" and duration.origin != "default" and float(duration.value) > 0:
+        n, watts, hours = float(count.value), float(tdp.value), float(duration.value)
+        ceiling = n * watts / 1000 * hours * ENERGY_HEADROOM
+        if float(energy.value) > ceiling:
+            add("FTD405", f"the measured {float(energy.value):.4g} kWh exceeds {n:g} GPUs x {watts:g} W x "
+                f"{hours:.4g} h x {ENERGY_HEADROOM} = {ceiling:.4g} kWh", ("operational", "energy", "value"),
+                "check the energy's unit (Wh vs kWh) and the GPU count")
+    found.extend(_mfu(disclosure, computation, add))
+    flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
+    found.extend(_reported(disclosure, computation, add, flagged))
+    return found
+
+
+def _mfu(disclosure: Any, computation: Any, add: Any) -> list[Finding]:
+    op = disclosure.operational
+    inputs = computation.inputs
+    params = inputs.get("model.parameters")
+    duration = inputs.get("operational.duration")
+    if op is None or op.tokens is None or params is None or duration is None or duration.origin not in _NOT_DEFAULT \
+            or "tokens" in duration.detail or float(duration.value) <= 0:
+        return []
+    accel = computation.resolution.accelerator
+    peak = accel.number("bf16_dense") if accel is not None else None
+    if not peak:
+        return []
+    factors = computation.resolution.factors
+    # the smallest FLOPs factor when the method is not disclosed, so that the check never cries wolf
+    method = disclosure.model.method
+    k = factors.methods[method].number("flops_factor") if method else min(
+        r.number("flops_factor") or 6 for r in factors.methods.values())
+    n_gpu = float(inputs["infrastructure.cluster.gpu.count"].value)
+    mfu = (k or 6) * float(params.value) * op.tokens / (n_gpu * peak * 1e12 * float(duration.value) * 3600)
+    if mfu > 1:
+        add("FTD407", f"{op.tokens:,} tokens x {float(params.value):.3g} parameters in {float(duration.value):.4g} h "
+            f"on {n_gpu:g} GPUs imply a FLOPs utilisation of {mfu:.3g}", ("operational", "tokens"),
+            "check tokens (all epochs, padding included), parameters, duration and GPU count")
+    return []
+
+
+def _reported(disclosure: Any, computation: Any, add: Any, flagged: set[str]) -> list[Finding]:
+    reported = disclosure.reported
+    if reported is None:
+        return []
+    r = computation.results
+    checks = (
+        ("energy", reported.energy, "kWh", r["energy.it"].low, r["energy.facility"].high),
+        ("emissions", reported.emissions, "kgCO2e", r["emissions.operational"].low, r["emissions.total"].high),
+        ("water", reported.water, "L", min(r["water.onsite"].low, r["water.offsite"].low), r["water.total"].high),
+    )
+    for name, value, unit, low, high in checks:
+        if value is None or high <= 0 or f"reported.{name}" in flagged:
+            continue
+        number = value.to(unit)
+        if not low * (1 - RANGE_TOLERANCE) <= number <= high * (1 + RANGE_TOLERANCE):
+            add("FTD408", f"reported {name} {value} is outside the recomputed {low:.4g}..{high:.4g} {unit}",
+                ("reported", name), "check the unit, and whether the figure covers the whole run")
+    return []

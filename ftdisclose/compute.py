@@ -16,7 +16,7 @@ from ftdisclose.findings import Finding
 from ftdisclose.loader import Document
 from ftdisclose.resolve import Input, Resolution, RunSlice, resolve
 from ftdisclose.span import Span
-from ftdisclose.units import registry
+from ftdisclose.units import UnitError, registry, unit_info
 
 # The unit each result is reported in (cli.md).
 RESULT_UNITS: dict[str, str] = {
@@ -68,6 +68,67 @@ class Computation:
         return self.results[name]
 
 
+class FastQuantity:
+    """A span with a unit, checked at every step like a pint quantity, without pint's import cost.
+
+    Unit facts (dimension exponents, scale) come from the same registry through
+    ``units.unit_info``; ``validate`` computes with this, ``compute`` with pint itself, and
+    the tests check that the two agree.
+    """
+
+    __slots__ = ("dims", "factor", "magnitude")
+
+    def __init__(self, magnitude: Span, factor: float, dims: tuple[tuple[str, float], ...]) -> None:
+        self.magnitude, self.factor, self.dims = magnitude, factor, dims
+
+    @classmethod
+    def of(cls, magnitude: Span, unit: str) -> FastQuantity:
+        info = unit_info(unit)
+        return cls(magnitude, info.factor, info.dims)
+
+    @staticmethod
+    def _combine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...],
+                 sign: float) -> tuple[tuple[str, float], ...]:
+        out = dict(a)
+        for dim, exp in b:
+            out[dim] = out.get(dim, 0.0) + sign * exp
+        return tuple(sorted((d, e) for d, e in out.items() if e != 0))
+
+    def _other(self, other: Any) -> FastQuantity:
+        return other if isinstance(other, FastQuantity) else FastQuantity(Span.of(float(other)), 1.0, ())
+
+    def __mul__(self, other: Any) -> FastQuantity:
+        o = self._other(other)
+        return FastQuantity(self.magnitude * o.magnitude, self.factor * o.factor, self._combine(self.dims, o.dims, 1))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> FastQuantity:
+        o = self._other(other)
+        return FastQuantity(self.magnitude / o.magnitude, self.factor / o.factor,
+                            self._combine(self.dims, o.dims, -1))
+
+    def _same(self, other: Any) -> FastQuantity:
+        o = self._other(other)
+        if o.dims != self.dims:
+            raise UnitError(f"cannot add {o.dims} to {self.dims}")
+        return o
+
+    def __add__(self, other: Any) -> FastQuantity:
+        o = self._same(other)
+        return FastQuantity(self.magnitude + o.magnitude * (o.factor / self.factor), self.factor, self.dims)
+
+    def __sub__(self, other: Any) -> FastQuantity:
+        o = self._same(other)
+        return FastQuantity(self.magnitude - o.magnitude * (o.factor / self.factor), self.factor, self.dims)
+
+    def to(self, unit: str) -> FastQuantity:
+        info = unit_info(unit)
+        if info.dims != self.dims:
+            raise UnitError(f"cannot convert {self.dims} to {unit}")
+        return FastQuantity(self.magnitude * (self.factor / info.factor), info.factor, info.dims)
+
+
 def _fmt(span: Span, unit: str) -> str:
     if span.low == span.mid == span.high:
         return f"{span.mid:.4g} {unit}"
@@ -75,16 +136,19 @@ def _fmt(span: Span, unit: str) -> str:
 
 
 class _Engine:
-    def __init__(self, resolution: Resolution) -> None:
+    def __init__(self, resolution: Resolution, backend: str) -> None:
         self.r = resolution
-        self.reg = registry()
+        if backend == "pint":
+            self.Q: Any = registry().Quantity
+        else:
+            self.Q = FastQuantity.of
         self.c = Computation(resolution)
 
     def q(self, path: str, unit: str | None = None, *, inverse: bool = False) -> Any:
         item = self.r[path]
         self.c.used.add(path)
         span = item.span.inverse() if inverse else item.span
-        return self.reg.Quantity(span, unit or item.unit or "dimensionless")
+        return self.Q(span, unit or item.unit or "dimensionless")
 
     def record(self, output: str, formula: str, numbers: str, value: Any, unit: str) -> Span:
         span: Span = value.to(unit).magnitude if hasattr(value, "to") else value
@@ -94,8 +158,7 @@ class _Engine:
 
     def run(self) -> Computation:
         r = self.r
-        reg = self.reg
-        zero_kwh = reg.Quantity(Span.of(0.0), "kWh")
+        zero_kwh = self.Q(Span.of(0.0), "kWh")
         totals: dict[str, Any] = {}
         total_hours = sum(float(s.duration.value) for s in r.runs) or 1.0
         pue = self.q("infrastructure.datacenter.pue")
@@ -121,15 +184,19 @@ class _Engine:
         return self.c
 
     def _energy(self, run: RunSlice, pue: Any, total_hours: float, label: str) -> tuple[Any, Any]:
-        r, reg = self.r, self.reg
-        t_run = reg.Quantity(run.duration.span, "h")
+        r = self.r
+        t_run = self.Q(run.duration.span, "h")
         measured = run.energy
         share = 1.0
         if measured is None and r.energy_measured and len(r.runs) > 1:
+            # the disclosed total, less what the runs measured themselves, shared by time
             measured = r["operational.energy"]
-            share = float(run.duration.value) / total_hours
+            own = sum(float(s.energy.value) for s in r.runs if s.energy is not None)
+            hours = sum(float(s.duration.value) for s in r.runs if s.energy is None) or total_hours
+            whole = float(measured.value)
+            share = max(0.0, whole - own) / whole * float(run.duration.value) / hours if whole else 0.0
         if measured is not None:
-            e = reg.Quantity(measured.span, "kWh") * share
+            e = self.Q(measured.span, "kWh") * share
             correction = r.get("operational.energy.correction")
             if correction is not None:
                 e = e * float(correction.value)
@@ -195,7 +262,7 @@ class _Engine:
         return p_it
 
     def _embodied_time(self, run: RunSlice) -> Any:
-        t_res = self.reg.Quantity(run.reserved.span, "h")
+        t_res = self.Q(run.reserved.span, "h")
         life = self.q("infrastructure.cluster.hardware_life", "y", inverse=True)
         share = self.q("infrastructure.cluster.hardware_reserved_share", inverse=True)
         return t_res / (life * share)
@@ -245,7 +312,8 @@ class _Engine:
         life = self.r.get("usage.use_life")
         if per_day is None or life is None or float(per_day.value) <= 0 or float(life.value) <= 0:
             return
-        inferences = self.q("usage.inferences_per_day") * self.q("usage.use_life", "d", inverse=True) / self.reg.day
+        inferences = (self.q("usage.inferences_per_day") * self.q("usage.use_life", "d", inverse=True)
+                      / self.Q(Span.of(1.0), "d"))
         for key, unit in (("emissions", "gCO2e"), ("water", "mL")):
             value = totals[f"{key}.total"] / inferences
             self.c.results[f"per_inference.{key}"] = self.record(
@@ -253,11 +321,14 @@ class _Engine:
                 f"{float(per_day.value):g}/d x {float(life.value):g} d", value, unit)
 
 
-def compute_resolution(resolution: Resolution) -> Computation:
-    """Compute from already resolved inputs."""
-    return _Engine(resolution).run()
+BACKENDS = ("pint", "fast")
 
 
-def compute(disclosure: Any, factors: FactorSet, doc: Document | None = None) -> Computation:
+def compute_resolution(resolution: Resolution, backend: str = "pint") -> Computation:
+    """Compute from already resolved inputs (``backend``: pint quantities, or the fast checked ones)."""
+    return _Engine(resolution, backend).run()
+
+
+def compute(disclosure: Any, factors: FactorSet, doc: Document | None = None, *, backend: str = "pint") -> Computation:
     """Resolve and compute a validated spec-1.0 disclosure."""
-    return compute_resolution(resolve(disclosure, factors, doc))
+    return compute_resolution(resolve(disclosure, factors, doc), backend)

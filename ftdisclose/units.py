@@ -7,11 +7,13 @@ files that all write ``kWh`` parse ``kWh`` once. pint is imported on first use o
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 _NUMBER = re.compile(
@@ -32,6 +34,7 @@ class UnitInfo:
     text: str  # the unit as normalised, e.g. "kWh"
     dimensionality: str  # a stable key such as "[length] ** 2 * [mass] / [time] ** 2"
     factor: float  # multiply a magnitude in this unit by it to get base units
+    dims: tuple[tuple[str, float], ...] = ()  # the base dimensions and their exponents, sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +90,45 @@ def normalise_unit(text: str) -> str:
     return text
 
 
+# Unit strings common in disclosures and factor tables. Their pint answers are stored in
+# units_cache.json (regenerate: python -m ftdisclose.units), so that validating a file
+# written in them does not import pint; a test checks the file against pint.
+COMMON_UNITS = (
+    "Wh", "kWh", "MWh", "GWh", "TWh", "J", "kJ", "MJ", "GJ", "W", "kW", "MW", "mW", "s", "sec", "min", "h",
+    "hr", "d", "wk", "y", "yr", "a", "mo", "g", "kg", "t", "mg", "lb", "lbs", "gCO2e", "kgCO2e", "tCO2e",
+    "MtCO2e", "gCO2eq", "kgCO2eq", "tCO2eq", "gCO2e/kWh", "g/kWh", "kgCO2e/kWh", "kgCO2e/MWh", "tCO2e/MWh",
+    "lb/MWh", "lbs/MWh", "g/MWh", "gCO2e/MWh", "kg/kWh", "kg/MWh", "L", "mL", "kL", "ML", "l", "ml", "m3",
+    "gal", "L/kWh", "mL/kWh", "L/MWh", "gal/MWh", "m3/MWh", "m3/kWh", "B", "kB", "MB", "GB", "TB", "KiB",
+    "MiB", "GiB", "TiB", "FLOP/s", "TFLOP/s", "PFLOP/s", "GFLOP/s", "m", "km", "mi", "gCO2e/km", "W/GB", "%",
+    "count", "1", "dimensionless",
+)
+
+
+@cache
+def _cached_units() -> dict[str, UnitInfo]:
+    path = resources.files("ftdisclose").joinpath("units_cache.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {k: UnitInfo(v["text"], v["dimensionality"], v["factor"], tuple((d, e) for d, e in v["dims"]))
+            for k, v in raw.items()}
+
+
 @cache
 def unit_info(text: str) -> UnitInfo:
     """Dimension and base factor of a unit string; raises UnitError when unknown."""
     norm = normalise_unit(text)
     if not norm:
         raise UnitError("empty unit")
+    cached = _cached_units().get(norm)
+    if cached is not None:
+        return cached
+    return pint_unit_info(norm)
+
+
+def pint_unit_info(norm: str) -> UnitInfo:
+    """Ask the registry itself (the source of truth behind the cache)."""
     reg = registry()
     import pint
 
@@ -103,8 +139,21 @@ def unit_info(text: str) -> UnitInfo:
         raise UnitError(str(exc)) from exc
     factor = float(base.magnitude)
     if not math.isfinite(factor) or factor == 0:
-        raise UnitError(f"unit {text!r} has no usable scale")
-    return UnitInfo(norm, str(base.dimensionality), factor)
+        raise UnitError(f"unit {norm!r} has no usable scale")
+    dims = tuple(sorted((str(d), float(e)) for d, e in base.dimensionality.items()))
+    return UnitInfo(norm, str(base.dimensionality), factor, dims)
+
+
+def write_cache() -> str:
+    """Regenerate units_cache.json from the registry; returns its path."""
+    out = {}
+    for text in COMMON_UNITS:
+        info = pint_unit_info(normalise_unit(text))
+        out[normalise_unit(text)] = {"text": info.text, "dimensionality": info.dimensionality,
+                                     "factor": info.factor, "dims": [list(d) for d in info.dims]}
+    path = Path(__file__).with_name("units_cache.json")
+    path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return str(path)
 
 
 @cache
@@ -158,3 +207,7 @@ def known_unit_names() -> tuple[str, ...]:
     common = ("kWh", "MWh", "GWh", "Wh", "MJ", "kW", "W", "h", "min", "s", "d", "y",
               "gCO2e", "kgCO2e", "tCO2e", "gCO2e/kWh", "g/kWh", "L", "mL", "kL", "m3", "L/kWh", "GB")
     return tuple(sorted(names | set(common)))
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_cache()}")

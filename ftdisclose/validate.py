@@ -100,9 +100,10 @@ def validate_document(doc: Document) -> ValidationResult:
     except ValidationError as exc:
         result.findings.extend(_error_findings(exc, doc, model))
     if result.disclosure is not None:
-        from ftdisclose.checks import consistency
+        from ftdisclose.checks import consistency, table_checks
 
         result.findings.extend(consistency(result.disclosure, doc))
+        result.findings.extend(table_checks(result.disclosure, doc, result.findings))
     return _done(result)
 
 
