@@ -150,6 +150,12 @@ class FactorSet:
         return _alias_index(self.rows("servers"), ("id", "name"))
 
     @cached_property
+    def base_models(self) -> dict[str, Row]:
+        if "base_models" not in self.manifest["tables"]:
+            return {}
+        return _alias_index(self.rows("base_models"), ("id", "name"))
+
+    @cached_property
     def services(self) -> dict[str, Row]:
         return _alias_index(self.rows("managed_services"), ("id", "name"))
 

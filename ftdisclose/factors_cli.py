@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from collections import Counter
@@ -95,7 +96,7 @@ def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, 
     folder = Path(name)
     if folder.is_dir() and (folder / "manifest.json").is_file():
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        rows = {t: list(csv.DictReader((folder / i["file"]).open(encoding="utf-8")))
+        rows = {t: list(csv.DictReader(io.StringIO((folder / i["file"]).read_text(encoding="utf-8"))))
                 for t, i in manifest["tables"].items()}
         return str(folder), manifest, rows
     tables = ft.load(name)

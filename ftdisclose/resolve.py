@@ -212,6 +212,13 @@ class _Resolver:
         self.method_row = row
         if self.d.model.parameters is not None:
             self.disclosed("model.parameters", float(self.d.model.parameters))
+        elif self.d.model.base_model is not None:
+            row = self.f.base_models.get(normalise_name(self.d.model.base_model))
+            if row is not None:
+                self.from_table("model.parameters", row, "parameters", "1",
+                                f"parameters of the base model {row['name']}"
+                                + (" (a family: the range spans its sizes)" if row["id"].startswith("family-")
+                                   else ""), origin=DERIVED)
 
     def service(self) -> None:
         name = self._block("infrastructure", "managed_service")
@@ -619,8 +626,8 @@ class _Resolver:
         assert mfu is not None
         self.put(f"{prefix}.tokens" if prefix != "operational" else "operational.tokens", float(tokens), None,
                  DISCLOSED, "disclosed (padding included)")
-        flops = float(k.value) * float(params.value) * tokens
-        hours = Span.of(flops) / (n_gpu * peak.span * 1e12 * mfu.span.inverse()) / 3600
+        flops = k.span * params.span * float(tokens)
+        hours = flops / (n_gpu * peak.span.inverse() * 1e12 * mfu.span.inverse()) / 3600
         hours = hours.ordered()
         return self.put(path, hours.mid, "h", DERIVED,
                         f"tokens -> time: {k.value:g} x {float(params.value):.4g} parameters x {tokens:,} tokens "

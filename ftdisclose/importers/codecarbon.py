@@ -801,7 +801,11 @@ def _codecarbon_extras(runs: list[_Run]) -> dict[str, Any]:
         if consumed > 0 and len(emissions) == len(runs):
             # CodeCarbon's intensity (its bundled yearly average unless it had a live token)
             extras["carbon_intensity_g_per_kwh"] = round(sum(emissions) * 1000 / consumed, 3)
-    for column, key in (("cpu_count", "cpu_threads"), ("region", "region"), ("tracking_mode", "tracking_mode"),
+    threads = sorted({n for r in runs if (n := _count(r.cells.get("cpu_count"))) is not None})
+    if threads:
+        # logical CPUs (psutil.cpu_count, or SLURM's NumCPUs): not the sockets that cluster.cpu.count means
+        extras["cpu_threads"] = threads[0] if len(threads) == 1 else threads
+    for column, key in (("region", "region"), ("tracking_mode", "tracking_mode"),
                         ("gpu_model", "gpu_model"), ("country_name", "country_name")):
         values = sorted({v for r in runs if (v := r.cells.get(column, "").strip()) and v.lower() not in _EMPTY})
         if values:

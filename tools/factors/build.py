@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 
 from tablebuild import SOURCE_COLUMNS, Table, read_csv, render_csv  # noqa: E402
 
-AREAS = ["hardware", "geography", "methods"]
+AREAS = ["hardware", "geography", "methods", "models"]
 RELEASED = {"2026.1": "2026-11-22"}
 
 

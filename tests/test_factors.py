@@ -1,0 +1,200 @@
+"""The shipped factor tables: shape, units, sources, licences, coverage, overlays, diff."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ftdisclose import factors, units
+from ftdisclose.factors import normalise_name
+
+from .conftest import ROOT, run_cli
+
+VERSIONS = factors.available_versions()
+SHARED_DATA = ROOT.parent / "shared" / "reference" / "data"
+FORBIDDEN_LICENCES = ("AGPL", "ODbL", "-NC", "NonCommercial", "All-rights-reserved", "AllRightsReserved")
+
+
+def test_a_version_is_shipped() -> None:
+    assert "2026.1" in VERSIONS
+    assert factors.latest_version() == VERSIONS[-1]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_tables_match_their_manifest(version: str) -> None:
+    folder = ROOT / "factors" / version
+    manifest = json.loads((folder / "manifest.json").read_text())
+    sources = {r["id"]: r for r in csv.DictReader(io.StringIO((folder / "sources.csv").read_text(encoding="utf-8")))}
+    assert hashlib.sha256((folder / "sources.csv").read_bytes()).hexdigest() == manifest["sources"]["sha256"]
+    for name, info in manifest["tables"].items():
+        path = folder / info["file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == info["sha256"], name
+        with path.open(encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            assert reader.fieldnames == list(info["columns"]), name
+            rows = list(reader)
+        assert len(rows) == info["rows"], name
+        keys = [tuple(r[k] for k in info["key"]) for r in rows]
+        assert len(keys) == len(set(keys)), f"{name}: duplicate keys"
+        for column, meta in info["columns"].items():
+            unit = meta["unit"]
+            if unit and unit != "1":
+                units.unit_info(unit)  # every declared unit is one the registry knows
+            if unit:
+                for row in rows:
+                    if row[column]:
+                        float(row[column])  # numbers in unit columns
+        for row in rows:
+            assert row["source"], f"{name}: a row without a source"
+            for sid in row["source"].split(";"):
+                assert sid in sources, f"{name}: unknown source {sid}"
+            for column in info["columns"]:
+                if f"{column}_low" in row and f"{column}_high" in row and row[column]:
+                    low, mid, high = (float(row[c] or row[column]) for c in (f"{column}_low", column, f"{column}_high"))
+                    assert low <= mid <= high, f"{name} {row}: {column} range"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_sources_are_complete_and_bundlable(version: str) -> None:
+    rows = list(csv.DictReader(io.StringIO((ROOT / "factors" / version / "sources.csv").read_text(encoding="utf-8"))))
+    for row in rows:
+        for column in ("id", "title", "publisher", "url", "retrieved", "license", "attribution"):
+            assert row[column], f"{row['id']}: {column} is empty"
+        assert not any(bad.lower() in row["license"].lower() for bad in FORBIDDEN_LICENCES), row
+
+
+TABLES = factors.load("2026.1")
+
+# The names users write: NVML strings, CodeCarbon strings, short forms (issue "factors").
+GPU_NAMES = {
+    "NVIDIA A100-SXM4-80GB": "nvidia-a100-sxm4-80gb",
+    "NVIDIA A100 SXM4 80GB": "nvidia-a100-sxm4-80gb",
+    "Tesla T4": "nvidia-t4",
+    "NVIDIA H100 80GB HBM3": "nvidia-h100-sxm5-80gb",
+    "NVIDIA GeForce RTX 3060": None,
+    "Tesla V100-SXM2-16GB": None, "NVIDIA L4": None, "NVIDIA A10G": None, "NVIDIA RTX A6000": None,
+    "NVIDIA RTX A4000": None, "Quadro RTX 8000": None, "NVIDIA GeForce RTX 4090": None, "NVIDIA GeForce RTX 3090": None,
+    "Tesla K80": None, "H200": None, "B200": None, "GB200": None, "MI250X": None, "MI300X": None, "MI355X": None,
+    "TPU v2": None, "TPU v4": None, "TPU v5p": None, "TPU v7": None, "Trainium": None, "Trainium2": None,
+    "Gaudi 2": None, "Gaudi 3": None, "RTX 5090": None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GPU_NAMES))
+def test_gpu_names_users_write_resolve(name: str) -> None:
+    row = TABLES.accelerators.get(normalise_name(name))
+    assert row is not None, f"{name} does not resolve"
+    if GPU_NAMES[name]:
+        assert row["id"] == GPU_NAMES[name]
+    assert float(row["tdp"] or 0) > 0 or row["id"].startswith(("aws-trainium", "aws-inferentia")), row.data
+
+
+def test_default_accelerator_every_year() -> None:
+    years = TABLES.default_accelerator
+    assert sorted(years) == list(range(2016, 2027))
+    assert years[2022]["accelerator"].startswith("nvidia-a100")  # seed 001: "2022 is Nvidia A100"
+    for row in years.values():
+        assert normalise_name(row["accelerator"]) in TABLES.accelerators
+        assert normalise_name(row["server"]) in TABLES.servers
+
+
+def test_servers_and_services_point_at_known_rows() -> None:
+    for row in TABLES.rows("servers"):
+        if row["accelerator"]:
+            assert normalise_name(row["accelerator"]) in TABLES.accelerators, row["id"]
+    for service in ("aws-bedrock", "google-vertex-ai", "azure-openai", "openai-fine-tuning"):
+        row = TABLES.services[normalise_name(service)]
+        assert normalise_name(row["server"]) in TABLES.servers
+        assert (normalise_name(row["provider"]), normalise_name(row["cloud_region"])) in TABLES.regions
+
+
+@pytest.mark.parametrize("provider,region,country", [
+    ("aws", "us-east-1", "US"), ("aws", "us-west-2", "US"), ("aws", "eu-west-1", "IE"), ("aws", "eu-north-1", "SE"),
+    ("gcp", "us-central1", "US"), ("gcp", "europe-west4", "NL"), ("gcp", "asia-northeast1", "JP"),
+    ("azure", "eastus", "US"), ("azure", "westeurope", "NL"), ("azure", "swedencentral", "SE"),
+])
+def test_cloud_regions_resolve_to_country_and_zone(provider: str, region: str, country: str) -> None:
+    row = TABLES.regions[(provider, normalise_name(region))]
+    assert row["country"] == country
+    zone = row["grid_zone"]
+    assert zone in TABLES.grid or TABLES.zones[normalise_name(zone)]["country"] in TABLES.grid
+
+
+def test_every_country_with_data_resolves_to_its_own_intensity() -> None:
+    from ftdisclose.resolve import resolve
+    from ftdisclose.spec import model_for
+
+    model = model_for("1.0")
+    countries = [z for z in TABLES.grid if len(z) == 2 and normalise_name(z) in TABLES.countries]
+    assert len(countries) >= 180  # about 200 countries publish annual intensities
+    for code in countries:
+        d = model.model_validate({"spec_version": "1.0", "model": {"name": "m"},
+                                  "infrastructure": {"location": {"country": code}},
+                                  "operational": {"duration": "1 h", "start": "2023-06-01T00:00:00Z"}})
+        item = resolve(d, TABLES)["operational.carbon_intensity"]
+        assert item.origin == "default"
+        assert f"intensity of {code}," in item.detail, (code, item.detail)
+
+
+def test_us_subnational_zones_have_intensities() -> None:
+    egrid = [z for z, r in ((r["zone"], r) for r in TABLES.rows("zones")) if r["kind"] == "egrid"]
+    assert len(egrid) >= 20
+    assert all(z in TABLES.grid for z in egrid)
+
+
+def test_overlay_replaces_a_row_and_is_reported(tmp_path: Path) -> None:
+    overlay = tmp_path / "datacenter_efficiency.csv"
+    overlay.write_text("scope,provider,region,location,year,pue_low,pue,pue_high,wue_low,wue,wue_high,source\n"
+                       "default,,,,,1.05,1.07,1.09,0.1,0.2,0.3,my-dc-meter-2025\n")
+    disclosure = tmp_path / "d.yaml"
+    disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h}\n')
+    proc = run_cli("compute", "--format", "json", "--factors-overlay", str(overlay), str(disclosure))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    pue = doc["inputs"]["infrastructure.datacenter.pue"]
+    assert pue["value"] == 1.07 and pue["low"] == 1.05 and pue["high"] == 1.09
+    assert "private overlay" in pue["detail"]
+    assert any(f["code"] == "FTD307" for f in doc["findings"])
+
+
+def test_bad_overlay_is_a_finding(tmp_path: Path) -> None:
+    overlay = tmp_path / "no_such_table.csv"
+    overlay.write_text("a,b\n1,2\n")
+    disclosure = tmp_path / "d.yaml"
+    disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h}\n')
+    proc = run_cli("compute", "--factors-overlay", str(overlay), str(disclosure))
+    assert proc.returncode == 1
+    assert "FTD311" in proc.stderr
+
+
+def test_factors_cli_list_show_diff(tmp_path: Path) -> None:
+    proc = run_cli("factors", "list")
+    assert proc.returncode == 0 and "2026.1 (latest)" in proc.stdout and "CC-BY-4.0" in proc.stdout
+    proc = run_cli("factors", "show", "method_defaults", "--format", "csv")
+    assert proc.stdout.splitlines()[0].startswith("method,gpu_utilization_low")
+    assert run_cli("factors", "show", "nope").returncode == 2
+    assert "no changes" in run_cli("factors", "diff", "2026.1", "2026.1").stdout
+    changed = tmp_path / "2026.99"
+    shutil.copytree(ROOT / "factors" / "2026.1", changed)
+    text = (changed / "constants.csv").read_text().replace("hardware_life,4,", "hardware_life,5,")
+    (changed / "constants.csv").write_text(text)
+    proc = run_cli("factors", "diff", "2026.1", str(changed), "--format", "json")
+    diff = json.loads(proc.stdout)
+    (change,) = diff["tables"]["constants"]["changed"]
+    assert change == {"key": "hardware_life", "cells": {"value": ["4", "5"]}}
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the public data folder ../shared/reference/data is absent")
+def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "tools" / "factors" / "build.py"), "--data", str(SHARED_DATA),
+                    "--out", str(tmp_path)], check=True, capture_output=True, timeout=300)
+    for path in sorted((ROOT / "factors" / "2026.1").iterdir()):
+        assert (tmp_path / "2026.1" / path.name).read_bytes() == path.read_bytes(), path.name
