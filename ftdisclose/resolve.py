@@ -208,16 +208,15 @@ class _Resolver:
         else:
             self.put("model.method", DEFAULT_METHOD, None, DEFAULT, "not disclosed: the 'other' row of the "
                      "method table (FLOPs factor 6, as for full fine-tuning)")
-        row = self.f.methods[str(self.r["model.method"].value)]
-        self.method_row = row
+        self.method_row = self.f.methods[str(self.r["model.method"].value)]
         if self.d.model.parameters is not None:
             self.disclosed("model.parameters", float(self.d.model.parameters))
         elif self.d.model.base_model is not None:
-            row = self.f.base_models.get(normalise_name(self.d.model.base_model))
-            if row is not None:
-                self.from_table("model.parameters", row, "parameters", "1",
-                                f"parameters of the base model {row['name']}"
-                                + (" (a family: the range spans its sizes)" if row["id"].startswith("family-")
+            base = self.f.base_models.get(normalise_name(self.d.model.base_model))
+            if base is not None:
+                self.from_table("model.parameters", base, "parameters", "1",
+                                f"parameters of the base model {base['name']}"
+                                + (" (a family: the range spans its sizes)" if base["id"].startswith("family-")
                                    else ""), origin=DERIVED)
 
     def service(self) -> None:

@@ -116,7 +116,7 @@ def test_servers_and_services_point_at_known_rows() -> None:
         assert (normalise_name(row["provider"]), normalise_name(row["cloud_region"])) in TABLES.regions
 
 
-@pytest.mark.parametrize("provider,region,country", [
+@pytest.mark.parametrize(("provider", "region", "country"), [
     ("aws", "us-east-1", "US"), ("aws", "us-west-2", "US"), ("aws", "eu-west-1", "IE"), ("aws", "eu-north-1", "SE"),
     ("gcp", "us-central1", "US"), ("gcp", "europe-west4", "NL"), ("gcp", "asia-northeast1", "JP"),
     ("azure", "eastus", "US"), ("azure", "westeurope", "NL"), ("azure", "swedencentral", "SE"),
