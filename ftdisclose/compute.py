@@ -129,10 +129,11 @@ class FastQuantity:
         return FastQuantity(self.magnitude * (self.factor / info.factor), info.factor, info.dims)
 
 
-def _fmt(span: Span, unit: str) -> str:
+def _fmt(span: Span, unit: str = "") -> str:
+    unit = f" {unit}" if unit and unit != "1" else ""
     if span.low == span.mid == span.high:
-        return f"{span.mid:.4g} {unit}"
-    return f"{span.mid:.4g} {unit} [{span.low:.4g}..{span.high:.4g}]"
+        return f"{span.mid:.6g}{unit}"
+    return f"{span.mid:.6g}{unit} [{span.low:.6g}..{span.high:.6g}]"
 
 
 class _Engine:
@@ -206,11 +207,13 @@ class _Engine:
                 e_it = e / self.q("infrastructure.datacenter.pue", inverse=True)
                 self.record(f"energy.facility{label}", text + " (includes PUE)", f"{_fmt(measured.span, 'kWh')}",
                             e_fac, "kWh")
-                self.record(f"energy.it{label}", "E_facility / PUE", f"PUE {_fmt(pue.magnitude, '')}", e_it, "kWh")
+                self.record(f"energy.it{label}", "E_facility / PUE",
+                            f"{_fmt(e_fac.to('kWh').magnitude, 'kWh')} / {_fmt(pue.magnitude)}", e_it, "kWh")
                 return e_it, e_fac
             self.record(f"energy.it{label}", text, f"{_fmt(measured.span, 'kWh')}", e, "kWh")
             e_fac = e * pue
-            self.record(f"energy.facility{label}", "E_it x PUE", f"PUE {_fmt(pue.magnitude, '')}", e_fac, "kWh")
+            self.record(f"energy.facility{label}", "E_it x PUE",
+                        f"{_fmt(e.to('kWh').magnitude, 'kWh')} x {_fmt(pue.magnitude)}", e_fac, "kWh")
             return e, e_fac
         server_power = r.get("infrastructure.cluster.server_power")
         n_srv = self.q("infrastructure.cluster.servers")
@@ -226,7 +229,8 @@ class _Engine:
             self.record(f"energy.it{label}", "P_it x t_run",
                         f"{_fmt(p_it.to('W').magnitude, 'W')} x {_fmt(run.duration.span, 'h')}", e_it, "kWh")
         e_fac = e_it * pue
-        self.record(f"energy.facility{label}", "E_it x PUE", f"PUE {_fmt(pue.magnitude, '')}", e_fac, "kWh")
+        self.record(f"energy.facility{label}", "E_it x PUE",
+                    f"{_fmt(e_it.to('kWh').magnitude, 'kWh')} x {_fmt(pue.magnitude)}", e_fac, "kWh")
         return e_it, e_fac
 
     def _component_power(self, label: str) -> Any:
@@ -282,7 +286,7 @@ class _Engine:
                     f"({n_gpu.magnitude.mid:g} x {_fmt(ec_gpu.magnitude, 'kgCO2e')} + {n_srv.magnitude.mid:g} x "
                     f"{_fmt(ec_srv.magnitude, 'kgCO2e')}) x {_fmt(run.reserved.span, 'h')} / "
                     f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
-                    f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span, '')})",
+                    f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)",
                     c_emb, "kgCO2e")
         return {"emissions.operational": c_op, "emissions.embodied": c_emb}
 
@@ -290,14 +294,18 @@ class _Engine:
         wue = self.q("infrastructure.datacenter.wue", "L/kWh")
         ewif = self.q("operational.electricity_water_intensity", "L/kWh")
         w_on = e_it * wue
-        self.record(f"water.onsite{label}", "E_it x WUE", f"WUE {_fmt(wue.magnitude, 'L/kWh')}", w_on, "L")
+        self.record(f"water.onsite{label}", "E_it x WUE",
+                    f"{_fmt(e_it.to('kWh').magnitude, 'kWh')} x {_fmt(wue.magnitude, 'L/kWh')}", w_on, "L")
         w_off = e_fac * ewif
-        self.record(f"water.offsite{label}", "E_facility x EWIF", f"EWIF {_fmt(ewif.magnitude, 'L/kWh')}", w_off, "L")
+        self.record(f"water.offsite{label}", "E_facility x EWIF",
+                    f"{_fmt(e_fac.to('kWh').magnitude, 'kWh')} x {_fmt(ewif.magnitude, 'L/kWh')}", w_off, "L")
         n_gpu = self.q("infrastructure.cluster.gpu.count")
         ew_gpu = self.q("infrastructure.cluster.gpu.embodied_water", "L")
         w_emb = n_gpu * ew_gpu * self._embodied_time(run)
         self.record(f"water.embodied{label}", "n_gpu x EW_gpu x t_reserved / (L x U)",
-                    f"{n_gpu.magnitude.mid:g} x {_fmt(ew_gpu.magnitude, 'L')}", w_emb, "L")
+                    f"{n_gpu.magnitude.mid:g} x {_fmt(ew_gpu.magnitude, 'L')} x {_fmt(run.reserved.span, 'h')} / "
+                    f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
+                    f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)", w_emb, "L")
         return {"water.onsite": w_on, "water.offsite": w_off, "water.embodied": w_emb}
 
     def _shares(self) -> None:

@@ -424,8 +424,8 @@ def parse_gpu_model(text: str, total: int | None = None) -> list[tuple[str, int 
     options: list[list[tuple[str, int]]] = []  # per boundary: (digits moved to the previous name, count)
     for i, match in enumerate(matches):
         digits = match.group(1)
-        glued = i > 0 and not text[match.start() - 1].isspace()
-        splits = [(digits[:k], int(digits[k:])) for k in range(len(digits) if glued else 1)
+        # after the first part, leading digits may end the previous name ("RTX 3060" + "1 x")
+        splits = [(digits[:k], int(digits[k:])) for k in range(len(digits) if i > 0 else 1)
                   if k == 0 or digits[k] != "0"]
         options.append(splits)
     best: list[tuple[str, int | None]] | None = None

@@ -1,0 +1,322 @@
+"""The Hugging Face Hub's own ``co2_eq_emissions`` key of a model card.
+
+The Hub documents two shapes (hub-docs ``model-cards-co2.md``): a bare number of grams,
+and a mapping with ``emissions`` (grams), ``source``, ``training_type`` ("pre-training or
+fine-tuning"), ``geographical_location`` and ``hardware_used`` (free text). In the wild
+there are also strings with a unit glued on ("57 g", "0.057 kg"), an ``emissions_unit``
+key, the dashed list form of the spec's first draft (huggingface_hub#529), misspelt keys
+and empty values. This module checks the block and reads its grams for the cross-check
+with the disclosure's computed emissions (FTD409).
+
+Positions: ``Document.locate`` prefixes ``doc.prefix`` (``("carbon_disclosure",)`` for a
+card that has one), so front-matter paths are located here with ``locate_front``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any
+
+from ftdisclose import units
+from ftdisclose.findings import CATALOGUE, Finding, Rule, Severity
+from ftdisclose.loader import Document, Path_, _dotted
+
+HUB_KEY = "co2_eq_emissions"
+HUB_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
+TEXT_FIELDS = HUB_FIELDS[1:]
+TRAINING_TYPES = ("pre-training", "fine-tuning")
+_UNIT_KEYS = {"emissions_unit", "emission_unit", "unit", "units", "emissions_units"}
+# keys people write for the Hub's fields that string similarity alone would not find
+_ALIASES = {
+    "co2": "emissions", "co2_eq": "emissions", "co2e": "emissions", "value": "emissions", "amount": "emissions",
+    "location": "geographical_location", "region": "geographical_location", "country": "geographical_location",
+    "geo_location": "geographical_location", "hardware": "hardware_used", "gpu": "hardware_used",
+    "gpus": "hardware_used", "compute": "hardware_used", "type": "training_type", "training": "training_type",
+}
+# keys people add that mean something real but are not Hub keys: never "did you mean"
+_KNOWN_EXTRAS = {"training_time", "training_hours", "hours_used", "energy", "energy_consumed", "duration", "pue",
+                 "cloud_provider", "compute_region", "carbon_emitted", "emissions_kg", "intensity"}
+_E, _W = Severity.ERROR, Severity.WARNING
+
+# Codes proposed for the catalogue (findings.CATALOGUE); the lead moves them there.
+NEW_RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule("FTD518", "hub-emissions-unit", _E, "Hub emissions written with a unit",
+             "The Hub reads `co2_eq_emissions` (or its `emissions`) as a bare number of grams. A "
+             "unit glued on (`57 g`, `0.057 kg`) makes it a string that the Hub and other readers "
+             "cannot use, and an `emissions_unit` key is ignored by them: kg written where grams "
+             "are read is the commonest slip (CodeCarbon reports kg).",
+             "write the number of grams: emissions: 57", "co2_eq_emissions: 0.057 kg"),
+        Rule("FTD519", "hub-emissions-not-number", _E, "Hub emissions is not a number",
+             "The emissions figure is a unit without a number, text such as `N/A`, a number in "
+             "quotes, an empty value, a boolean, or a negative or non-finite number.",
+             "write the grams as a plain number (emissions: 57), or leave the block out when unknown",
+             "co2_eq_emissions: kg"),
+        Rule("FTD520", "hub-block-shape", _E, "Hub co2_eq_emissions has the wrong shape",
+             "`co2_eq_emissions` is a number of grams or a mapping. A list of one-key mappings (the "
+             "dashed form of the Hub spec's first draft) or any other shape is not read.",
+             "write a mapping: co2_eq_emissions: {emissions: 57, source: ..., training_type: fine-tuning}",
+             "co2_eq_emissions:\n  - emissions: 57\n  - source: CodeCarbon"),
+        Rule("FTD521", "hub-misspelt-key", _E, "Misspelt key in the Hub block",
+             "A key of `co2_eq_emissions` is close to one the Hub defines (emissions, source, "
+             "training_type, geographical_location, hardware_used); the Hub ignores the misspelling.",
+             "use the key the Hub defines", "co2_eq_emissions: {emission: 57}"),
+        Rule("FTD522", "hub-unknown-key", _W, "Key the Hub does not define",
+             "A key of `co2_eq_emissions` that the Hub does not define; the Hub and ftdisclose ignore "
+             "it. Richer data belongs in the card's `carbon_disclosure` block.",
+             "move the value into carbon_disclosure, or remove it",
+             "co2_eq_emissions: {emissions: 57, training_time: 4 h}"),
+        Rule("FTD523", "hub-missing-emissions", _E, "Hub block without emissions",
+             "A `co2_eq_emissions` mapping without its `emissions` figure states no emissions.",
+             "add emissions: <grams>", "co2_eq_emissions: {source: CodeCarbon}"),
+        Rule("FTD524", "hub-field-type", _E, "Hub text field is not text",
+             "`source`, `training_type`, `geographical_location` and `hardware_used` are free "
+             "text; a number, list, mapping or empty value is not what the Hub displays.",
+             'write text, e.g. hardware_used: "8 x A100 80GB"', "hardware_used: 8"),
+        Rule("FTD525", "hub-training-type", _W, "Unknown training_type",
+             "The Hub documents `training_type` as `pre-training` or `fine-tuning`.",
+             "write pre-training or fine-tuning", "training_type: pretraining"),
+    )
+}
+
+
+def _make(code: str, message: str, doc: Document, path: Path_, *, key: bool = False, hint: str | None = None,
+          severity: Severity | None = None) -> Finding:
+    rule = CATALOGUE.get(code) or NEW_RULES[code]
+    line, column = locate_front(doc, path, key=key)
+    return Finding(code, rule.slug, severity or rule.severity, message, rule.hint if hint is None else hint,
+                   doc.file, line, column, _dotted(path))
+
+
+def locate_front(doc: Document, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+    """1-based line and column of a front-matter path, ignoring ``doc.prefix``."""
+    if doc._values is None:
+        doc._index_positions()
+    values, keys = doc._values or {}, doc._keys or {}
+    full = tuple(path)
+    table = keys if key else values
+    while full:
+        if full in table:
+            line, col = table[full]
+            return line + doc.line_offset, col
+        if not key and full in keys:
+            line, col = keys[full]
+            return line + doc.line_offset, col
+        full = full[:-1]
+        key, table = False, values
+    return (doc.line_offset + 1, 1) if doc.text else (None, None)
+
+
+def _grams_text(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
+    """Findings for the emissions figure at ``path`` (a bare number of grams when valid)."""
+    where = _dotted(path)
+    number = _number_or_none(value)
+    if number is not None:
+        if not math.isfinite(number):
+            return [_make("FTD519", f"{where} is not a finite number", doc, path)]
+        if number < 0:
+            return [_make("FTD519", f"{where} is negative ({_grams_text(number)} g)", doc, path)]
+        return []
+    if isinstance(value, str):
+        return _check_emissions_text(doc, path, value)
+    if value is None:
+        return [_make("FTD519", f"{where} is empty", doc, path)]
+    if isinstance(value, bool):
+        return [_make("FTD519", f"{where} is {str(value).lower()}, not a number of grams", doc, path)]
+    if isinstance(value, list):
+        return [_make("FTD519", f"{where} is a list, not a number of grams", doc, path)]
+    return [_make("FTD519", f"{where} is a mapping, not a number of grams", doc, path,
+                  hint="write the grams as a plain number; ftdisclose's {value, unit} form belongs in "
+                  "carbon_disclosure")]
+
+
+def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding]:
+    where = _dotted(path)
+    parsed = units.split_quantity(text)
+    if parsed is None:
+        if text.strip() and _unit(text) is not None:
+            return [_make("FTD519", f"{where}: {text!r} is a unit without a number", doc, path)]
+        return [_make("FTD519", f"{where}: {text!r} is not a number of grams", doc, path)]
+    number, unit = parsed
+    if not unit.strip():
+        return [_make("FTD519", f"{where}: {text!r} is a number in quotes; the Hub expects a number", doc, path,
+                      hint=f"remove the quotes: {path[-1]}: {_grams_text(number)}")]
+    grams = _to_grams(number, unit)
+    if grams is None:
+        info = _unit(unit)
+        what = units.dimension_of(info) if info is not None else None
+        kind = f"a {what}" if what else "not an emissions amount"
+        return [_make("FTD518", f"{where}: {text!r} is {kind}; the Hub reads a number of grams of CO2e", doc,
+                      path, hint="write the emissions in grams as a plain number (e.g. emissions: 57)")]
+    return [_make("FTD518", f"{where}: {text!r} has a unit; the Hub reads a bare number of grams", doc, path,
+                  hint=f"write {path[-1]}: {_grams_text(grams)}  # grams")]
+
+
+def _unit(text: str) -> units.UnitInfo | None:
+    try:
+        return units.unit_info(text.strip())
+    except units.UnitError:
+        return None
+
+
+def _to_grams(number: float, unit: str) -> float | None:
+    """``number`` ``unit`` in grams (a mass, or a CO2e mass); None for another dimension."""
+    plain = re.sub(r"\s*CO2(?:e|eq)?\b", "", unit.strip().replace("grams", "g").replace("gram", "g"),
+                   flags=re.IGNORECASE)
+    info = _unit(unit) or (_unit(plain) if plain else None)
+    if info is None:
+        return None
+    for target in ("gCO2e", "g"):
+        try:
+            return units.convert(number, info.text, target)
+        except units.UnitError:
+            continue
+    return None
+
+
+def check_hub_block(doc: Document) -> list[Finding]:
+    """Findings for the card's ``co2_eq_emissions``; [] when the card has none."""
+    front = doc.front_matter
+    if not isinstance(front, dict) or HUB_KEY not in front:
+        return []
+    block = front[HUB_KEY]
+    root: Path_ = (HUB_KEY,)
+    if isinstance(block, dict):
+        found = _check_mapping(doc, block)
+    elif isinstance(block, list):
+        found = [_make("FTD520", f"{HUB_KEY} is a list; the Hub reads a number of grams or a mapping", doc, root,
+                       hint=_list_hint(block))]
+    else:
+        found = _check_emissions(doc, root, block)
+    if doc.data is None and not any(f.severity is Severity.ERROR for f in found):
+        found.append(_no_disclosure(doc, block))
+    return found
+
+
+def _list_hint(block: list[Any]) -> str:
+    if block and all(isinstance(item, dict) and len(item) == 1 for item in block):
+        keys = ", ".join(f"{k}: ..." for item in block for k in item)
+        return f"drop the dashes: one mapping {{{keys}}} (the list form was the Hub spec's first draft)"
+    return "write a number of grams, or a mapping with emissions, source, training_type, ..."
+
+
+def _check_mapping(doc: Document, block: dict[str, Any]) -> list[Finding]:
+    found: list[Finding] = []
+    misspelt_emissions = False
+    for key, value in block.items():
+        path: Path_ = (HUB_KEY, key)
+        if key in HUB_FIELDS:
+            continue
+        if key.lower() in _UNIT_KEYS:
+            found.append(_unit_key(doc, block, key, value))
+            continue
+        guess = None if key.lower() in _KNOWN_EXTRAS else _did_you_mean(key)
+        if guess is not None:
+            misspelt_emissions = misspelt_emissions or guess == "emissions"
+            found.append(_make("FTD521", f"{HUB_KEY}.{key} is not a Hub key; did you mean {guess!r}?", doc, path,
+                               key=True, hint=f"rename {key} to {guess}"))
+        else:
+            found.append(_make("FTD522", f"{HUB_KEY}.{key} is not a key the Hub defines", doc, path, key=True))
+    if "emissions" in block:
+        found.extend(_check_emissions(doc, (HUB_KEY, "emissions"), block["emissions"]))
+    elif not misspelt_emissions:
+        found.append(_make("FTD523", f"{HUB_KEY} has no emissions", doc, (HUB_KEY,), key=True))
+    for key in TEXT_FIELDS:
+        if key in block:
+            found.extend(_check_text(doc, key, block[key]))
+    return found
+
+
+def _did_you_mean(key: str) -> str | None:
+    lowered = key.strip().lower().replace("-", "_").replace(" ", "_")
+    if lowered in HUB_FIELDS:
+        return lowered
+    if lowered in _ALIASES:
+        return _ALIASES[lowered]
+    close = difflib.get_close_matches(lowered, HUB_FIELDS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Finding:
+    path: Path_ = (HUB_KEY, key)
+    emissions = _number_or_none(block.get("emissions"))
+    if isinstance(value, str) and emissions is not None:
+        grams = _to_grams(emissions, value)
+        if grams is not None and grams != emissions:
+            return _make("FTD518", f"{HUB_KEY}.{key} is {value!r}, but the Hub ignores it and reads emissions as "
+                         f"grams: {_grams_text(emissions)} would be read as {_grams_text(emissions)} g", doc, path,
+                         key=True, hint=f"write emissions: {_grams_text(grams)} and remove {key}")
+        if grams is not None:
+            return _make("FTD522", f"{HUB_KEY}.{key} is not a Hub key; emissions are always grams", doc, path,
+                         key=True, hint=f"remove {key}")
+    return _make("FTD518", f"{HUB_KEY}.{key} is not a Hub key: the Hub reads emissions as grams", doc, path,
+                 key=True, hint=f"convert emissions to grams and remove {key}")
+
+
+def _check_text(doc: Document, key: str, value: Any) -> list[Finding]:
+    path: Path_ = (HUB_KEY, key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [_make("FTD524", f"{HUB_KEY}.{key} is empty", doc, path, key=True,
+                      hint=f"fill in {key}, or remove the key")]
+    if not isinstance(value, str):
+        kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+            type(value), type(value).__name__)
+        hint = f'quote it: {key}: "{value}"' if isinstance(value, int | float) else None
+        return [_make("FTD524", f"{HUB_KEY}.{key} is {kind}, not text", doc, path, hint=hint)]
+    if key == "training_type" and value.strip() not in TRAINING_TYPES:
+        close = difflib.get_close_matches(value.strip().lower(), TRAINING_TYPES, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        return [_make("FTD525", f"{HUB_KEY}.training_type {value!r} is not pre-training or fine-tuning", doc,
+                      path, hint=hint)]
+    return []
+
+
+def _no_disclosure(doc: Document, block: Any) -> Finding:
+    grams = hub_emissions_grams(doc)
+    stated = f" ({_grams_text(grams)} g)" if grams is not None else ""
+    missing = ["the energy (operational.energy) or the hardware and run time (infrastructure.cluster.gpu, "
+               "operational.duration)", "the country (infrastructure.location.country)"]
+    if isinstance(block, dict):
+        carry = [f"{k} -> {dest}" for k, dest in (("hardware_used", "infrastructure.cluster.gpu"),
+                                                   ("geographical_location", "infrastructure.location"))
+                 if k in block]
+        if carry:
+            missing.append(f"in structured form what the Hub block says as text ({'; '.join(carry)})")
+    message = (f"the card states {HUB_KEY}{stated} but has no carbon_disclosure, so the figure cannot be "
+               f"recomputed or checked; missing: {', '.join(missing)}")
+    rule_hint = "add a carbon_disclosure block (ftdisclose init prints a template)"
+    line, column = locate_front(doc, (HUB_KEY,), key=True)
+    rule = CATALOGUE["FTD108"]
+    return Finding("FTD108", rule.slug, rule.severity, message, rule_hint, doc.file, line, column, HUB_KEY)
+
+
+def hub_emissions_grams(doc: Document) -> float | None:
+    """The card's co2_eq_emissions in grams when it is a valid number; None otherwise."""
+    front = doc.front_matter
+    if not isinstance(front, dict):
+        return None
+    block = front.get(HUB_KEY)
+    value = block.get("emissions") if isinstance(block, dict) else block
+    number = _number_or_none(value)
+    if number is None or not math.isfinite(number) or number < 0:
+        return None
+    for key in block if isinstance(block, dict) else ():
+        if key.lower() in _UNIT_KEYS:
+            # a unit the Hub ignores: the figure is grams only when that unit says grams
+            unit = block[key]
+            if not isinstance(unit, str) or _to_grams(number, unit) != number:
+                return None
+    return number

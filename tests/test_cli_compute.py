@@ -1,0 +1,112 @@
+"""compute, explain, fill and init through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ftdisclose.loader import loads
+from ftdisclose.validate import validate_document
+
+from .conftest import EXAMPLES, run_cli
+
+MUNIN = str(EXAMPLES / "munin-7b-lora.yaml")
+BLOOM = str(EXAMPLES / "scope3-bloom-cluster.yaml")
+
+
+def test_compute_text_report() -> None:
+    proc = run_cli("compute", MUNIN)
+    assert proc.returncode == 0, proc.stderr
+    for text in ("Emissions, total", "range (low - high)", "by part", "Defaulted inputs", "For scale",
+                 "years of an average Dane's emissions"):
+        assert text in proc.stdout
+
+
+def test_compute_json_contract() -> None:
+    proc = run_cli("compute", "--format", "json", BLOOM)
+    doc = json.loads(proc.stdout)
+    assert list(doc) == ["tool_version", "spec_version", "factors_version", "file", "results", "inputs", "findings"]
+    units = {"energy": {"it": "kWh", "facility": "kWh"},
+             "emissions": {"operational": "kgCO2e", "embodied": "kgCO2e", "total": "kgCO2e"},
+             "water": {"onsite": "L", "offsite": "L", "embodied": "L", "total": "L"}}
+    for group, keys in units.items():
+        for key, unit in keys.items():
+            q = doc["results"][group][key]
+            assert set(q) == {"value", "unit", "low", "high"} and q["unit"] == unit
+            assert q["low"] <= q["value"] <= q["high"]
+    pue = doc["inputs"]["infrastructure.datacenter.pue"]
+    assert pue == {"value": 1.1, "origin": "disclosed", "detail": "disclosed"}
+    for item in doc["inputs"].values():
+        assert item["origin"] in ("disclosed", "derived", "measured", "default", "fetched")
+
+
+def test_per_inference_in_json() -> None:
+    doc = json.loads(run_cli("compute", "--format", "json", str(EXAMPLES / "scope3-daily-refresh.yaml")).stdout)
+    assert doc["results"]["per_inference"]["emissions"]["unit"] == "gCO2e"
+    assert doc["results"]["per_inference"]["water"]["unit"] == "mL"
+
+
+def test_json_is_byte_identical_across_runs_time_zones_and_locales() -> None:
+    first = run_cli("compute", "--format", "json", MUNIN, BLOOM).stdout
+    again = run_cli("compute", "--format", "json", MUNIN, BLOOM,
+                    env={"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8"}).stdout
+    assert first == again
+    assert isinstance(json.loads(first), list)
+
+
+def test_markdown_report() -> None:
+    proc = run_cli("compute", "--format", "markdown", BLOOM)
+    assert proc.stdout.startswith("### Fine-tuning footprint")
+    assert "| Emissions, total |" in proc.stdout
+
+
+def test_compute_of_an_invalid_file_exits_1_with_findings() -> None:
+    proc = run_cli("compute", str(EXAMPLES.parent / "tests" / "cases" / "invalid" / "ftd203-unit-dimension.yaml"))
+    assert proc.returncode == 1
+    assert "FTD203" in proc.stderr
+
+
+def test_compute_needs_a_run_time(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text('spec_version: "1.0"\nmodel: {name: m}\n')
+    proc = run_cli("compute", "--format", "json", str(path))
+    assert proc.returncode == 1
+    assert any(f["code"] == "FTD308" for f in json.loads(proc.stdout)["findings"])
+
+
+def test_unknown_factor_version(tmp_path: Path) -> None:
+    proc = run_cli("compute", "--factors", "1999.1", MUNIN)
+    assert proc.returncode == 1
+    assert "FTD309" in proc.stderr
+
+
+def test_explain_shows_formulas_numbers_and_sources() -> None:
+    proc = run_cli("explain", BLOOM)
+    assert proc.returncode == 0
+    out = proc.stdout
+    assert "emissions.embodied" in out and "(n_gpu x EC_gpu + n_srv x EC_srv) x t_reserved / (L x U)" in out
+    assert "(384 x 318 kgCO2e + 48 x 2500 kgCO2e) x 6936 h / (4 y x 0.95 x 8760 h/y)" in out
+    assert "1.13761e+06 kWh x 1.1" in out  # E_facility = E_it x PUE, with the numbers in
+    assert "operational.electricity_water_intensity" in out
+    proc = run_cli("explain", MUNIN)
+    assert "origin: default" in proc.stdout and "(CC-BY-4.0)" in proc.stdout
+    doc = json.loads(run_cli("explain", "--format", "json", MUNIN).stdout)
+    assert doc["steps"] and doc["sources"]
+
+
+def test_fill_output_validates_and_marks_origins() -> None:
+    proc = run_cli("fill", str(EXAMPLES / "scope3-bedrock-tokens-only.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "# default:" in proc.stdout and "# derived:" in proc.stdout
+    result = validate_document(loads(proc.stdout, "filled.yaml"))
+    assert result.valid, [f.message for f in result.findings]
+    disclosure = result.disclosure
+    assert disclosure is not None
+    assert disclosure.infrastructure.cluster.gpu.count == 8  # type: ignore[attr-defined]
+
+
+def test_init_template_validates() -> None:
+    proc = run_cli("init")
+    assert proc.returncode == 0
+    result = validate_document(loads(proc.stdout, "template.yaml"))
+    assert result.valid and result.warnings == 0, [f.message for f in result.findings]
