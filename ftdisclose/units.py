@@ -135,7 +135,8 @@ def pint_unit_info(norm: str) -> UnitInfo:
     try:
         quantity = reg.Quantity(1.0, norm)
         base = quantity.to_base_units()
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError) as exc:
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, AssertionError,
+            IndexError, KeyError, RecursionError) as exc:  # pint fails in these ways on malformed text
         raise UnitError(str(exc)) from exc
     factor = float(base.magnitude)
     if not math.isfinite(factor) or factor == 0:
