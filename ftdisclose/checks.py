@@ -117,6 +117,13 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
         return [finding("FTD309", str(exc), file=doc.file, line=line, column=col, path="factors_version")]
     computation = compute(disclosure, tables, doc, backend="fast")
     found = [f for f in computation.findings if f.code in _VALIDATE_CODES]
+    return found + computed_checks(disclosure, doc, computation, earlier)
+
+
+def computed_checks(disclosure: Any, doc: Document, computation: Any,
+                    earlier: list[Finding] | None = None) -> list[Finding]:
+    """FTD405, FTD407 and FTD408: the disclosure's figures against a computation of it."""
+    found: list[Finding] = []
 
     def add(code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
         line, col = doc.locate(path)
@@ -129,15 +136,29 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
     if energy is not None and count is not None and tdp is not None and duration is not None \
             and count.origin != "default" and duration.origin != "default" and float(duration.value) > 0:
         n, watts, hours = float(count.value), float(tdp.value), float(duration.value)
-        ceiling = n * watts / 1000 * hours * ENERGY_HEADROOM
+        host_w = _host_watts(inputs)
+        boundary = disclosure.operational.energy.boundary or []
+        # a meter that covers the host but no host power is known: allow twice the headroom
+        slack = 2.0 if host_w == 0 and set(boundary) - {"gpu"} else 1.0
+        ceiling = (n * watts * ENERGY_HEADROOM + host_w) * slack / 1000 * hours
         if float(energy.value) > ceiling:
-            add("FTD405", f"the measured {float(energy.value):.4g} kWh exceeds {n:g} GPUs x {watts:g} W x "
-                f"{hours:.4g} h x {ENERGY_HEADROOM} = {ceiling:.4g} kWh", ("operational", "energy", "value"),
-                "check the energy's unit (Wh vs kWh) and the GPU count")
+            add("FTD405", f"the measured {float(energy.value):.4g} kWh exceeds what {n:g} GPUs of {watts:g} W "
+                f"(x {ENERGY_HEADROOM}) and their host can draw in {hours:.4g} h: {ceiling:.4g} kWh",
+                ("operational", "energy", "value"), "check the energy's unit (Wh vs kWh) and the GPU count")
     found.extend(_mfu(disclosure, computation, add))
     flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
     found.extend(_reported(disclosure, computation, add, flagged))
     return found
+
+
+def _host_watts(inputs: dict[str, Any]) -> float:
+    """CPU and memory power at full load, where the disclosure or the tables know them."""
+    def value(path: str) -> float:
+        item = inputs.get(path)
+        return float(item.value) if item is not None else 0.0
+
+    return value("infrastructure.cluster.cpu.count") * value("infrastructure.cluster.cpu.tdp") + value(
+        "infrastructure.cluster.memory") * value("method.memory_power")
 
 
 def _mfu(disclosure: Any, computation: Any, add: Any) -> list[Finding]:

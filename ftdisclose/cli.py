@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, ["text", "json", "markdown"])
     _factor_flags(p)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--units-engine", choices=["fast", "pint"], default="fast",
+                   help="the quantity type the formulas run on: ftdisclose's unit-checked fast type (default) or "
+                   "pint's own Quantity; both use the same registry and agree")
 
     p = sub.add_parser("explain", help="how every output and every filled input was reached")
     p.add_argument("path", metavar="FILE")
@@ -173,7 +176,8 @@ def _computations(args: argparse.Namespace, paths: Sequence[str]) -> Iterator[Fi
     from ftdisclose.pipeline import compute_path
 
     for path, display in iter_paths(paths):
-        yield compute_path(path, display=display, factors_version=args.factors, overlay=args.factors_overlay)
+        yield compute_path(path, display=display, factors_version=args.factors, overlay=args.factors_overlay,
+                           backend=getattr(args, "units_engine", "fast"))
 
 
 def _print_findings(results: list[FileComputation], args: argparse.Namespace) -> None:
@@ -189,34 +193,37 @@ def _print_findings(results: list[FileComputation], args: argparse.Namespace) ->
 def cmd_compute(args: argparse.Namespace) -> int:
     from ftdisclose import report_compute as rc
 
-    results = list(_computations(args, args.paths))
-    docs: list[dict[str, object]] = []
-    failed = warned = False
+    results: list[FileComputation] = []  # the files that could not be computed
+    failed = warned = unreadable = False
     color = _use_color(args.color, sys.stdout)
-    for item in results:
+    stream = rc.JsonStream(sys.stdout) if args.format == "json" else None
+    for item in _computations(args, args.paths):
+        if item.computation is None:
+            results.append(item)
         comp = item.computation
         findings = item.findings
         failed |= any(f.severity == "error" for f in findings) or comp is None
         warned |= any(f.severity == "warning" for f in findings)
         file = item.file
+        unreadable |= any(f.code == "FTD516" for f in findings)
         if comp is None:
-            if args.format == "json":
-                docs.append({"tool_version": __version__, "file": file, "results": None, "inputs": None,
-                             "findings": [f.as_dict() for f in findings]})
+            if stream is not None:
+                stream.add({"tool_version": __version__, "file": file, "results": None, "inputs": None,
+                            "findings": [f.as_dict() for f in findings]})
             continue
-        if args.format == "json":
+        if stream is not None:
             spec_version = item.validation.spec_version or ""
-            docs.append(rc.to_dict(comp, file=file, spec_version=spec_version, findings=findings))
+            stream.add(rc.to_dict(comp, file=file, spec_version=spec_version, findings=findings))
         elif args.format == "markdown":
             sys.stdout.write(rc.render_markdown(comp, file=file, findings=findings))
         else:
             rc.render_text(comp, file=file, findings=findings, out=sys.stdout, color=color)
             sys.stdout.write("\n")
-    if args.format == "json":
-        rc.write_json(docs, sys.stdout)
-    elif any(item.computation is None for item in results):
-        _print_findings([i for i in results if i.computation is None], args)
-    if any(f.code == "FTD516" for item in results for f in item.findings):
+    if stream is not None:
+        stream.close()
+    elif results:
+        _print_findings(results, args)
+    if unreadable:
         return EXIT_USAGE
     return EXIT_FINDINGS if failed or (args.strict and warned) else EXIT_OK
 

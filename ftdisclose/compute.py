@@ -8,7 +8,9 @@ formula, with its numbers put in, is kept for ``explain``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ftdisclose.factors import FactorSet
@@ -36,13 +38,17 @@ RESULT_UNITS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One formula of the computation, for ``explain``."""
+    """One formula of the computation, for ``explain`` (its numbers are written out on demand)."""
 
     output: str
     formula: str
-    numbers: str
+    write_numbers: Callable[[], str]
     result: Span
     unit: str
+
+    @property
+    def numbers(self) -> str:
+        return self.write_numbers()
 
 
 @dataclass
@@ -87,8 +93,9 @@ class FastQuantity:
         return cls(magnitude, info.factor, info.dims)
 
     @staticmethod
-    def _combine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...],
-                 sign: float) -> tuple[tuple[str, float], ...]:
+    def _combine(
+        a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...], sign: float
+    ) -> tuple[tuple[str, float], ...]:
         out = dict(a)
         for dim, exp in b:
             out[dim] = out.get(dim, 0.0) + sign * exp
@@ -105,8 +112,7 @@ class FastQuantity:
 
     def __truediv__(self, other: Any) -> FastQuantity:
         o = self._other(other)
-        return FastQuantity(self.magnitude / o.magnitude, self.factor / o.factor,
-                            self._combine(self.dims, o.dims, -1))
+        return FastQuantity(self.magnitude / o.magnitude, self.factor / o.factor, self._combine(self.dims, o.dims, -1))
 
     def _same(self, other: Any) -> FastQuantity:
         o = self._other(other)
@@ -140,9 +146,13 @@ class _Engine:
     def __init__(self, resolution: Resolution, backend: str) -> None:
         self.r = resolution
         if backend == "pint":
-            self.Q: Any = registry().Quantity
+            units = _pint_unit
+            quantity = registry().Quantity
+            self.Q: Any = lambda span, unit: quantity(span, units(unit))
+            self.u: Any = units
         else:
             self.Q = FastQuantity.of
+            self.u = str
         self.c = Computation(resolution)
 
     def q(self, path: str, unit: str | None = None, *, inverse: bool = False) -> Any:
@@ -151,8 +161,8 @@ class _Engine:
         span = item.span.inverse() if inverse else item.span
         return self.Q(span, unit or item.unit or "dimensionless")
 
-    def record(self, output: str, formula: str, numbers: str, value: Any, unit: str) -> Span:
-        span: Span = value.to(unit).magnitude if hasattr(value, "to") else value
+    def record(self, output: str, formula: str, numbers: Callable[[], str], value: Any, unit: str) -> Span:
+        span: Span = value.to(self.u(unit)).magnitude
         span = span.ordered()
         self.c.steps.append(Step(output, formula, numbers, span, unit))
         return span
@@ -172,13 +182,18 @@ class _Engine:
             for key, value in parts.items():
                 totals[key] = totals[key] + value if key in totals else value
             if len(r.runs) > 1:
-                self.c.runs.append({"name": run.name, "index": index,
-                                    "emissions": parts["emissions.operational"] + parts["emissions.embodied"]})
+                self.c.runs.append(
+                    {
+                        "name": run.name,
+                        "index": index,
+                        "emissions": parts["emissions.operational"] + parts["emissions.embodied"],
+                    }
+                )
         totals.setdefault("energy.it", zero_kwh)
         totals["emissions.total"] = totals["emissions.operational"] + totals["emissions.embodied"]
         totals["water.total"] = totals["water.onsite"] + totals["water.offsite"] + totals["water.embodied"]
         for key, value in totals.items():
-            self.c.results[key] = value.to(RESULT_UNITS[key]).magnitude.ordered()
+            self.c.results[key] = value.to(self.u(RESULT_UNITS[key])).magnitude.ordered()
         self._shares()
         self._amortise(totals)
         self.c.findings.extend(r.findings)
@@ -205,32 +220,61 @@ class _Engine:
             if r.includes_pue:
                 e_fac = e
                 e_it = e / self.q("infrastructure.datacenter.pue", inverse=True)
-                self.record(f"energy.facility{label}", text + " (includes PUE)", f"{_fmt(measured.span, 'kWh')}",
-                            e_fac, "kWh")
-                self.record(f"energy.it{label}", "E_facility / PUE",
-                            f"{_fmt(e_fac.to('kWh').magnitude, 'kWh')} / {_fmt(pue.magnitude)}", e_it, "kWh")
+                self.record(
+                    f"energy.facility{label}",
+                    text + " (includes PUE)",
+                    lambda: f"{_fmt(measured.span, 'kWh')}",
+                    e_fac,
+                    "kWh",
+                )
+                self.record(
+                    f"energy.it{label}",
+                    "E_facility / PUE",
+                    lambda: f"{_fmt(e_fac.to(self.u('kWh')).magnitude, 'kWh')} / {_fmt(pue.magnitude)}",
+                    e_it,
+                    "kWh",
+                )
                 return e_it, e_fac
-            self.record(f"energy.it{label}", text, f"{_fmt(measured.span, 'kWh')}", e, "kWh")
+            self.record(f"energy.it{label}", text, lambda: f"{_fmt(measured.span, 'kWh')}", e, "kWh")
             e_fac = e * pue
-            self.record(f"energy.facility{label}", "E_it x PUE",
-                        f"{_fmt(e.to('kWh').magnitude, 'kWh')} x {_fmt(pue.magnitude)}", e_fac, "kWh")
+            self.record(
+                f"energy.facility{label}",
+                "E_it x PUE",
+                lambda: f"{_fmt(e.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(pue.magnitude)}",
+                e_fac,
+                "kWh",
+            )
             return e, e_fac
         server_power = r.get("infrastructure.cluster.server_power")
         n_srv = self.q("infrastructure.cluster.servers")
         if server_power is not None:
             p_it = self.q("infrastructure.cluster.server_power", "W") * n_srv
             e_it = p_it * t_run
-            self.record(f"energy.it{label}", "server_power x servers x t_run",
-                        f"{_fmt(server_power.span, 'W')} x {n_srv.magnitude.mid:g} x {_fmt(run.duration.span, 'h')}",
-                        e_it, "kWh")
+            self.record(
+                f"energy.it{label}",
+                "server_power x servers x t_run",
+                lambda: f"{_fmt(server_power.span, 'W')} x {n_srv.magnitude.mid:g} x {_fmt(run.duration.span, 'h')}",
+                e_it,
+                "kWh",
+            )
         else:
             p_it = self._component_power(label)
             e_it = p_it * t_run
-            self.record(f"energy.it{label}", "P_it x t_run",
-                        f"{_fmt(p_it.to('W').magnitude, 'W')} x {_fmt(run.duration.span, 'h')}", e_it, "kWh")
+            self.record(
+                f"energy.it{label}",
+                "P_it x t_run",
+                lambda: f"{_fmt(p_it.to(self.u('W')).magnitude, 'W')} x {_fmt(run.duration.span, 'h')}",
+                e_it,
+                "kWh",
+            )
         e_fac = e_it * pue
-        self.record(f"energy.facility{label}", "E_it x PUE",
-                    f"{_fmt(e_it.to('kWh').magnitude, 'kWh')} x {_fmt(pue.magnitude)}", e_fac, "kWh")
+        self.record(
+            f"energy.facility{label}",
+            "E_it x PUE",
+            lambda: f"{_fmt(e_it.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(pue.magnitude)}",
+            e_fac,
+            "kWh",
+        )
         return e_it, e_fac
 
     def _component_power(self, label: str) -> Any:
@@ -240,9 +284,13 @@ class _Engine:
         idle = self.q("infrastructure.cluster.gpu.idle_power", "W")
         u_gpu = self.q("operational.gpu_utilization")
         p_gpu = idle + u_gpu * (tdp - idle)
-        self.record(f"power.gpu{label}", "P_idle + u_gpu x (TDP - P_idle)",
-                    f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude, '')} x ({_fmt(tdp.magnitude, 'W')} - idle)",
-                    p_gpu, "W")
+        self.record(
+            f"power.gpu{label}",
+            "P_idle + u_gpu x (TDP - P_idle)",
+            lambda: f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude, '')} x ({_fmt(tdp.magnitude, 'W')} - idle)",
+            p_gpu,
+            "W",
+        )
         p_it = n_gpu * p_gpu
         n_cpu = self.q("infrastructure.cluster.cpu.count")
         cpu_tdp = self.q("infrastructure.cluster.cpu.tdp", "W")
@@ -250,19 +298,31 @@ class _Engine:
             cpu_idle = cpu_tdp * self.q("method.cpu_idle_fraction")
             u_cpu = self.q("operational.cpu_utilization")
             p_cpu = cpu_idle + u_cpu * (cpu_tdp - cpu_idle)
-            self.record(f"power.cpu{label}", "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
-                        f"TDP {_fmt(cpu_tdp.magnitude, 'W')}, u {_fmt(u_cpu.magnitude, '')}", p_cpu, "W")
+            self.record(
+                f"power.cpu{label}",
+                "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
+                lambda: f"TDP {_fmt(cpu_tdp.magnitude, 'W')}, u {_fmt(u_cpu.magnitude, '')}",
+                p_cpu,
+                "W",
+            )
             p_it = p_it + n_cpu * p_cpu
         memory = r["infrastructure.cluster.memory"]
         if float(memory.value) > 0:
             p_mem = self.q("infrastructure.cluster.memory", "GB") * self.q("method.memory_power", "W/GB")
-            self.record(f"power.memory{label}", "memory x p_mem", f"{_fmt(memory.span, 'GB')} x W/GB", p_mem, "W")
+            self.record(
+                f"power.memory{label}", "memory x p_mem", lambda: f"{_fmt(memory.span, 'GB')} x W/GB", p_mem, "W"
+            )
             p_it = p_it + p_mem
         other = r["method.other_power"]
         if float(other.value) > 0:
             p_it = p_it + self.q("method.other_power", "W") * self.q("infrastructure.cluster.servers")
-        self.record(f"power.it{label}", "n_gpu x P_gpu + n_cpu x P_cpu + P_mem + n_srv x P_other",
-                    f"{n_gpu.magnitude.mid:g} GPUs", p_it, "W")
+        self.record(
+            f"power.it{label}",
+            "n_gpu x P_gpu + n_cpu x P_cpu + P_mem + n_srv x P_other",
+            lambda: f"{n_gpu.magnitude.mid:g} GPUs",
+            p_it,
+            "W",
+        )
         return p_it
 
     def _embodied_time(self, run: RunSlice) -> Any:
@@ -274,44 +334,71 @@ class _Engine:
     def _carbon(self, run: RunSlice, e_fac: Any, label: str) -> dict[str, Any]:
         intensity = self.q("operational.carbon_intensity", "gCO2e/kWh")
         c_op = e_fac * intensity
-        self.record(f"emissions.operational{label}", "E_facility x I",
-                    f"{_fmt(e_fac.to('kWh').magnitude, 'kWh')} x {_fmt(intensity.magnitude, 'gCO2e/kWh')}",
-                    c_op, "kgCO2e")
+        self.record(
+            f"emissions.operational{label}",
+            "E_facility x I",
+            lambda: f"{_fmt(e_fac.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(intensity.magnitude, 'gCO2e/kWh')}",
+            c_op,
+            "kgCO2e",
+        )
         n_gpu = self.q("infrastructure.cluster.gpu.count")
         n_srv = self.q("infrastructure.cluster.servers")
         ec_gpu = self.q("infrastructure.cluster.gpu.embodied", "kgCO2e")
         ec_srv = self.q("infrastructure.cluster.server_embodied", "kgCO2e")
         c_emb = (n_gpu * ec_gpu + n_srv * ec_srv) * self._embodied_time(run)
-        self.record(f"emissions.embodied{label}", "(n_gpu x EC_gpu + n_srv x EC_srv) x t_reserved / (L x U)",
-                    f"({n_gpu.magnitude.mid:g} x {_fmt(ec_gpu.magnitude, 'kgCO2e')} + {n_srv.magnitude.mid:g} x "
-                    f"{_fmt(ec_srv.magnitude, 'kgCO2e')}) x {_fmt(run.reserved.span, 'h')} / "
-                    f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
-                    f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)",
-                    c_emb, "kgCO2e")
+        self.record(
+            f"emissions.embodied{label}",
+            "(n_gpu x EC_gpu + n_srv x EC_srv) x t_reserved / (L x U)",
+            lambda: (
+                f"({n_gpu.magnitude.mid:g} x {_fmt(ec_gpu.magnitude, 'kgCO2e')} + {n_srv.magnitude.mid:g} x "
+                f"{_fmt(ec_srv.magnitude, 'kgCO2e')}) x {_fmt(run.reserved.span, 'h')} / "
+                f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
+                f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)"
+            ),
+            c_emb,
+            "kgCO2e",
+        )
         return {"emissions.operational": c_op, "emissions.embodied": c_emb}
 
     def _water(self, run: RunSlice, e_it: Any, e_fac: Any, label: str) -> dict[str, Any]:
         wue = self.q("infrastructure.datacenter.wue", "L/kWh")
         ewif = self.q("operational.electricity_water_intensity", "L/kWh")
         w_on = e_it * wue
-        self.record(f"water.onsite{label}", "E_it x WUE",
-                    f"{_fmt(e_it.to('kWh').magnitude, 'kWh')} x {_fmt(wue.magnitude, 'L/kWh')}", w_on, "L")
+        self.record(
+            f"water.onsite{label}",
+            "E_it x WUE",
+            lambda: f"{_fmt(e_it.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(wue.magnitude, 'L/kWh')}",
+            w_on,
+            "L",
+        )
         w_off = e_fac * ewif
-        self.record(f"water.offsite{label}", "E_facility x EWIF",
-                    f"{_fmt(e_fac.to('kWh').magnitude, 'kWh')} x {_fmt(ewif.magnitude, 'L/kWh')}", w_off, "L")
+        self.record(
+            f"water.offsite{label}",
+            "E_facility x EWIF",
+            lambda: f"{_fmt(e_fac.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(ewif.magnitude, 'L/kWh')}",
+            w_off,
+            "L",
+        )
         n_gpu = self.q("infrastructure.cluster.gpu.count")
         ew_gpu = self.q("infrastructure.cluster.gpu.embodied_water", "L")
         w_emb = n_gpu * ew_gpu * self._embodied_time(run)
-        self.record(f"water.embodied{label}", "n_gpu x EW_gpu x t_reserved / (L x U)",
-                    f"{n_gpu.magnitude.mid:g} x {_fmt(ew_gpu.magnitude, 'L')} x {_fmt(run.reserved.span, 'h')} / "
-                    f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
-                    f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)", w_emb, "L")
+        self.record(
+            f"water.embodied{label}",
+            "n_gpu x EW_gpu x t_reserved / (L x U)",
+            lambda: (
+                f"{n_gpu.magnitude.mid:g} x {_fmt(ew_gpu.magnitude, 'L')} x {_fmt(run.reserved.span, 'h')} / "
+                f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
+                f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)"
+            ),
+            w_emb,
+            "L",
+        )
         return {"water.onsite": w_on, "water.offsite": w_off, "water.embodied": w_emb}
 
     def _shares(self) -> None:
         total = self.c.results["emissions.total"].mid
         for run in self.c.runs:
-            emissions = run.pop("emissions").to("kgCO2e").magnitude
+            emissions = run.pop("emissions").to(self.u("kgCO2e")).magnitude
             run["emissions"] = emissions
             run["share"] = emissions.mid / total if total else 0.0
 
@@ -320,16 +407,27 @@ class _Engine:
         life = self.r.get("usage.use_life")
         if per_day is None or life is None or float(per_day.value) <= 0 or float(life.value) <= 0:
             return
-        inferences = (self.q("usage.inferences_per_day") * self.q("usage.use_life", "d", inverse=True)
-                      / self.Q(Span.of(1.0), "d"))
+        inferences = (
+            self.q("usage.inferences_per_day") * self.q("usage.use_life", "d", inverse=True) / self.Q(Span.of(1.0), "d")
+        )
         for key, unit in (("emissions", "gCO2e"), ("water", "mL")):
             value = totals[f"{key}.total"] / inferences
             self.c.results[f"per_inference.{key}"] = self.record(
-                f"per_inference.{key}", f"{key} total / (inferences_per_day x use_life)",
-                f"{float(per_day.value):g}/d x {float(life.value):g} d", value, unit)
+                f"per_inference.{key}",
+                f"{key} total / (inferences_per_day x use_life)",
+                lambda: f"{float(per_day.value):g}/d x {float(life.value):g} d",
+                value,
+                unit,
+            )
 
 
 BACKENDS = ("pint", "fast")
+
+
+@cache
+def _pint_unit(text: str) -> Any:
+    """A pint Unit, parsed once per process for each unit string the formulas use."""
+    return registry().Unit(text)
 
 
 def compute_resolution(resolution: Resolution, backend: str = "pint") -> Computation:

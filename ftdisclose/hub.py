@@ -313,10 +313,9 @@ def hub_emissions_grams(doc: Document) -> float | None:
     number = _number_or_none(value)
     if number is None or not math.isfinite(number) or number < 0:
         return None
-    for key in block if isinstance(block, dict) else ():
-        if key.lower() in _UNIT_KEYS:
-            # a unit the Hub ignores: the figure is grams only when that unit says grams
-            unit = block[key]
-            if not isinstance(unit, str) or _to_grams(number, unit) != number:
-                return None
+    extras: dict[str, Any] = block if isinstance(block, dict) else {}
+    for key, unit in extras.items():
+        # a unit the Hub ignores: the figure is grams only when that unit says grams
+        if key.lower() in _UNIT_KEYS and (not isinstance(unit, str) or _to_grams(number, unit) != number):
+            return None
     return number

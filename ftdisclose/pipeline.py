@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ftdisclose import factors as factor_tables
+from ftdisclose.checks import computed_checks
 from ftdisclose.compute import Computation, compute
 from ftdisclose.findings import Finding, Severity, finding
 from ftdisclose.validate import ValidationResult, validate_path
@@ -38,9 +39,9 @@ def factor_set(disclosure: object, version: str | None, overlay: str | None) -> 
 
 
 def compute_path(path: str | Path, *, display: str | None = None, factors_version: str | None = None,
-                 overlay: str | None = None) -> FileComputation:
+                 overlay: str | None = None, backend: str = "fast") -> FileComputation:
     """Validate and, when valid, compute one disclosure file or model card."""
-    validation = validate_path(path, display=display)
+    validation = validate_path(path, display=display, with_tables=False)
     result = FileComputation(validation, findings=list(validation.findings))
     if not validation.valid or validation.disclosure is None:
         return result
@@ -52,9 +53,10 @@ def compute_path(path: str | Path, *, display: str | None = None, factors_versio
         result.findings.append(finding(code, str(exc), file=validation.file, line=line, column=col,
                                        path="factors_version" if code == "FTD309" else ""))
         return result
-    result.computation = compute(validation.disclosure, tables, validation.document)
-    seen = {(f.code, f.line, f.message) for f in result.findings}
-    result.findings.extend(f for f in result.computation.findings if (f.code, f.line, f.message) not in seen)
+    result.computation = compute(validation.disclosure, tables, validation.document, backend=backend)
+    result.findings.extend(result.computation.findings)
+    result.findings.extend(computed_checks(validation.disclosure, validation.document, result.computation,
+                                           result.findings))
     for table, key in tables.shadowed:
         result.findings.append(finding("FTD307", f"the overlay replaces {table} row {key}", file=validation.file))
     result.findings.sort(key=Finding.sort_key)

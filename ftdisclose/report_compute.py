@@ -75,10 +75,32 @@ def to_dict(computation: Computation, *, file: str, spec_version: str, findings:
     return doc
 
 
-def write_json(docs: list[dict[str, Any]], out: IO[str]) -> None:
-    payload: Any = docs[0] if len(docs) == 1 else docs
-    json.dump(payload, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+class JsonStream:
+    """``compute --format json``: one file gives one indented object; several give a JSON array,
+    written file by file (one compact document a line), so memory stays flat however many."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.first: dict[str, Any] | None = None
+        self.count = 0
+
+    def add(self, doc: dict[str, Any]) -> None:
+        self.count += 1
+        if self.count == 1:
+            self.first = doc
+            return
+        if self.count == 2:
+            self.out.write("[\n" + json.dumps(self.first, ensure_ascii=False, separators=(",", ":")))
+            self.first = None
+        self.out.write(",\n" + json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+
+    def close(self) -> None:
+        if self.count == 1:
+            self.out.write(json.dumps(self.first, indent=2, ensure_ascii=False) + "\n")
+        elif self.count > 1:
+            self.out.write("\n]\n")
+        else:
+            self.out.write("[]\n")
 
 
 def _fmt(value: float) -> str:

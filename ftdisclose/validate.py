@@ -56,13 +56,17 @@ class ValidationResult:
         return self.errors == 0
 
 
-def validate_path(path: str | Path, *, display: str | None = None) -> ValidationResult:
+def validate_path(path: str | Path, *, display: str | None = None, with_tables: bool = True) -> ValidationResult:
     """Load and validate one file."""
-    return validate_document(load(path, display=display))
+    return validate_document(load(path, display=display), with_tables=with_tables)
 
 
-def validate_document(doc: Document) -> ValidationResult:
-    """Validate an already loaded document."""
+def validate_document(doc: Document, *, with_tables: bool = True) -> ValidationResult:
+    """Validate an already loaded document.
+
+    ``with_tables=False`` leaves out the checks that need the factor tables (unknown names,
+    figures against a recomputation): ``compute`` runs those on its own computation.
+    """
     result = ValidationResult(doc, list(doc.findings))
     if doc.kind == "card" and doc.data is None:
         if doc.front_matter is not None and not any(f.severity is Severity.ERROR for f in doc.findings):
@@ -103,7 +107,8 @@ def validate_document(doc: Document) -> ValidationResult:
         from ftdisclose.checks import consistency, table_checks
 
         result.findings.extend(consistency(result.disclosure, doc))
-        result.findings.extend(table_checks(result.disclosure, doc, result.findings))
+        if with_tables:
+            result.findings.extend(table_checks(result.disclosure, doc, result.findings))
     return _done(result)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from ftdisclose.loader import loads
 from ftdisclose.validate import validate_document
 
@@ -110,3 +112,13 @@ def test_init_template_validates() -> None:
     assert proc.returncode == 0
     result = validate_document(loads(proc.stdout, "template.yaml"))
     assert result.valid and result.warnings == 0, [f.message for f in result.findings]
+
+
+def test_both_units_engines_give_the_same_json() -> None:
+    fast = json.loads(run_cli("compute", "--format", "json", BLOOM, MUNIN).stdout)
+    pint = json.loads(run_cli("compute", "--format", "json", "--units-engine", "pint", BLOOM, MUNIN).stdout)
+    for a, b in zip(fast, pint, strict=True):
+        for group, values in a["results"].items():
+            for key, q in values.items():
+                for bound in ("value", "low", "high"):
+                    assert q[bound] == pytest.approx(b["results"][group][key][bound], rel=1e-9)
