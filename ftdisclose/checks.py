@@ -148,7 +148,33 @@ def computed_checks(disclosure: Any, doc: Document, computation: Any,
     found.extend(_mfu(disclosure, computation, add))
     flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
     found.extend(_reported(disclosure, computation, add, flagged))
+    found.extend(_hub(doc, computation))
     return found
+
+
+def _hub(doc: Document, computation: Any) -> list[Finding]:
+    """A model card's co2_eq_emissions (grams) against the disclosure's computed emissions."""
+    if doc.kind != "card":
+        return []
+    from ftdisclose.hub import HUB_KEY, hub_emissions_grams, locate_front
+
+    grams = hub_emissions_grams(doc)
+    if grams is None:
+        return []
+    r = computation.results
+    low, high = r["emissions.operational"].low * 1000, r["emissions.total"].high * 1000
+    if low * (1 - RANGE_TOLERANCE) <= grams <= high * (1 + RANGE_TOLERANCE) or high <= 0:
+        return []
+    central = r["emissions.total"].mid * 1000
+    ratio = grams / central if central else 0.0
+    hint = ("the card's figure is about 1000 times the computed one: kilograms written where the Hub reads grams"
+            if 300 <= ratio <= 3000 else
+            "the card's figure is about 1/1000 of the computed one: was it written in kg?"
+            if 1 / 3000 <= ratio <= 1 / 300 else "check the card's figure and the disclosure")
+    line, col = locate_front(doc, (HUB_KEY,))
+    return [finding("FTD409", f"the card's co2_eq_emissions {grams:,.6g} g is outside the computed "
+                    f"{low:,.4g}..{high:,.4g} gCO2e", file=doc.file, line=line, column=col, path=HUB_KEY,
+                    hint=hint)]
 
 
 def _host_watts(inputs: dict[str, Any]) -> float:

@@ -65,27 +65,42 @@ def build_parser() -> argparse.ArgumentParser:
                    "pint's own Quantity; both use the same registry and agree")
 
     p = sub.add_parser("explain", help="how every output and every filled input was reached")
-    p.add_argument("path", metavar="FILE")
+    p.add_argument("path", metavar="FILE", help="a disclosure file or model card")
     _common(p, ["text", "json"])
     _factor_flags(p)
 
     p = sub.add_parser("fill", help="print the disclosure with every gap filled, marked with its origin")
-    p.add_argument("path", metavar="FILE")
+    p.add_argument("path", metavar="FILE", help="a disclosure file or model card")
     _common(p, ["text"])
     _factor_flags(p)
 
     p = sub.add_parser("factors", help="the shipped factor tables, their versions, sources and licences")
     fsub = p.add_subparsers(dest="factors_command", metavar="ACTION", parser_class=_Parser, required=True)
     q = fsub.add_parser("list", help="versions, tables and sources")
-    q.add_argument("--format", choices=["text", "json"], default="text")
+    q.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     q = fsub.add_parser("show", help="print one table")
-    q.add_argument("table", metavar="TABLE")
+    q.add_argument("table", metavar="TABLE", help="a table name, as `factors list` shows them")
     q.add_argument("--factors", metavar="VERSION", default=None, help="factor version (default: the newest)")
-    q.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    q.add_argument("--format", choices=["text", "csv", "json"], default="text", help="output format (default: text)")
     q = fsub.add_parser("diff", help="rows added, removed and changed between two versions")
     q.add_argument("old", metavar="V1", help="a shipped version, or a folder in the same format")
     q.add_argument("new", metavar="V2", help="a shipped version, or a folder in the same format")
-    q.add_argument("--format", choices=["text", "json"], default="text")
+    q.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    p = sub.add_parser("import", help="a disclosure from another tool's output (CodeCarbon)")
+    isub = p.add_subparsers(dest="import_format", metavar="FORMAT", parser_class=_Parser, required=True)
+    q = isub.add_parser("codecarbon", help="from CodeCarbon emissions.csv files (any header version, several "
+                        "rows, runs, files or ranks)")
+    q.add_argument("paths", nargs="+", metavar="CSV", help="emissions.csv files; several files are parallel ranks")
+    q.add_argument("-o", "--output", metavar="FILE", default=None, help="write the disclosure here (default: stdout)")
+    q.add_argument("--combine", choices=["runs", "last", "sum"], default="runs",
+                   help="several runs: sum and list them (runs, default), keep the last, or sum without listing")
+    q.add_argument("--timezone", metavar="TZ", default=None,
+                   help="IANA zone of the machine's clock (CodeCarbon's timestamps are local time without a zone)")
+    q.add_argument("--model-name", metavar="NAME", default=None, help="model.name of the disclosure")
+    q.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in findings")
+    q.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
+    q.add_argument("-v", "--verbose", action="count", default=0, help="more output")
 
     p = sub.add_parser("schema", help="print the JSON Schema of the spec")
     p.add_argument("--spec-version", default=None, help="spec version (default: the latest)")
@@ -271,6 +286,31 @@ def cmd_factors(args: argparse.Namespace) -> int:
     return factors_cli.run(args)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from ftdisclose.files import write_atomic
+    from ftdisclose.importers import dump_yaml, import_codecarbon
+    from ftdisclose.loader import Document
+    from ftdisclose.report import TextReporter
+    from ftdisclose.validate import ValidationResult
+
+    try:
+        result = import_codecarbon([Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone,
+                                   model_name=args.model_name)
+    except ValueError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
+        return EXIT_USAGE
+    reporter = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
+    reporter.render(ValidationResult(Document("import", "csv"), result.findings))
+    text = dump_yaml(result.disclosure)
+    if args.output:
+        write_atomic(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    if any(f.code == "FTD516" for f in result.findings):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from ftdisclose.resources import data_root
 
@@ -280,7 +320,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "explain": cmd_explain, "fill": cmd_fill,
-            "factors": cmd_factors, "schema": cmd_schema, "init": cmd_init}
+            "factors": cmd_factors, "import": cmd_import, "schema": cmd_schema, "init": cmd_init}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

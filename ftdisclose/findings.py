@@ -221,6 +221,82 @@ CATALOGUE: dict[str, Rule] = _rules(
          "The file does not exist, is a folder without disclosures, or cannot be opened.", "", ""),
     Rule("FTD517", "unknown-file-type", E, "Unknown file type",
          "Only .yaml, .yml, .json and .md files are read.", "rename the file", ""),
+    # --- FTD518-525: the Hugging Face Hub's co2_eq_emissions block of a model card ---------
+    Rule("FTD518", "hub-emissions-unit", E, "Hub emissions written with a unit",
+         "The Hub reads `co2_eq_emissions` (or its `emissions`) as a bare number of grams. A "
+         "unit glued on (`57 g`, `0.057 kg`) makes it a string that the Hub and other readers "
+         "cannot use, and an `emissions_unit` key is ignored by them: kg written where grams "
+         "are read is the commonest slip (CodeCarbon reports kg).",
+         "write the number of grams: emissions: 57", "co2_eq_emissions: 0.057 kg"),
+    Rule("FTD519", "hub-emissions-not-number", E, "Hub emissions is not a number",
+         "The emissions figure is a unit without a number, text such as `N/A`, a number in "
+         "quotes, an empty value, a boolean, or a negative or non-finite number.",
+         "write the grams as a plain number (emissions: 57), or leave the block out when unknown",
+         "co2_eq_emissions: kg"),
+    Rule("FTD520", "hub-block-shape", E, "Hub co2_eq_emissions has the wrong shape",
+         "`co2_eq_emissions` is a number of grams or a mapping. A list of one-key mappings (the "
+         "dashed form of the Hub spec's first draft) or any other shape is not read.",
+         "write a mapping: co2_eq_emissions: {emissions: 57, source: ..., training_type: fine-tuning}",
+         "co2_eq_emissions:\n  - emissions: 57\n  - source: CodeCarbon"),
+    Rule("FTD521", "hub-misspelt-key", E, "Misspelt key in the Hub block",
+         "A key of `co2_eq_emissions` is close to one the Hub defines (emissions, source, "
+         "training_type, geographical_location, hardware_used); the Hub ignores the misspelling.",
+         "use the key the Hub defines", "co2_eq_emissions: {emission: 57}"),
+    Rule("FTD522", "hub-unknown-key", W, "Key the Hub does not define",
+         "A key of `co2_eq_emissions` that the Hub does not define; the Hub and ftdisclose ignore "
+         "it. Richer data belongs in the card's `carbon_disclosure` block.",
+         "move the value into carbon_disclosure, or remove it",
+         "co2_eq_emissions: {emissions: 57, training_time: 4 h}"),
+    Rule("FTD523", "hub-missing-emissions", E, "Hub block without emissions",
+         "A `co2_eq_emissions` mapping without its `emissions` figure states no emissions.",
+         "add emissions: <grams>", "co2_eq_emissions: {source: CodeCarbon}"),
+    Rule("FTD524", "hub-field-type", E, "Hub text field is not text",
+         "`source`, `training_type`, `geographical_location` and `hardware_used` are free "
+         "text; a number, list, mapping or empty value is not what the Hub displays.",
+         'write text, e.g. hardware_used: "8 x A100 80GB"', "hardware_used: 8"),
+    Rule("FTD525", "hub-training-type", W, "Unknown training_type",
+         "The Hub documents `training_type` as `pre-training` or `fine-tuning`.",
+         "write pre-training or fine-tuning", "training_type: pretraining"),
+    # --- FTD526-533: importing CodeCarbon output ------------------------------------------
+    Rule("FTD526", "csv-not-codecarbon", E, "Not a CodeCarbon emissions file",
+         "The CSV is empty, has no header, or lacks the columns every CodeCarbon emissions.csv "
+         "has (`duration`, `energy_consumed`). Nothing is imported from it.",
+         "pass the emissions.csv that CodeCarbon wrote (output_file)", "timestamp,loss\n..."),
+    Rule("FTD527", "csv-bad-row", E, "Unusable CodeCarbon row",
+         "A row has a different number of cells than the header, or its `energy_consumed` or "
+         "`duration` is not a non-negative number. CodeCarbon's append mode drops all-empty "
+         "columns and shifts the later values left (codecarbon#1304), so such a row cannot be "
+         "read by name. The row is skipped and the imported totals may be short.",
+         "re-export the run, or fix the row so that its cells line up with the header",
+         "a 38-column header followed by a 36-cell row"),
+    Rule("FTD528", "csv-bad-value", W, "Unreadable CodeCarbon value",
+         "An optional cell (timestamp, pue, gpu_count, country_iso_code, a utilisation) cannot be "
+         "read, or the file is not UTF-8. The field it feeds is left out of the disclosure, "
+         "or the stated assumption is used.", "check the cell; add the field by hand if it is known",
+         "gpu_count: four"),
+    Rule("FTD529", "import-ambiguous-runs", W, "Several CodeCarbon runs without run_id",
+         "The file holds several rows that no run_id tells apart. They are read as separate "
+         "runs and summed; if they are flushes of one run, summing counts the run several "
+         "times.", "if the rows are one run, import with --combine last", ""),
+    Rule("FTD530", "import-no-timezone", W, "CodeCarbon timestamp without a time zone",
+         "CodeCarbon writes the machine's local time without a zone, at the end of the run. "
+         "Without the zone the start cannot be placed on the grid's clock, so start and end "
+         "are left out; a local time in a daylight-saving change is ambiguous.",
+         "pass --timezone with the machine's IANA zone, e.g. Europe/Copenhagen, or UTC", ""),
+    Rule("FTD531", "import-mixed-gpus", W, "Several GPU models in CodeCarbon's gpu_model",
+         "`gpu_model` names more than one model (CodeCarbon joins them without a separator, "
+         "e.g. `2 x NVIDIA A100-SXM4-40GB2 x Tesla T4`). The disclosure names the most "
+         "numerous model and counts every GPU; the full list is kept in x-ftdisclose-import.",
+         "check infrastructure.cluster.gpu by hand", "2 x NVIDIA A100-SXM4-40GB 2 x Tesla T4"),
+    Rule("FTD532", "import-merge-conflict", W, "CodeCarbon files or runs disagree",
+         "Files or runs that are merged disagree: different countries, clouds or CPU models "
+         "(the field is left out), files with different numbers of runs, runs that overlap in "
+         "time in one file, or several machine-mode files that each saw several GPUs (each "
+         "rank measured the whole node, so their sum counts it several times; codecarbon#1390).",
+         "check that the files belong to one job and were tracked per process", ""),
+    Rule("FTD533", "import-model-name", W, "Model name not in CodeCarbon output",
+         "CodeCarbon does not record the fine-tuned model; `model.name` was taken from the "
+         "project_name column or the file name.", "pass --model-name, or edit model.name", ""),
 )
 
 

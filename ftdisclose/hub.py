@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from ftdisclose import units
-from ftdisclose.findings import CATALOGUE, Finding, Rule, Severity
+from ftdisclose.findings import CATALOGUE, Finding, Severity
 from ftdisclose.loader import Document, Path_, _dotted
 
 HUB_KEY = "co2_eq_emissions"
@@ -40,52 +40,11 @@ _KNOWN_EXTRAS = {"training_time", "training_hours", "hours_used", "energy", "ene
                  "cloud_provider", "compute_region", "carbon_emitted", "emissions_kg", "intensity"}
 _E, _W = Severity.ERROR, Severity.WARNING
 
-# Codes proposed for the catalogue (findings.CATALOGUE); the lead moves them there.
-NEW_RULES: dict[str, Rule] = {
-    r.code: r
-    for r in (
-        Rule("FTD518", "hub-emissions-unit", _E, "Hub emissions written with a unit",
-             "The Hub reads `co2_eq_emissions` (or its `emissions`) as a bare number of grams. A "
-             "unit glued on (`57 g`, `0.057 kg`) makes it a string that the Hub and other readers "
-             "cannot use, and an `emissions_unit` key is ignored by them: kg written where grams "
-             "are read is the commonest slip (CodeCarbon reports kg).",
-             "write the number of grams: emissions: 57", "co2_eq_emissions: 0.057 kg"),
-        Rule("FTD519", "hub-emissions-not-number", _E, "Hub emissions is not a number",
-             "The emissions figure is a unit without a number, text such as `N/A`, a number in "
-             "quotes, an empty value, a boolean, or a negative or non-finite number.",
-             "write the grams as a plain number (emissions: 57), or leave the block out when unknown",
-             "co2_eq_emissions: kg"),
-        Rule("FTD520", "hub-block-shape", _E, "Hub co2_eq_emissions has the wrong shape",
-             "`co2_eq_emissions` is a number of grams or a mapping. A list of one-key mappings (the "
-             "dashed form of the Hub spec's first draft) or any other shape is not read.",
-             "write a mapping: co2_eq_emissions: {emissions: 57, source: ..., training_type: fine-tuning}",
-             "co2_eq_emissions:\n  - emissions: 57\n  - source: CodeCarbon"),
-        Rule("FTD521", "hub-misspelt-key", _E, "Misspelt key in the Hub block",
-             "A key of `co2_eq_emissions` is close to one the Hub defines (emissions, source, "
-             "training_type, geographical_location, hardware_used); the Hub ignores the misspelling.",
-             "use the key the Hub defines", "co2_eq_emissions: {emission: 57}"),
-        Rule("FTD522", "hub-unknown-key", _W, "Key the Hub does not define",
-             "A key of `co2_eq_emissions` that the Hub does not define; the Hub and ftdisclose ignore "
-             "it. Richer data belongs in the card's `carbon_disclosure` block.",
-             "move the value into carbon_disclosure, or remove it",
-             "co2_eq_emissions: {emissions: 57, training_time: 4 h}"),
-        Rule("FTD523", "hub-missing-emissions", _E, "Hub block without emissions",
-             "A `co2_eq_emissions` mapping without its `emissions` figure states no emissions.",
-             "add emissions: <grams>", "co2_eq_emissions: {source: CodeCarbon}"),
-        Rule("FTD524", "hub-field-type", _E, "Hub text field is not text",
-             "`source`, `training_type`, `geographical_location` and `hardware_used` are free "
-             "text; a number, list, mapping or empty value is not what the Hub displays.",
-             'write text, e.g. hardware_used: "8 x A100 80GB"', "hardware_used: 8"),
-        Rule("FTD525", "hub-training-type", _W, "Unknown training_type",
-             "The Hub documents `training_type` as `pre-training` or `fine-tuning`.",
-             "write pre-training or fine-tuning", "training_type: pretraining"),
-    )
-}
 
 
 def _make(code: str, message: str, doc: Document, path: Path_, *, key: bool = False, hint: str | None = None,
           severity: Severity | None = None) -> Finding:
-    rule = CATALOGUE.get(code) or NEW_RULES[code]
+    rule = CATALOGUE[code]
     line, column = locate_front(doc, path, key=key)
     return Finding(code, rule.slug, severity or rule.severity, message, rule.hint if hint is None else hint,
                    doc.file, line, column, _dotted(path))

@@ -340,6 +340,10 @@ def load(path: str | Path, *, display: str | None = None) -> Document:
     path = Path(path)
     name = display or str(path)
     kind = SUFFIXES.get(path.suffix.lower())
+    if not path.exists():
+        doc = Document(name, kind or "unknown")
+        doc.findings.append(finding("FTD516", "no such file or folder", file=name))
+        return doc
     if kind is None:
         doc = Document(name, "unknown")
         doc.findings.append(finding("FTD517", f"{path.suffix or 'no suffix'}: not a disclosure file type", file=name))

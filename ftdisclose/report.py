@@ -44,6 +44,10 @@ class Reporter:
         return {"files": self.files, "valid": self.valid, "errors": self.errors, "warnings": self.warnings}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _location(f: Finding) -> str:
     where = f.file
     if f.line is not None:
@@ -97,9 +101,8 @@ class TextReporter(Reporter):
         if self.verbosity < 0:
             return
         invalid = self.files - self.valid
-        noun = "file" if self.files == 1 else "files"
-        text = (f"{self.files} {noun}: {self.valid} valid, {invalid} invalid "
-                f"({self.errors} error{'s' * (self.errors != 1)}, {self.warnings} warning{'s' * (self.warnings != 1)})")
+        text = (f"{_count(self.files, 'file')}: {self.valid} valid, {invalid} invalid "
+                f"({_count(self.errors, 'error')}, {_count(self.warnings, 'warning')})")
         self._print(text, f"[{'green' if invalid == 0 else 'red'}]{text}[/]")
 
 
@@ -149,7 +152,8 @@ class GithubReporter(Reporter):
             self.out.write(f"::{self._LEVEL[f.severity]} {','.join(props)}::{_escape_data(message)}\n")
 
     def finish(self) -> None:
-        self.out.write(f"{self.files} files: {self.valid} valid, {self.errors} errors, {self.warnings} warnings\n")
+        self.out.write(f"{_count(self.files, 'file')}: {self.valid} valid, {_count(self.errors, 'error')}, "
+                       f"{_count(self.warnings, 'warning')}\n")
 
 
 class SarifReporter(Reporter):
@@ -222,7 +226,8 @@ class MarkdownReporter(Reporter):
     def finish(self) -> None:
         status = "passed" if self.valid == self.files else "failed"
         self.out.write(f"### ftdisclose validate: {status}\n\n")
-        self.out.write(f"{self.files} files, {self.valid} valid, {self.errors} errors, {self.warnings} warnings.\n\n")
+        self.out.write(f"{_count(self.files, 'file')}, {self.valid} valid, {_count(self.errors, 'error')}, "
+                       f"{_count(self.warnings, 'warning')}.\n\n")
         if self._rows:
             self.out.write("| location | code | severity | message |\n|---|---|---|---|\n")
             self.out.write("\n".join(self._rows) + "\n")

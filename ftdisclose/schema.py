@@ -38,6 +38,7 @@ def generate(version: str = spec.LATEST) -> dict[str, Any]:
             prop.setdefault("title", name.replace("_", " ").capitalize())
             if fields.get(name) is not None and fields[name].description:
                 prop.setdefault("description", fields[name].description)
+            _allow_shorthand(prop, classes)
     body.pop("title", None)
     description = body.pop("description", "")
     return {
@@ -47,6 +48,20 @@ def generate(version: str = spec.LATEST) -> dict[str, Any]:
         "description": f"{description} Published by ftdisclose; units are checked by the ftdisclose validator.",
         **body,
     }
+
+
+def _allow_shorthand(prop: dict[str, Any], classes: dict[str, type[BaseModel]]) -> None:
+    """A block that may be written as a bare quantity (``energy: 0.694 kWh``) gets both forms."""
+    ref = prop.get("$ref") or next((a.get("$ref") for a in prop.get("anyOf", []) if "$ref" in a), None)
+    cls = classes.get(str(ref).rsplit("/", 1)[-1]) if ref else None
+    dimension = getattr(cls, "shorthand", None)
+    if cls is None or not isinstance(dimension, str):
+        return
+    from ftdisclose.spec.types import QuantityType
+
+    quantity = QuantityType(dimension).__get_pydantic_json_schema__(None, None)  # type: ignore[arg-type]
+    options = prop.pop("anyOf") if "anyOf" in prop else [{"$ref": prop.pop("$ref")}]
+    prop["anyOf"] = [*options, *quantity["anyOf"]]
 
 
 def _models(root: type[BaseModel]) -> list[type[BaseModel]]:

@@ -68,12 +68,16 @@ def validate_document(doc: Document, *, with_tables: bool = True) -> ValidationR
     figures against a recomputation): ``compute`` runs those on its own computation.
     """
     result = ValidationResult(doc, list(doc.findings))
+    if doc.kind == "card" and doc.front_matter is not None:
+        from ftdisclose.hub import HUB_KEY, check_hub_block
+
+        # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
+        result.findings.extend(check_hub_block(doc))
+        if doc.data is None and HUB_KEY not in doc.front_matter and not any(
+                f.severity is Severity.ERROR for f in doc.findings):
+            result.findings.append(finding("FTD108", "the card's front matter has no carbon_disclosure",
+                                           file=doc.file, line=2, column=1))
     if doc.kind == "card" and doc.data is None:
-        if doc.front_matter is not None and not any(f.severity is Severity.ERROR for f in doc.findings):
-            has_hub = "co2_eq_emissions" in doc.front_matter
-            message = ("the card's front matter has co2_eq_emissions but no carbon_disclosure to check it against"
-                       if has_hub else "the card's front matter has no carbon_disclosure")
-            result.findings.append(finding("FTD108", message, file=doc.file, line=2, column=1))
         return _done(result)
     if not doc.ok:
         if not result.findings:

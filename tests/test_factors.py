@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,10 @@ def test_sources_are_complete_and_bundlable(version: str) -> None:
     for row in rows:
         for column in ("id", "title", "publisher", "url", "retrieved", "license", "attribution"):
             assert row[column], f"{row['id']}: {column} is empty"
+        assert None not in row, f"{row['id']}: more cells than columns"
+        assert re.fullmatch(r"[A-Za-z0-9.+-]+", row["license"]), f"{row['id']}: {row['license']!r} is not an SPDX id"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["retrieved"]), row["id"]
+        assert row["url"].startswith("http"), row["id"]
         assert not any(bad.lower() in row["license"].lower() for bad in FORBIDDEN_LICENCES), row
 
 

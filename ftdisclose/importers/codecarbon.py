@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from ftdisclose.findings import CATALOGUE, Finding, Rule, Severity
+from ftdisclose.findings import CATALOGUE, Finding, Severity
 from ftdisclose.resources import data_root
 
 IMPORT_KEY = "x-ftdisclose-import"
@@ -68,56 +68,11 @@ _GPU_PART = re.compile(r"(\d+) x ")
 _VERSION_DIR = re.compile(r"^\d{4}\.\d+$")
 _E, _W = Severity.ERROR, Severity.WARNING
 
-# Codes proposed for the catalogue (findings.CATALOGUE); the lead moves them there.
-NEW_RULES: dict[str, Rule] = {
-    r.code: r
-    for r in (
-        Rule("FTD526", "csv-not-codecarbon", _E, "Not a CodeCarbon emissions file",
-             "The CSV is empty, has no header, or lacks the columns every CodeCarbon emissions.csv "
-             "has (`duration`, `energy_consumed`). Nothing is imported from it.",
-             "pass the emissions.csv that CodeCarbon wrote (output_file)", "timestamp,loss\n..."),
-        Rule("FTD527", "csv-bad-row", _E, "Unusable CodeCarbon row",
-             "A row has a different number of cells than the header, or its `energy_consumed` or "
-             "`duration` is not a non-negative number. CodeCarbon's append mode drops all-empty "
-             "columns and shifts the later values left (codecarbon#1304), so such a row cannot be "
-             "read by name. The row is skipped and the imported totals may be short.",
-             "re-export the run, or fix the row so that its cells line up with the header",
-             "a 38-column header followed by a 36-cell row"),
-        Rule("FTD528", "csv-bad-value", _W, "Unreadable CodeCarbon value",
-             "An optional cell (timestamp, pue, gpu_count, country_iso_code, a utilisation) cannot be "
-             "read, or the file is not UTF-8. The field it feeds is left out of the disclosure, "
-             "or the stated assumption is used.", "check the cell; add the field by hand if it is known",
-             "gpu_count: four"),
-        Rule("FTD529", "import-ambiguous-runs", _W, "Several CodeCarbon runs without run_id",
-             "The file holds several rows that no run_id tells apart. They are read as separate "
-             "runs and summed; if they are flushes of one run, summing counts the run several "
-             "times.", "if the rows are one run, import with --combine last", ""),
-        Rule("FTD530", "import-no-timezone", _W, "CodeCarbon timestamp without a time zone",
-             "CodeCarbon writes the machine's local time without a zone, at the end of the run. "
-             "Without the zone the start cannot be placed on the grid's clock, so start and end "
-             "are left out; a local time in a daylight-saving change is ambiguous.",
-             "pass --timezone with the machine's IANA zone, e.g. Europe/Copenhagen, or UTC", ""),
-        Rule("FTD531", "import-mixed-gpus", _W, "Several GPU models in CodeCarbon's gpu_model",
-             "`gpu_model` names more than one model (CodeCarbon joins them without a separator, "
-             "e.g. `2 x NVIDIA A100-SXM4-40GB2 x Tesla T4`). The disclosure names the most "
-             "numerous model and counts every GPU; the full list is kept in x-ftdisclose-import.",
-             "check infrastructure.cluster.gpu by hand", "2 x NVIDIA A100-SXM4-40GB 2 x Tesla T4"),
-        Rule("FTD532", "import-merge-conflict", _W, "CodeCarbon files or runs disagree",
-             "Files or runs that are merged disagree: different countries, clouds or CPU models "
-             "(the field is left out), files with different numbers of runs, runs that overlap in "
-             "time in one file, or several machine-mode files that each saw several GPUs (each "
-             "rank measured the whole node, so their sum counts it several times; codecarbon#1390).",
-             "check that the files belong to one job and were tracked per process", ""),
-        Rule("FTD533", "import-model-name", _W, "Model name not in CodeCarbon output",
-             "CodeCarbon does not record the fine-tuned model; `model.name` was taken from the "
-             "project_name column or the file name.", "pass --model-name, or edit model.name", ""),
-    )
-}
 
 
 def _make(code: str, message: str, *, file: str, line: int | None = None, path: str = "",
           hint: str | None = None, severity: Severity | None = None) -> Finding:
-    rule = CATALOGUE.get(code) or NEW_RULES[code]
+    rule = CATALOGUE[code]
     return Finding(code, rule.slug, severity or rule.severity, message, rule.hint if hint is None else hint,
                    file, line, None, path)
 

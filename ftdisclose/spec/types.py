@@ -128,7 +128,7 @@ class QuantityType:
         if not math.isfinite(value):
             raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
         if not unit.strip():
-            raise ftd_error("FTD201", f"{_fmt(value)} has no unit; a {dim.name} needs one",
+            raise ftd_error("FTD201", f"{_fmt(value)} has no unit; {_a(dim.name)} needs one",
                             f'write e.g. "{_fmt(value)} {dim.canonical}"')
         try:
             info = units.unit_info(unit)
@@ -141,15 +141,22 @@ class QuantityType:
             if self.dimension == "emissions" and found == "mass":
                 raise ftd_error("FTD204", f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
                                 f'write "{_fmt(value)} {info.text}CO2e"')
-            what = f"a {found}" if found else "not a"
-            raise ftd_error("FTD203", f'"{_fmt(value)} {unit.strip()}" is {what} {dim.name if not found else ""}'
-                            .rstrip() + f"; expected a {dim.name}", f'write e.g. "{dim.example}"')
+            what = _a(found) if found else f"not {_a(dim.name)}"
+            raise ftd_error("FTD203", f'"{_fmt(value)} {unit.strip()}" is {what}; expected {_a(dim.name)}',
+                            f'write e.g. "{dim.example}"')
         if value < 0 and not self.allow_negative:
             raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is negative", "a physical amount is >= 0")
         if value == 0 and not self.allow_zero:
             raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is zero",
                             "leave the field out when it is not known; never write 0")
         return Quantity(value, info.text)
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: "a time", "an energy"; mass nouns go bare."""
+    if noun in ("emissions", "water", "memory", "dimensionless"):
+        return noun
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _is_unit(text: str) -> bool:

@@ -8,7 +8,7 @@ file and ignored here.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -152,6 +152,9 @@ class Infrastructure(SpecModel):
 
 class EnergyMeasurement(SpecModel):
     """A measurement of the run's energy."""
+
+    # `energy: 0.694 kWh` is accepted for {value: 0.694 kWh}; the schema says so too
+    shorthand: ClassVar[str] = "energy"
 
     value: Energy = Field(description="The measured energy.", examples=["0.694 kWh"])
     source: EnergySource | None = Field(None, description="What measured it.", examples=["codecarbon"])
