@@ -38,6 +38,8 @@ def _common(parser: argparse.ArgumentParser, formats: list[str]) -> None:
     parser.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more output (notes, valid files)")
     parser.add_argument("--offline", action="store_true", help="never use the network (validate never does)")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="work on files in N processes (0: one per CPU); output keeps the given order")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _common(p, FORMATS)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--only-carbon-cards", action="store_true",
+                   help="skip Markdown files whose front matter has neither carbon_disclosure nor co2_eq_emissions "
+                   "(as when walking folders); for hooks that see every README.md")
 
     p = sub.add_parser("compute", help="gap-fill, then energy, carbon, water and amortisation, with ranges",
                        description="Fill every gap from the factor tables, then compute energy, operational and "
@@ -125,14 +130,16 @@ def _use_color(choice: str, stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def iter_paths(paths: Sequence[str]) -> Iterator[tuple[Path, str]]:
+def iter_paths(paths: Sequence[str], *, only_carbon_cards: bool = False) -> Iterator[tuple[Path, str]]:
     """Files to validate: named files as given, folders walked in sorted order."""
     from ftdisclose.loader import SUFFIXES
 
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
-            yield path, raw
+            if not (only_carbon_cards and path.suffix.lower() == ".md" and path.is_file()
+                    and not _looks_like_card(path)):
+                yield path, raw
             continue
         for child in sorted(path.rglob("*")):
             rel = child.relative_to(path)
@@ -158,14 +165,15 @@ def _looks_like_card(path: Path) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ftdisclose.batch import Job, run_many, validate_job, workers
     from ftdisclose.report import REPORTERS
-    from ftdisclose.validate import validate_path
 
     verbosity = args.verbose - args.quiet
     reporter = REPORTERS[args.format](sys.stdout, color=_use_color(args.color, sys.stdout), verbosity=verbosity)
     unreadable = False
-    for path, display in iter_paths(args.paths):
-        result = validate_path(path, display=display)
+    jobs = (Job(str(path), display) for path, display in iter_paths(args.paths,
+                                                                   only_carbon_cards=args.only_carbon_cards))
+    for result in run_many(validate_job, jobs, workers(args.jobs), "validating"):
         unreadable |= any(f.code == "FTD516" for f in result.findings)
         reporter.add(result)
     reporter.finish()
@@ -207,37 +215,27 @@ def _print_findings(results: list[FileComputation], args: argparse.Namespace) ->
 
 def cmd_compute(args: argparse.Namespace) -> int:
     from ftdisclose import report_compute as rc
+    from ftdisclose.batch import Job, compute_job, run_many, workers
+    from ftdisclose.report import TextReporter
 
-    results: list[FileComputation] = []  # the files that could not be computed
+    options = {"format": args.format, "color": _use_color(args.color, sys.stdout), "factors": args.factors,
+               "overlay": args.factors_overlay, "backend": args.units_engine}
+    problems = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
     failed = warned = unreadable = False
-    color = _use_color(args.color, sys.stdout)
     stream = rc.JsonStream(sys.stdout) if args.format == "json" else None
-    for item in _computations(args, args.paths):
-        if item.computation is None:
-            results.append(item)
-        comp = item.computation
-        findings = item.findings
-        failed |= any(f.severity == "error" for f in findings) or comp is None
-        warned |= any(f.severity == "warning" for f in findings)
-        file = item.file
-        unreadable |= any(f.code == "FTD516" for f in findings)
-        if comp is None:
-            if stream is not None:
-                stream.add({"tool_version": __version__, "file": file, "results": None, "inputs": None,
-                            "findings": [f.as_dict() for f in findings]})
-            continue
-        if stream is not None:
-            spec_version = item.validation.spec_version or ""
-            stream.add(rc.to_dict(comp, file=file, spec_version=spec_version, findings=findings))
-        elif args.format == "markdown":
-            sys.stdout.write(rc.render_markdown(comp, file=file, findings=findings))
-        else:
-            rc.render_text(comp, file=file, findings=findings, out=sys.stdout, color=color)
-            sys.stdout.write("\n")
+    jobs = (Job(str(path), display, options) for path, display in iter_paths(args.paths))
+    for outcome in run_many(compute_job, jobs, workers(args.jobs), "computing"):
+        failed |= outcome.failed
+        warned |= outcome.warned
+        unreadable |= outcome.unreadable
+        if stream is not None and outcome.document is not None:
+            stream.add(outcome.document)
+        elif outcome.rendered:
+            sys.stdout.write(outcome.rendered)
+        if outcome.problems is not None and stream is None:
+            problems.render(outcome.problems)
     if stream is not None:
         stream.close()
-    elif results:
-        _print_findings(results, args)
     if unreadable:
         return EXIT_USAGE
     return EXIT_FINDINGS if failed or (args.strict and warned) else EXIT_OK

@@ -135,3 +135,13 @@ def test_console_script_is_installed() -> None:
     assert exe is not None
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_jobs_give_the_same_output_in_the_same_order() -> None:
+    paths = ["examples", "tests/cases/valid", "tests/cases/invalid"]
+    one = run_cli("validate", "--format", "json", *paths)
+    two = run_cli("validate", "--format", "json", "--jobs", "2", *paths)
+    assert (one.returncode, one.stdout) == (two.returncode, two.stdout)
+    one = run_cli("compute", "--format", "json", "examples")
+    two = run_cli("compute", "--format", "json", "-j", "2", "examples")
+    assert (one.returncode, one.stdout) == (two.returncode, two.stdout)
