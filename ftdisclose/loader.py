@@ -24,6 +24,9 @@ from ftdisclose.findings import Finding, finding
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 64
+# Block nesting is bounded by indentation: a document indented past this many columns
+# (plus list dashes) is refused before libyaml sees it, whose composer recurses in C.
+MAX_BLOCK_COLUMNS = 1000
 CARD_KEY = "carbon_disclosure"
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".md": "card"}
 
@@ -261,6 +264,70 @@ def _text_findings(raw: bytes, file: str, kind: str) -> tuple[str | None, list[F
     return text, found
 
 
+_NESTING_TOKENS = re.compile(r"[\[\]{}\"'#\n]")
+_BLOCK_PREFIX = re.compile(r"^(?:[ ]|-(?=[ ]|$))+", re.MULTILINE)
+
+
+def nesting_overflow(text: str, *, flow_limit: int = MAX_DEPTH,
+                     block_limit: int = MAX_BLOCK_COLUMNS) -> tuple[int, int] | None:
+    """Where the text nests too deep to parse safely: a 1-based (line, column), or None.
+
+    Flow nesting ([ and { outside quotes and comments) is counted exactly; block nesting is
+    bounded by indentation plus leading list dashes. One pass with regular expressions,
+    before any parser sees the text.
+    """
+    for match in _BLOCK_PREFIX.finditer(text):
+        if match.end() - match.start() > block_limit:
+            line = text.count("\n", 0, match.start()) + 1
+            return line, block_limit + 1
+    depth = 0
+    pos = 0
+    while True:
+        match = _NESTING_TOKENS.search(text, pos)
+        if match is None:
+            return None
+        ch, i = match.group(), match.start()
+        pos = i + 1
+        if ch in "\"'":
+            if i and text[i - 1] not in " \t[{,:\n-?":
+                continue  # an apostrophe inside a plain scalar
+            pos = _closing_quote(text, i, ch)
+        elif ch == "#":
+            if i and text[i - 1] not in " \t\n":
+                continue
+            end = text.find("\n", i)
+            pos = len(text) if end < 0 else end
+        elif ch in "[{":
+            depth += 1
+            if depth > flow_limit:
+                line = text.count("\n", 0, i) + 1
+                return line, i - (text.rfind("\n", 0, i) + 1) + 1
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+
+
+def _closing_quote(text: str, start: int, quote: str) -> int:
+    """Index just past the quote that closes the string opened at ``start``."""
+    i = start + 1
+    while True:
+        j = text.find(quote, i)
+        if j < 0:
+            return len(text)
+        if quote == "'" and text[j + 1:j + 2] == "'":  # '' is an escaped quote in single-quoted YAML
+            i = j + 2
+            continue
+        if quote == '"':
+            backslashes = 0
+            k = j - 1
+            while k > start and text[k] == "\\":
+                backslashes += 1
+                k -= 1
+            if backslashes % 2:
+                i = j + 1
+                continue
+        return j + 1
+
+
 def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
@@ -278,6 +345,10 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Findi
 
 
 def parse_yaml(text: str, file: str, *, offset: int = 0) -> tuple[Any, list[Finding], _Builder | None]:
+    deep = nesting_overflow(text)
+    if deep is not None:
+        return None, [finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels (or indentation past "
+                              f"{MAX_BLOCK_COLUMNS} columns)", file=file, line=deep[0] + offset, column=deep[1])], None
     try:
         node = _compose(text)
     except RecursionError:
@@ -300,6 +371,10 @@ def _json_constant(name: str) -> float:
 
 def parse_json(text: str, file: str) -> tuple[Any, list[Finding]]:
     found: list[Finding] = []
+    deep = nesting_overflow(text, block_limit=len(text) + 1)
+    if deep is not None:
+        return None, [finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0],
+                              column=deep[1])]
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
