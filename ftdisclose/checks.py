@@ -107,6 +107,7 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
     """
     from ftdisclose import factors
     from ftdisclose.compute import compute
+    from ftdisclose.resolve import resolve
 
     pinned = disclosure.factors_version
     if pinned is not None and pinned not in factors.available_versions():
@@ -117,9 +118,24 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
     if not needs_tables(disclosure):
         return []
     tables = factors.load(pinned)
-    computation = compute(disclosure, tables, doc, backend="fast")
+    # figures are recomputed only when there is something to compare them with
+    if disclosure.reported is not None or (doc.kind == "card" and doc.front_matter
+                                           and "co2_eq_emissions" in doc.front_matter):
+        computation: Any = compute(disclosure, tables, doc, backend="fast")
+    else:
+        computation = _Resolved(resolve(disclosure, tables, doc))
     found = [f for f in computation.findings if f.code in _VALIDATE_CODES]
     return found + computed_checks(disclosure, doc, computation, earlier)
+
+
+class _Resolved:
+    """A resolution standing in for a computation, for the checks that need no results."""
+
+    def __init__(self, resolution: Any) -> None:
+        self.resolution = resolution
+        self.inputs = resolution.inputs
+        self.findings = resolution.findings
+        self.results: dict[str, Any] = {}
 
 
 def computed_checks(disclosure: Any, doc: Document, computation: Any,
@@ -162,7 +178,7 @@ def _hub(doc: Document, computation: Any) -> list[Finding]:
     from ftdisclose.hub import HUB_KEY, hub_emissions_grams, locate_front
 
     grams = hub_emissions_grams(doc)
-    if grams is None:
+    if grams is None or not computation.results:
         return []
     r = computation.results
     low, high = r["emissions.operational"].low * 1000, r["emissions.total"].high * 1000
@@ -220,7 +236,7 @@ def _mfu(disclosure: Any, computation: Any, add: Any) -> list[Finding]:
 
 def _reported(disclosure: Any, computation: Any, add: Any, flagged: set[str]) -> list[Finding]:
     reported = disclosure.reported
-    if reported is None:
+    if reported is None or not computation.results:
         return []
     r = computation.results
     checks = (

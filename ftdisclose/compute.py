@@ -74,6 +74,16 @@ class Computation:
         return self.results[name]
 
 
+@cache
+def _combine_dims(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...],
+                  sign: float) -> tuple[tuple[str, float], ...]:
+    """Dimension exponents of a product (sign 1) or quotient (sign -1); few distinct pairs occur."""
+    out = dict(a)
+    for dim, exp in b:
+        out[dim] = out.get(dim, 0.0) + sign * exp
+    return tuple(sorted((d, e) for d, e in out.items() if e != 0))
+
+
 class FastQuantity:
     """A span with a unit, checked at every step like a pint quantity, without pint's import cost.
 
@@ -93,13 +103,9 @@ class FastQuantity:
         return cls(magnitude, info.factor, info.dims)
 
     @staticmethod
-    def _combine(
-        a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...], sign: float
-    ) -> tuple[tuple[str, float], ...]:
-        out = dict(a)
-        for dim, exp in b:
-            out[dim] = out.get(dim, 0.0) + sign * exp
-        return tuple(sorted((d, e) for d, e in out.items() if e != 0))
+    def _combine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...],
+                 sign: float) -> tuple[tuple[str, float], ...]:
+        return _combine_dims(a, b, sign)
 
     def _other(self, other: Any) -> FastQuantity:
         return other if isinstance(other, FastQuantity) else FastQuantity(Span.of(float(other)), 1.0, ())

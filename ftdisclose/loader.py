@@ -276,9 +276,9 @@ def nesting_overflow(text: str, *, flow_limit: int = MAX_DEPTH,
     bounded by indentation plus leading list dashes. One pass with regular expressions,
     before any parser sees the text.
     """
-    for match in _BLOCK_PREFIX.finditer(text):
-        if match.end() - match.start() > block_limit:
-            line = text.count("\n", 0, match.start()) + 1
+    for prefix in _BLOCK_PREFIX.finditer(text):
+        if prefix.end() - prefix.start() > block_limit:
+            line = text.count("\n", 0, prefix.start()) + 1
             return line, block_limit + 1
     depth = 0
     pos = 0
