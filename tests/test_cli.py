@@ -145,3 +145,10 @@ def test_jobs_give_the_same_output_in_the_same_order() -> None:
     one = run_cli("compute", "--format", "json", "examples")
     two = run_cli("compute", "--format", "json", "-j", "2", "examples")
     assert (one.returncode, one.stdout) == (two.returncode, two.stdout)
+
+
+def test_validate_json_is_the_same_in_any_time_zone_and_locale() -> None:
+    paths = ["examples", "tests/cases/invalid"]
+    first = run_cli("validate", "--format", "json", *paths).stdout
+    again = run_cli("validate", "--format", "json", *paths, env={"TZ": "Asia/Kathmandu", "LANG": "fr_FR.UTF-8"}).stdout
+    assert first == again

@@ -122,3 +122,12 @@ def test_both_units_engines_give_the_same_json() -> None:
             for key, q in values.items():
                 for bound in ("value", "low", "high"):
                     assert q[bound] == pytest.approx(b["results"][group][key][bound], rel=1e-9)
+
+
+def test_a_table_year_far_from_the_run_year_is_said() -> None:
+    # the 4 x A100 example has no date, so the run year is the factor version's (2026); the
+    # nearest grid-intensity year for its zone (us-west-2 -> US-OR) in the tables is 2020
+    doc = json.loads(run_cli("compute", "--format", "json", str(EXAMPLES / "scope3-4xa100-cluster.yaml")).stdout)
+    (gap,) = [f for f in doc["findings"] if f["code"] == "FTD306"]
+    assert "2020" in gap["message"] and "2026" in gap["message"]
+    assert "2020" in doc["inputs"]["operational.carbon_intensity"]["detail"]
