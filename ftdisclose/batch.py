@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from ftdisclose.findings import Finding, Severity
 from ftdisclose.loader import Document
+from ftdisclose.resolve import GridOptions
 from ftdisclose.validate import ValidationResult
 
 PROGRESS_FROM = 50  # files; below this a batch is quick enough without a bar
@@ -62,7 +63,8 @@ def compute_job(job: Job) -> ComputeOutcome:
 
     o = job.options
     item = compute_path(job.path, display=job.display, factors_version=o.get("factors"),
-                        overlay=o.get("overlay"), backend=o.get("backend", "fast"))
+                        overlay=o.get("overlay"), backend=o.get("backend", "fast"),
+                        grid=GridOptions(o.get("grid_data", "annual"), bool(o.get("offline"))))
     findings: list[Finding] = item.findings
     out = ComputeOutcome(item.file,
                          failed=item.computation is None or any(f.severity is Severity.ERROR for f in findings),

@@ -79,6 +79,29 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, ["text"])
     _factor_flags(p)
 
+    p = sub.add_parser("pin", help="fetch the run window's hourly grid intensity and write it into the file",
+                       description="Fetch the grid's hourly carbon intensity over the run window and write its "
+                       "average into operational.carbon_intensity and carbon_intensity_source, changing nothing "
+                       "else in the file, so that CI recomputes offline and reproducibly.")
+    p.add_argument("path", metavar="FILE", help="a YAML disclosure or a model card")
+    p.add_argument("--offline", action="store_true", help="use only the cache, never the network")
+    p.add_argument("--factors", metavar="VERSION", default=None, help="factor-table version for the annual fallback")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in findings")
+    p.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more output")
+
+    p = sub.add_parser("card", help="write co2_eq_emissions and an Environmental impact section into a model card",
+                       description="Compute a disclosure and write the card's co2_eq_emissions (grams) and an "
+                       "'Environmental impact' section between markers; every other byte of the card stays.")
+    p.add_argument("path", metavar="DISCLOSURE", help="the disclosure (a file, or the card itself)")
+    p.add_argument("--card", required=True, metavar="README.md", help="the model card to write into")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the card is not up to date")
+    _factor_flags(p)
+    p.add_argument("--offline", action="store_true", help="never use the network")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in findings")
+    p.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more output")
+
     p = sub.add_parser("factors", help="the shipped factor tables, their versions, sources and licences")
     fsub = p.add_subparsers(dest="factors_command", metavar="ACTION", parser_class=_Parser, required=True)
     q = fsub.add_parser("list", help="versions, tables and sources")
@@ -115,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _factor_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--grid-data", choices=["annual", "hourly"], default="annual",
+                        help="grid carbon intensity when the disclosure gives none: the annual factor table "
+                        "(default; never fetches), or the run window's hourly values from a grid-data service")
     parser.add_argument("--factors", metavar="VERSION", default=None,
                         help="factor-table version (default: the disclosure's factors_version, else the newest)")
     parser.add_argument("--factors-overlay", metavar="FILE", default=None,
@@ -197,10 +223,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _computations(args: argparse.Namespace, paths: Sequence[str]) -> Iterator[FileComputation]:
     from ftdisclose.pipeline import compute_path
+    from ftdisclose.resolve import GridOptions
 
     for path, display in iter_paths(paths):
         yield compute_path(path, display=display, factors_version=args.factors, overlay=args.factors_overlay,
-                           backend=getattr(args, "units_engine", "fast"))
+                           backend=getattr(args, "units_engine", "fast"),
+                           grid=GridOptions(args.grid_data, args.offline))
 
 
 def _print_findings(results: list[FileComputation], args: argparse.Namespace) -> None:
@@ -219,7 +247,8 @@ def cmd_compute(args: argparse.Namespace) -> int:
     from ftdisclose.report import TextReporter
 
     options = {"format": args.format, "color": _use_color(args.color, sys.stdout), "factors": args.factors,
-               "overlay": args.factors_overlay, "backend": args.units_engine}
+               "overlay": args.factors_overlay, "backend": args.units_engine, "grid_data": args.grid_data,
+               "offline": args.offline}
     problems = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
     failed = warned = unreadable = False
     stream = rc.JsonStream(sys.stdout) if args.format == "json" else None
@@ -278,6 +307,73 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_pin(args: argparse.Namespace) -> int:
+    from ftdisclose.files import write_atomic
+    from ftdisclose.pin import PinError, pin_bytes
+    from ftdisclose.pipeline import compute_path
+    from ftdisclose.resolve import GridOptions
+
+    path = Path(args.path)
+    item = compute_path(path, display=args.path, factors_version=args.factors,
+                        grid=GridOptions("hourly", args.offline))
+    if item.computation is None or item.errors:
+        _print_findings([item], args)
+        return EXIT_USAGE if any(f.code == "FTD516" for f in item.findings) else EXIT_FINDINGS
+    intensity = item.computation.inputs.get("operational.carbon_intensity")
+    if intensity is not None and intensity.origin == "disclosed":
+        sys.stdout.write(f"{args.path}: operational.carbon_intensity is already disclosed "
+                         f"({intensity.value:g} gCO2e/kWh); nothing to pin\n")
+        return EXIT_OK
+    if intensity is None or intensity.origin != "fetched":
+        _print_findings([item], args)
+        sys.stderr.write(f"ftdisclose: no hourly intensity could be fetched for {args.path}; nothing written\n")
+        return EXIT_FINDINGS
+    try:
+        new = pin_bytes(path.read_bytes(), item.validation.document.kind, float(intensity.value), intensity.detail)
+    except (PinError, UnicodeDecodeError) as exc:
+        sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
+        return EXIT_USAGE
+    write_atomic(path, new)
+    sys.stdout.write(f"{args.path}: pinned operational.carbon_intensity = {float(intensity.value):.4g} gCO2e/kWh "
+                     f"({intensity.detail})\n")
+    return EXIT_OK
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    from ftdisclose.card import CardError, hardware_label, location_label, write_card
+    from ftdisclose.files import write_atomic
+    from ftdisclose.pipeline import compute_path
+    from ftdisclose.resolve import GridOptions
+
+    item = compute_path(Path(args.path), display=args.path, factors_version=args.factors,
+                        overlay=args.factors_overlay, grid=GridOptions(args.grid_data, args.offline))
+    if item.computation is None or item.errors:  # never write figures from an incomplete computation
+        _print_findings([item], args)
+        return EXIT_USAGE if any(f.code == "FTD516" for f in item.findings) else EXIT_FINDINGS
+    comp = item.computation
+    card = Path(args.card)
+    try:
+        old = card.read_bytes() if card.exists() else b""
+        # the disclosure named relative to the card, so that the text is the same from any folder
+        named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
+        new = write_card(old, comp, disclosure_file=Path(named).as_posix(),
+                         hardware=hardware_label(comp.inputs, comp.resolution.factors),
+                         location=location_label(comp.inputs, comp.resolution.factors))
+    except (CardError, OSError) as exc:
+        sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
+        return EXIT_USAGE
+    if args.check:
+        if new != old:
+            sys.stdout.write(f"{args.card}: not up to date; run ftdisclose card {args.path} --card {args.card}\n")
+            return EXIT_FINDINGS
+        sys.stdout.write(f"{args.card}: up to date\n")
+        return EXIT_OK
+    if new != old:
+        write_atomic(card, new)
+    sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
+    return EXIT_OK
+
+
 def cmd_factors(args: argparse.Namespace) -> int:
     from ftdisclose import factors_cli
 
@@ -318,7 +414,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "explain": cmd_explain, "fill": cmd_fill,
-            "factors": cmd_factors, "import": cmd_import, "schema": cmd_schema, "init": cmd_init}
+            "pin": cmd_pin, "card": cmd_card, "factors": cmd_factors, "import": cmd_import, "schema": cmd_schema,
+            "init": cmd_init}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from ftdisclose.factors import FactorSet
 from ftdisclose.findings import Finding
 from ftdisclose.loader import Document
-from ftdisclose.resolve import Input, Resolution, RunSlice, resolve
+from ftdisclose.resolve import GridOptions, Input, Resolution, RunSlice, resolve
 from ftdisclose.span import Span
 from ftdisclose.units import UnitError, registry, unit_info
 
@@ -441,6 +441,7 @@ def compute_resolution(resolution: Resolution, backend: str = "pint") -> Computa
     return _Engine(resolution, backend).run()
 
 
-def compute(disclosure: Any, factors: FactorSet, doc: Document | None = None, *, backend: str = "pint") -> Computation:
+def compute(disclosure: Any, factors: FactorSet, doc: Document | None = None, *, backend: str = "pint",
+            grid: GridOptions | None = None) -> Computation:
     """Resolve and compute a validated spec-1.0 disclosure."""
-    return compute_resolution(resolve(disclosure, factors, doc), backend)
+    return compute_resolution(resolve(disclosure, factors, doc, grid), backend)

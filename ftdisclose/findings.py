@@ -156,6 +156,42 @@ CATALOGUE: dict[str, Rule] = _rules(
          "use a zone id such as DK2, SE3, US-CA or CAMX", "grid_zone: DK9"),
     Rule("FTD311", "invalid-overlay", E, "Invalid factor overlay",
          "The factor overlay file cannot be read or does not match the table format.", "", ""),
+    # --- FTD312-319: hourly grid intensity (ftdisclose.grid) --------------------------------
+    Rule("FTD312", "grid-unavailable", W, "Hourly grid intensity unavailable",
+         "The grid-intensity service did not answer in time, refused the connection, failed (HTTP 5xx) or "
+         "rate-limited the request (HTTP 429). The annual intensity of the factor tables is used instead.",
+         "try again later, or pin the value once it can be fetched (ftdisclose pin)",
+         "Energi Data Service CO2Emis: no answer within 20 s"),
+    Rule("FTD313", "grid-request-rejected", W, "Grid-intensity request rejected",
+         "The service refused the request (HTTP 4xx): wrong or expired credentials, an account without "
+         "historical data, or a zone the service does not know. The annual intensity is used instead.",
+         "check the token or login and the grid zone", "Electricity Maps: HTTP 401 (not authorised)"),
+    Rule("FTD314", "grid-invalid-response", W, "Grid-intensity answer not understood",
+         "The service answered with something other than the documented JSON (not JSON, missing records, "
+         "times or values that cannot be read, unknown units). The annual intensity is used instead.",
+         "check FTDISCLOSE_*_URL points at the service itself, not a proxy's error page",
+         "UK Carbon Intensity API: the answer is not JSON"),
+    Rule("FTD315", "grid-no-data", W, "No grid-intensity data for the run window",
+         "The service holds no values for the hours of the run (too old, too recent, or not covered). "
+         "The annual intensity is used instead.", "check operational.start and the grid zone",
+         "no CO2Emis records for DK2 in 1999"),
+    Rule("FTD316", "grid-partial-coverage", W, "Grid-intensity data covers part of the run",
+         "The fetched values cover only part of [start, start + run time]; the uncovered share is filled "
+         "with the annual intensity, weighted by time.", "pin the value once the service has the whole window",
+         "coverage 75%: the remaining 3 h use the annual 150 gCO2e/kWh"),
+    Rule("FTD317", "grid-no-provider", W, "No grid-intensity provider for the zone",
+         "No provider serves the zone without credentials: Energi Data Service covers DK1/DK2 and the UK "
+         "Carbon Intensity API Great Britain; other zones need ELECTRICITYMAPS_TOKEN, or WATTTIME_USERNAME "
+         "and WATTTIME_PASSWORD. The annual intensity is used instead.",
+         "set one of the credentials, or disclose operational.carbon_intensity", "grid_zone: DE"),
+    Rule("FTD318", "grid-offline", INFO, "Offline: hourly grid intensity not fetched",
+         "Offline mode forbids network access and the window is not in the cache, so the annual intensity "
+         "is used.", "run once online, or pin the value (ftdisclose pin)", "ftdisclose compute --offline"),
+    Rule("FTD319", "grid-estimated-values", INFO, "Grid intensity includes forecasts or estimates",
+         "Some of the values averaged are forecasts, model estimates or imputed data rather than measured "
+         "values (the UK API's regional data is forecast only).",
+         "prefer a national or measured series when one exists", "GB-13: 24 of 24 values are forecasts"),
+
     # --- FTD4xx: consistency -----------------------------------------------------------
     Rule("FTD401", "end-before-start", E, "End before start",
          "operational.end lies before operational.start.", "check the two times and their zones", ""),

@@ -12,6 +12,7 @@ from ftdisclose import factors as factor_tables
 from ftdisclose.checks import computed_checks
 from ftdisclose.compute import Computation, compute
 from ftdisclose.findings import Finding, Severity, finding
+from ftdisclose.resolve import GridOptions
 from ftdisclose.validate import ValidationResult, validate_path
 
 
@@ -39,7 +40,8 @@ def factor_set(disclosure: object, version: str | None, overlay: str | None) -> 
 
 
 def compute_path(path: str | Path, *, display: str | None = None, factors_version: str | None = None,
-                 overlay: str | None = None, backend: str = "fast") -> FileComputation:
+                 overlay: str | None = None, backend: str = "fast",
+                 grid: GridOptions | None = None) -> FileComputation:
     """Validate and, when valid, compute one disclosure file or model card."""
     validation = validate_path(path, display=display, with_tables=False)
     result = FileComputation(validation, findings=list(validation.findings))
@@ -53,7 +55,7 @@ def compute_path(path: str | Path, *, display: str | None = None, factors_versio
         result.findings.append(finding(code, str(exc), file=validation.file, line=line, column=col,
                                        path="factors_version" if code == "FTD309" else ""))
         return result
-    result.computation = compute(validation.disclosure, tables, validation.document, backend=backend)
+    result.computation = compute(validation.disclosure, tables, validation.document, backend=backend, grid=grid)
     result.findings.extend(result.computation.findings)
     result.findings.extend(computed_checks(validation.disclosure, validation.document, result.computation,
                                            result.findings))

@@ -103,7 +103,7 @@ class JsonStream:
             self.out.write("[]\n")
 
 
-def _fmt(value: float) -> str:
+def fmt_number(value: float) -> str:
     if value == 0:
         return "0"
     if abs(value) >= 1e5 or abs(value) < 1e-3:
@@ -111,8 +111,8 @@ def _fmt(value: float) -> str:
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def _range(span: Span) -> str:
-    return "-" if span.low == span.high == span.mid else f"{_fmt(span.low)} - {_fmt(span.high)}"
+def fmt_range(span: Span) -> str:
+    return "-" if span.low == span.high == span.mid else f"{fmt_number(span.low)} - {fmt_number(span.high)}"
 
 
 def _bar(share: float, width: int = 24) -> str:
@@ -170,8 +170,8 @@ def render_text(computation: Computation, *, file: str, findings: list[Finding],
         if name in computation.results:
             span = computation.results[name]
             style = "bold" if name.endswith("total") else ""
-            table.add_row(RESULT_LABELS[name], f"[{style}]{_fmt(span.mid)}[/]" if style else _fmt(span.mid),
-                          _range(span), unit)
+            table.add_row(RESULT_LABELS[name], f"[{style}]{fmt_number(span.mid)}[/]" if style else fmt_number(span.mid),
+                          fmt_range(span), unit)
     console.print(table)
     if "per_inference.emissions" in computation.results:
         console.print("[dim]Per-inference figures spread the fine-tune over its use life; they are a separate "
@@ -184,20 +184,20 @@ def render_text(computation: Computation, *, file: str, findings: list[Finding],
         console.print("\n[bold]Runs[/]")
         for run in computation.runs:
             console.print(f"  {run['name']:<34} {_bar(run['share'])} {run['share']:6.1%}  "
-                          f"{_fmt(run['emissions'].mid)} kgCO2e")
+                          f"{fmt_number(run['emissions'].mid)} kgCO2e")
     defaulted = [(p, i) for p, i in sorted(computation.inputs.items())
                  if i.origin == "default" and (p in computation.used or isinstance(i.value, str))]
     if defaulted:
         console.print(f"\n[bold]Defaulted inputs[/] ({len(defaulted)}; disclose them to narrow the ranges)")
         for path, item in defaulted:
-            value = f"{_fmt(item.value)}" if isinstance(item.value, float) else str(item.value)
+            value = f"{fmt_number(item.value)}" if isinstance(item.value, float) else str(item.value)
             unit = f" {item.unit}" if item.unit and item.unit != "1" else ""
             console.print(f"  {path:<48} {value}{unit}")
     eq = equivalences(computation)
     if eq:
         console.print("\n[bold]For scale[/] (central total)")
         for label, amount in eq:
-            console.print(f"  {_fmt(amount):>12}  {label}")
+            console.print(f"  {fmt_number(amount):>12}  {label}")
     for f in findings:
         if f.severity is Severity.INFO:
             continue
@@ -214,7 +214,7 @@ def render_markdown(computation: Computation, *, file: str, findings: list[Findi
     for name, unit in RESULT_UNITS.items():
         if name in computation.results:
             span = computation.results[name]
-            buf.write(f"| {RESULT_LABELS[name]} | {_fmt(span.mid)} | {_range(span)} | {unit} |\n")
+            buf.write(f"| {RESULT_LABELS[name]} | {fmt_number(span.mid)} | {fmt_range(span)} | {unit} |\n")
     defaulted = sum(1 for i in computation.inputs.values() if i.origin == "default")
     buf.write(f"\nComputed by ftdisclose {__version__} with factor tables {computation.factors_version}; "
               f"{defaulted} inputs were filled from defaults.\n")

@@ -64,6 +64,14 @@ def _round(value: float | str) -> float | str:
     return value
 
 
+@dataclass(frozen=True)
+class GridOptions:
+    """How to find the grid's carbon intensity when the disclosure does not state it."""
+
+    mode: str = "annual"  # annual: the factor tables; hourly: fetch the run window's values
+    offline: bool = False  # never touch the network (a cached window is still used)
+
+
 @dataclass
 class RunSlice:
     """One run's own times and measured energy (the whole fine-tune, or one of `runs`)."""
@@ -96,10 +104,11 @@ class Resolution:
 
 
 class _Resolver:
-    def __init__(self, disclosure: Any, factors: FactorSet, doc: Document | None) -> None:
+    def __init__(self, disclosure: Any, factors: FactorSet, doc: Document | None, grid: GridOptions) -> None:
         self.d = disclosure
         self.f = factors
         self.doc = doc
+        self.grid_options = grid
         self.r = Resolution(factors)
 
     # --- recording -------------------------------------------------------------------
@@ -263,7 +272,9 @@ class _Resolver:
         zone_row: Row | None = None
         if zone_name is not None:
             zone_row = self.f.zones.get(normalise_name(zone_name))
-            if zone_row is None:
+            if zone_row is None and self._gb_region(zone_name):
+                self.disclosed("infrastructure.location.grid_zone", zone_name)
+            elif zone_row is None:
                 self.warn("FTD310", f"grid zone {zone_name!r} is not in factor version {self.f.version}; the "
                           "country's values are used", ("infrastructure", "location", "grid_zone"),
                           self.closest(zone_name, self.f.names(self.f.zones, "zone")) or None)
@@ -287,6 +298,13 @@ class _Resolver:
             else:
                 self.put("infrastructure.location.grid_zone", str(self.r["infrastructure.location.country"].value),
                          None, DERIVED, "the country's grid")
+
+    @staticmethod
+    def _gb_region(zone: str) -> bool:
+        """A GB region of the Carbon Intensity API (GB-13, GB-London): a zone the tables do not list."""
+        from ftdisclose.grid.providers import gb_region
+
+        return gb_region(zone) is not None
 
     def _region(self, name: str) -> Row | None:
         provider = self.r.get("infrastructure.provider")
@@ -691,9 +709,12 @@ class _Resolver:
             row, used = self._nearest(self.f.grid, (zone, country, "WORLD"))
             if row is not None:
                 year = int(row["year"])
-                self._year_gap(year, "grid carbon intensity", used)
+                if self.grid_options.mode != "hourly":
+                    self._year_gap(year, "grid carbon intensity", used)
                 self.from_table("operational.carbon_intensity", row, "intensity", "gCO2e/kWh",
                                 f"annual {row['basis'] or ''} intensity of {used}, {year}".replace("  ", " "))
+            if self.grid_options.mode == "hourly":
+                self._hourly(zone, country)
         if op is not None and op.electricity_water_intensity is not None:
             self.disclosed("operational.electricity_water_intensity", op.electricity_water_intensity.to("L/kWh"),
                            "L/kWh")
@@ -702,6 +723,34 @@ class _Resolver:
             if row is not None:
                 self.from_table("operational.electricity_water_intensity", row, "consumed", "L/kWh",
                                 f"water consumed per kWh generated in {used}")
+
+    def _hourly(self, zone: str, country: str) -> None:
+        """The run window's mean intensity from a grid-data service (origin fetched), if it can be had."""
+        import dataclasses
+
+        from ftdisclose.grid import hourly_intensity
+
+        start_input = self.r.get("operational.start")
+        hours = float(self.r["operational.duration"].value) if "operational.duration" in self.r.inputs else 0.0
+        annual = self.r.get("operational.carbon_intensity")
+        where = ("operational", "carbon_intensity")
+        if start_input is None or hours <= 0 or annual is None:
+            self.warn("FTD315", "hourly grid data needs the run's start and duration; the annual value is used",
+                      where, "disclose operational.start (with its time zone) and the duration")
+            return
+        start = dt.datetime.fromisoformat(str(start_input.value))
+        region = self.r.get("infrastructure.location.cloud_region")
+        provider = self.r.get("infrastructure.provider")
+        result = hourly_intensity(zone, country, str(region.value) if region else None, start, hours,
+                                  annual_g_per_kwh=float(annual.value), offline=self.grid_options.offline,
+                                  cloud_provider=str(provider.value) if provider else None,
+                                  file=self.doc.file if self.doc else "<disclosure>")
+        line, col = self.doc.locate(where) if self.doc is not None else (None, None)
+        self.r.findings.extend(dataclasses.replace(f, line=f.line or line, column=f.column or col)
+                               for f in result.findings)
+        if result.value_g_per_kwh is not None:
+            self.put("operational.carbon_intensity", result.value_g_per_kwh, "gCO2e/kWh", FETCHED,
+                     result.source_text)
 
     def _nearest(self, index: dict[str, Any], zones: tuple[str, ...]) -> tuple[Row | None, str]:
         for zone in zones:
@@ -733,6 +782,7 @@ class _Resolver:
                      "continuous fine-tuning: the use life is usage.refresh_interval")
 
 
-def resolve(disclosure: Any, factors: FactorSet, doc: Document | None = None) -> Resolution:
+def resolve(disclosure: Any, factors: FactorSet, doc: Document | None = None,
+            grid: GridOptions | None = None) -> Resolution:
     """Resolve every input of a validated spec-1.0 disclosure."""
-    return _Resolver(disclosure, factors, doc).run()
+    return _Resolver(disclosure, factors, doc, grid or GridOptions()).run()

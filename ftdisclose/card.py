@@ -1,0 +1,258 @@
+"""Writing a computation into a Hugging Face model card, changing nothing else.
+
+Two things are written: the Hub's own ``co2_eq_emissions`` key in the front matter (a
+mapping with the central total in grams, ``source``, ``training_type: fine-tuning``,
+``geographical_location`` and ``hardware_used``), edited in place by ``yamledit``; and an
+"Environmental impact" Markdown section in the body, between
+``<!-- ftdisclose:start -->`` and ``<!-- ftdisclose:end -->``. Every other byte of the
+card (a BOM, CRLF, comments, key order, quoting, indentation, a missing final newline)
+stays as it was, and writing the same computation again gives the same bytes.
+
+The section carries no findings and no timestamps, so that it depends only on the
+computation: a second write changes nothing even when the first fixed what a finding
+was about.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from ftdisclose._version import __version__
+from ftdisclose.compute import RESULT_UNITS, Computation
+from ftdisclose.factors import FactorSet, normalise_name
+from ftdisclose.hub import HUB_KEY
+from ftdisclose.report_compute import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.resolve import DEFAULT, DERIVED, Input
+from ftdisclose.yamledit import YamlEditError, set_value
+
+__all__ = [
+    "END_MARKER",
+    "START_MARKER",
+    "CardError",
+    "emissions_grams",
+    "hardware_label",
+    "hub_block",
+    "location_label",
+    "render_section",
+    "write_card",
+]
+
+START_MARKER = "<!-- ftdisclose:start -->"
+END_MARKER = "<!-- ftdisclose:end -->"
+HEADING = "## Environmental impact"
+UTF8_BOM = b"\xef\xbb\xbf"
+_PER_INFERENCE = "per_inference."
+
+
+class CardError(ValueError):
+    """The card cannot be written without touching bytes it should not (or is not text)."""
+
+
+# --- the Hub block --------------------------------------------------------------------
+
+
+def emissions_grams(computation: Computation) -> int | float:
+    """The central total emissions in grams, rounded to 4 significant digits."""
+    grams = computation.results["emissions.total"].mid * 1000
+    if not math.isfinite(grams) or grams < 0:
+        raise CardError(f"the computed total ({grams!r} g) cannot be written as co2_eq_emissions")
+    rounded = float(f"{grams:.4g}")
+    if rounded.is_integer() and abs(rounded) < 1e15:
+        return int(rounded)
+    return rounded
+
+
+def hub_block(computation: Computation, *, disclosure_file: str, hardware: str | None = None,
+              location: str | None = None) -> dict[str, object]:
+    """The ``co2_eq_emissions`` mapping, keys in the Hub's documented order."""
+    block: dict[str, object] = {
+        "emissions": emissions_grams(computation),
+        "source": f"ftdisclose {__version__}, factor tables {computation.factors_version} ({disclosure_file})",
+        "training_type": "fine-tuning",
+    }
+    if location:
+        block["geographical_location"] = location
+    if hardware:
+        block["hardware_used"] = hardware
+    return block
+
+
+def _known(item: Input | None) -> bool:
+    return item is not None and item.origin != DEFAULT
+
+
+def location_label(inputs: Mapping[str, Input], factors: FactorSet | None = None) -> str | None:
+    """``geographical_location`` from the resolved inputs: "Oregon, United States (aws us-west-2)".
+
+    Only what was disclosed or follows from a disclosure is named; a defaulted location
+    (the United States when nothing is said, a managed service's assumed region) gives None.
+    """
+    country = inputs.get("infrastructure.location.country")
+    region = inputs.get("infrastructure.location.cloud_region")
+    zone = inputs.get("infrastructure.location.grid_zone")
+    provider = inputs.get("infrastructure.provider")
+    if not _known(region):
+        region = None
+    if not _known(country) or (country is not None and country.origin == DERIVED and region is None
+                               and "cloud_region" in country.detail):
+        country = None
+    name = None
+    if country is not None:
+        code = str(country.value)
+        row = factors.countries.get(normalise_name(code)) if factors is not None else None
+        name = row["name"] if row is not None and row["name"] else code
+    extra: list[str] = []
+    city = None
+    if region is not None:
+        where = f"{provider.value} {region.value}" if provider is not None else str(region.value)
+        extra.append(where)
+        if factors is not None and provider is not None:
+            row = factors.regions.get((normalise_name(str(provider.value)), normalise_name(str(region.value))))
+            city = row["city"] if row is not None and row["city"] else None
+    elif zone is not None and zone.origin not in (DEFAULT, DERIVED) and country is not None \
+            and str(zone.value) != str(country.value):
+        extra.append(f"grid zone {zone.value}")
+    if name is None and not extra:
+        return None
+    label = name or ""
+    if city and city != name:
+        label = f"{city}, {label}" if label else city
+    if extra:
+        label = f"{label} ({', '.join(extra)})" if label else extra[0]
+    return label
+
+
+def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None) -> str | None:
+    """``hardware_used`` from the resolved inputs: "4 x A100 SXM4 80GB", the factor table's row name.
+
+    None when the accelerator was not disclosed (a year's default, or the instance a
+    managed service is assumed to run on).
+    """
+    model = inputs.get("infrastructure.cluster.gpu.model")
+    if model is None or not _known(model):
+        return None
+    if model.origin == DERIVED and any(
+            (item := inputs.get(f"infrastructure.cluster.{attr}")) is not None and item.origin == DEFAULT
+            for attr in ("instance_type", "server_model")):
+        return None
+    name = str(model.value)
+    if factors is not None:
+        row = factors.accelerators.get(normalise_name(name))
+        if row is not None and row["name"]:
+            name = row["name"]
+    count = inputs.get("infrastructure.cluster.gpu.count")
+    if count is None or not _known(count) or not isinstance(count.value, int | float):
+        return name
+    number = float(count.value)
+    shown = str(int(number)) if number.is_integer() else f"{number:g}"
+    return f"{shown} x {name}"
+
+
+# --- the Markdown section -------------------------------------------------------------
+
+
+def _table(computation: Computation, names: list[str]) -> list[str]:
+    lines = ["| result | value | range (low - high) | unit |", "|---|---:|---:|---|"]
+    for name in names:
+        span = computation.results[name]
+        label = RESULT_LABELS.get(name, name)
+        value = f"**{fmt_number(span.mid)}**" if name == "emissions.total" else fmt_number(span.mid)
+        lines.append(f"| {label} | {value} | {fmt_range(span)} | {RESULT_UNITS[name]} |")
+    return lines
+
+
+def _code(text: str) -> str:
+    text = " ".join(text.split())
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def render_section(computation: Computation, *, disclosure_file: str, newline: str = "\n") -> str:
+    """The section between (and including) the markers, without a final newline."""
+    names = [n for n in RESULT_UNITS if n in computation.results]
+    main = [n for n in names if not n.startswith(_PER_INFERENCE)]
+    per_inference = [n for n in names if n.startswith(_PER_INFERENCE)]
+    defaulted = sum(1 for item in computation.inputs.values() if item.origin == DEFAULT)
+    lines = [START_MARKER, HEADING, "",
+             "Footprint of the fine-tuning run: central values, with the range the inputs allow.", "",
+             *_table(computation, main)]
+    if per_inference:
+        lines += ["", "Amortised per inference, a separate view: the fine-tune's footprint spread over the "
+                  "declared use, not part of the totals above nor of an inference's own footprint.", "",
+                  *_table(computation, per_inference)]
+    lines += ["", f"Computed by ftdisclose {__version__} with factor tables {computation.factors_version} "
+              f"from the carbon disclosure in {_code(disclosure_file)}; {defaulted} "
+              f"{'input was' if defaulted == 1 else 'inputs were'} filled from defaults. "
+              f"The card's `{HUB_KEY}` holds the central total in grams.", "", END_MARKER]
+    return newline.join(lines)
+
+
+# --- the card -------------------------------------------------------------------------
+
+
+def _split(text: str) -> tuple[str, str, str, str] | None:
+    """(opening line, front-matter YAML, closing line, body), or None for a card without front matter.
+
+    The lines are found as ``ftdisclose.loader`` finds them, so what is edited is what is validated.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        return None
+    for i, line in enumerate(lines[1:], 1):
+        if line.rstrip("\r\n").rstrip() in ("---", "..."):
+            return lines[0], "".join(lines[1:i]), line, "".join(lines[i + 1:])
+    raise CardError("the front matter opened on line 1 is never closed with ---")
+
+
+def _put_section(body: str, section: str, newline: str, *, closed: bool) -> str:
+    """``body`` with ``section`` between the existing markers, or appended after one blank line."""
+    starts, ends = body.count(START_MARKER), body.count(END_MARKER)
+    if starts or ends:
+        start, end = body.find(START_MARKER), body.find(END_MARKER)
+        if starts != 1 or ends != 1 or end < start:
+            raise CardError(f"the card has {starts} {START_MARKER} and {ends} {END_MARKER} markers; "
+                            "expected one of each, in that order")
+        return body[:start] + section + body[end + len(END_MARKER):]
+    if not closed:  # the closing --- is the card's last line, with no newline
+        return newline + section
+    if not body:
+        return section + newline
+    if not body.endswith("\n"):
+        return body + newline + newline + section
+    if not body.splitlines()[-1].strip():
+        return body + section + newline
+    return body + newline + section + newline
+
+
+def write_card(card: bytes, computation: Computation, *, disclosure_file: str, hardware: str | None = None,
+               location: str | None = None) -> bytes:
+    """The card with ``co2_eq_emissions`` and the "Environmental impact" section written.
+
+    ``disclosure_file`` names the disclosure in ``source`` and in the section; ``hardware``
+    and ``location`` (see ``hardware_label`` and ``location_label``) are omitted when None.
+    Raises ``CardError`` when the card is not UTF-8, its front matter is never closed or
+    cannot be edited exactly, or its markers are unbalanced.
+    """
+    bom = UTF8_BOM if card.startswith(UTF8_BOM) else b""
+    try:
+        text = card[len(bom):].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError(f"the card is not UTF-8 (byte 0x{card[len(bom) + exc.start]:02x} at offset "
+                        f"{len(bom) + exc.start})") from exc
+    first = text.find("\n")
+    newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    block = hub_block(computation, disclosure_file=disclosure_file, hardware=hardware, location=location)
+    section = render_section(computation, disclosure_file=disclosure_file, newline=newline)
+    parts = _split(text)
+    try:
+        if parts is None:
+            front = set_value("", (HUB_KEY,), block, newline=newline)
+            head = "---" + newline + front + "---" + newline
+            return bom + (head + _put_section(text, section, newline, closed=True)).encode("utf-8")
+        opening, front, closing, body = parts
+        front = set_value(front, (HUB_KEY,), block, newline=newline)
+    except YamlEditError as exc:
+        raise CardError(f"the front matter cannot be edited exactly: {exc}") from exc
+    closed = closing.endswith("\n")
+    new = opening + front + closing + _put_section(body, section, newline, closed=closed)
+    return bom + new.encode("utf-8")

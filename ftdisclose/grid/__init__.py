@@ -1,0 +1,227 @@
+"""Time-resolved grid carbon intensity: the mean over the hours a run actually ran.
+
+``hourly_intensity`` picks a provider for the zone (``providers.choose``), fetches the
+samples of [start, start + hours) or reads them from the cache, and averages them by
+time (``average.time_weighted``). It never raises for a network or data problem: the
+result's value is then None, with an FTD3xx finding, and the caller keeps the annual
+value of the factor tables.
+
+Offline mode never opens a connection, but a cached window is still used: the cache
+holds data fetched earlier by this user, so using it is reading a local file, and it is
+what makes a repeated ``compute --offline`` of a fetched run give the same number. CI
+should not rely on a cache: ``ftdisclose pin`` writes the value into the disclosure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from ftdisclose.findings import CATALOGUE, Finding
+from ftdisclose.grid import cache as _cache
+from ftdisclose.grid.average import Average, time_weighted
+from ftdisclose.grid.providers import (
+    GB_REGIONS,
+    USER_AGENT,
+    Choice,
+    GridError,
+    Provider,
+    Sample,
+    as_utc,
+    choose,
+    gb_region,
+    normalise_zone,
+    secrets,
+)
+
+__all__ = [
+    "USER_AGENT",
+    "GridResult",
+    "Provider",
+    "Sample",
+    "choose",
+    "hourly_intensity",
+    "zone_for",
+]
+
+
+
+STABLE_AFTER = dt.timedelta(days=7)  # a partly covered window older than this is cached: it will not fill in
+
+
+@dataclass
+class GridResult:
+    """The window's mean intensity (None on any failure: use the annual value) and its provenance."""
+
+    value_g_per_kwh: float | None
+    provider: str | None  # the provider's title, e.g. "Energi Data Service CO2Emis"
+    zone: str
+    window_start: dt.datetime
+    window_end: dt.datetime
+    records: int = 0
+    coverage: float = 0.0
+    from_cache: bool = False
+    source_text: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    basis: str = ""
+    estimated_records: int = 0
+    annual_g_per_kwh: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value_g_per_kwh is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "value_g_per_kwh": self.value_g_per_kwh, "provider": self.provider, "zone": self.zone,
+            "window_start": _minute(self.window_start), "window_end": _minute(self.window_end),
+            "records": self.records, "coverage": self.coverage, "from_cache": self.from_cache,
+            "source_text": self.source_text, "basis": self.basis, "estimated_records": self.estimated_records,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def _minute(moment: dt.datetime) -> str:
+    """2024-07-06T17:01Z (seconds only when they are not zero)."""
+    utc = moment.astimezone(dt.UTC)
+    spec = "minutes" if utc.second == 0 and utc.microsecond == 0 else "seconds"
+    return utc.replace(tzinfo=None, microsecond=0).isoformat(timespec=spec) + "Z"
+
+
+def _percent(share: float) -> str:
+    if share >= 1.0 - 1e-9:
+        return "100%"
+    return f"{math.floor(share * 1000) / 10:g}%"  # never rounds a partial window up to 100%
+
+
+def zone_for(zone: str | None, country: str | None, cloud_region: str | None = None,
+             cloud_provider: str | None = None) -> str:
+    """The zone to ask for: the grid zone, else the cloud region's zone (factor tables), else the country."""
+    if zone and zone.strip():
+        return normalise_zone(zone)
+    if cloud_region and cloud_region.strip():
+        from ftdisclose.factors import load, normalise_name
+
+        regions = load().regions
+        key = normalise_name(cloud_region)
+        if cloud_provider:
+            rows = [r for (p, reg), r in regions.items() if reg == key and p == normalise_name(cloud_provider)]
+        else:
+            rows = [r for (_, reg), r in regions.items() if reg == key]
+        zones = {r["grid_zone"] or r["country"] for r in rows}
+        if len(zones) == 1:
+            return normalise_zone(zones.pop())
+    return normalise_zone(country)
+
+
+def hourly_intensity(zone: str | None, country: str | None, cloud_region: str | None, start: dt.datetime,
+                     hours: float, *, annual_g_per_kwh: float, offline: bool, cache_dir: Path | None = None,
+                     session: requests.Session | None = None, cloud_provider: str | None = None,
+                     timeout: float | None = None, file: str = "<disclosure>",
+                     path: str = "operational.carbon_intensity") -> GridResult:
+    """The time-weighted mean grid intensity (gCO2e/kWh) over [start, start + hours).
+
+    ``start`` must carry a time zone and ``hours`` be positive (ValueError otherwise: the
+    caller checks both before asking). Everything else that can go wrong gives a result
+    whose ``value_g_per_kwh`` is None and whose ``findings`` say why.
+    """
+    if not math.isfinite(hours) or hours <= 0:
+        raise ValueError(f"the run time must be positive, not {hours!r} h")
+    lo = as_utc(start)
+    hi = lo + dt.timedelta(hours=hours)
+    key = zone_for(zone, country, cloud_region, cloud_provider)
+    choice = choose(key, timeout=timeout)
+    hidden = secrets()
+    result = GridResult(None, choice.provider.title if choice.provider else None, choice.zone, lo, hi,
+                        basis=choice.provider.basis if choice.provider else "", annual_g_per_kwh=annual_g_per_kwh)
+
+    def report(code: str, message: str) -> GridResult:
+        rule = CATALOGUE[code]
+        result.findings.append(Finding(rule.code, rule.slug, rule.severity, _scrub(message, hidden),
+                                       rule.hint, file, None, None, path))
+        return result
+
+    window = f"{_minute(lo)}..{_minute(hi)}"
+    provider = choice.provider
+    if provider is None:
+        return report("FTD317", f"no hourly grid intensity for zone {key or '(none)'}: {choice.reason}; "
+                                f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used")
+    folder = cache_dir if cache_dir is not None else _cache.default_dir()
+    samples = _cache.load(folder, provider.name, choice.zone, lo, hi)
+    if samples is not None:
+        result.from_cache = True
+    elif offline:
+        return report("FTD318", f"offline, and {provider.title} data for {choice.zone} {window} is not cached; "
+                                f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used")
+    else:
+        try:
+            samples = _fetch(provider, choice, lo, hi, session)
+        except GridError as exc:
+            return report(exc.code, f"{exc.message}; the annual {annual_g_per_kwh:g} gCO2e/kWh is used for "
+                                    f"{choice.zone} {window}")
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a shape not foreseen
+            return report("FTD314", f"{provider.title}: unexpected answer ({type(exc).__name__}); the annual "
+                                    f"{annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}")
+        samples = [s for s in samples if s.end > lo and s.start < hi]
+    avg = time_weighted(samples, lo, hi)
+    if avg.mean is None:
+        return report("FTD315", f"{provider.title} has no values for {choice.zone} {window}; "
+                                f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used")
+    if not result.from_cache and (avg.complete or hi < dt.datetime.now(dt.UTC) - STABLE_AFTER):
+        _cache.save(folder, provider.name, choice.zone, lo, hi, samples)
+    _success(result, provider, choice, avg, annual_g_per_kwh)
+    if not avg.complete:
+        missing = avg.window - avg.covered
+        report("FTD316", f"{provider.title} covers {_percent(avg.coverage)} of {choice.zone} {window}; the "
+                         f"uncovered {_hours(missing)} use the annual {annual_g_per_kwh:g} gCO2e/kWh")
+    if avg.estimated:
+        kind = "forecasts" if provider.name == "uk-carbon-intensity" else "estimated or imputed"
+        report("FTD319", f"{avg.estimated} of the {avg.records} {provider.title} values for {choice.zone} "
+                         f"{window} are {kind}")
+    result.source_text = _scrub(result.source_text, hidden)
+    return result
+
+
+def _fetch(provider: Provider, choice: Choice, lo: dt.datetime, hi: dt.datetime,
+           session: requests.Session | None) -> list[Sample]:
+    if session is not None:
+        return provider.fetch(choice.zone, lo, hi, session)
+    with requests.Session() as own:
+        return provider.fetch(choice.zone, lo, hi, own)
+
+
+def _success(result: GridResult, provider: Provider, choice: Choice, avg: Average, annual: float) -> None:
+    result.value_g_per_kwh = avg.filled(annual)
+    result.records = avg.records
+    result.coverage = avg.coverage
+    result.estimated_records = avg.estimated
+    zone = choice.zone
+    region = gb_region(zone)
+    if region is not None:
+        zone = f"{zone} ({GB_REGIONS[region]}, regional forecast)"
+    text = (f"{provider.title}, {zone}, {_minute(avg.start)}..{_minute(avg.end)}, {avg.records} records, "
+            f"coverage {_percent(avg.coverage)}")
+    if not avg.complete:
+        text += f", the rest at the annual {annual:g} gCO2e/kWh"
+    result.source_text = text
+
+
+def _hours(span: dt.timedelta) -> str:
+    return f"{span.total_seconds() / 3600:.3g} h"
+
+
+def _scrub(text: str, hidden: list[str]) -> str:
+    for secret in hidden:
+        text = text.replace(secret, "***")
+    return text
+
+
+def cache_dir_default() -> Path:
+    """Where the cache goes when no folder is passed (FTDISCLOSE_CACHE_DIR or the user cache folder)."""
+    return _cache.default_dir(os.environ)

@@ -1,0 +1,94 @@
+"""A file cache of fetched samples, one JSON file per (provider, zone, window).
+
+The folder is ``FTDISCLOSE_CACHE_DIR``, else the user cache folder (``$XDG_CACHE_HOME/ftdisclose``,
+``~/.cache/ftdisclose``; ``%LOCALAPPDATA%\\ftdisclose\\Cache`` on Windows, ``~/Library/Caches/ftdisclose``
+on macOS), with the grid files under ``grid/``. A file holds the provider's name, the zone,
+the window and the samples: never a URL, a header, a token or a login. Files are written
+atomically; an unreadable or foreign file is ignored (and refetched), never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ftdisclose._version import __version__
+from ftdisclose.files import write_atomic
+from ftdisclose.grid.providers import Sample, parse_time
+
+FORMAT = 1
+
+
+def default_dir(env: Mapping[str, str] | None = None) -> Path:
+    """FTDISCLOSE_CACHE_DIR, else the platform's user cache folder for ftdisclose."""
+    environ = env if env is not None else os.environ
+    chosen = environ.get("FTDISCLOSE_CACHE_DIR", "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
+        return Path(environ["LOCALAPPDATA"]) / "ftdisclose" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ftdisclose"
+    xdg = environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "ftdisclose"
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def key(provider: str, zone: str, start: dt.datetime, end: dt.datetime) -> str:
+    text = json.dumps([FORMAT, provider, zone, _stamp(start), _stamp(end)], separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def path_for(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.datetime) -> Path:
+    return folder / "grid" / f"{key(provider, zone, start, end)}.json"
+
+
+def load(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.datetime) -> list[Sample] | None:
+    """The cached samples of this window, or None (missing, unreadable, or for another key)."""
+    path = path_for(folder, provider, zone, start, end)
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    try:
+        if (data.get("format") != FORMAT or data.get("provider") != provider or data.get("zone") != zone
+                or data.get("window") != [_stamp(start), _stamp(end)]):
+            return None
+        samples = []
+        for begin, stop, value, estimated in data["samples"]:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return None
+            samples.append(Sample(parse_time(begin), parse_time(stop), float(value), bool(estimated)))
+        return samples
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def save(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.datetime,
+         samples: list[Sample]) -> Path | None:
+    """Write the samples; a cache that cannot be written is skipped (None), never an error."""
+    path = path_for(folder, provider, zone, start, end)
+    data = {
+        "format": FORMAT,
+        "written_by": f"ftdisclose {__version__}",
+        "fetched": _stamp(dt.datetime.now(dt.UTC)),
+        "provider": provider,
+        "zone": zone,
+        "window": [_stamp(start), _stamp(end)],
+        "samples": [[_stamp(s.start), _stamp(s.end), s.g_per_kwh, s.estimated] for s in samples],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+    except OSError:
+        return None
+    return path
