@@ -52,7 +52,7 @@ def consistency(disclosure: Any, doc: Document) -> list[Finding]:
         if op.energy is not None and op.energy.value.value == 0:
             add("FTD405", "the measured energy is zero", ("operational", "energy", "value"),
                 "leave the field out when there is no measurement")
-    found.extend(_reported_intensity(disclosure, add))
+    _reported_intensity(disclosure, add)
     return found
 
 
@@ -64,21 +64,20 @@ def _gpu_count(disclosure: Any) -> int | None:
     return count
 
 
-def _reported_intensity(disclosure: Any, add: Any) -> list[Finding]:
+def _reported_intensity(disclosure: Any, add: Any) -> None:
     reported = disclosure.reported
     if reported is None or reported.emissions is None:
-        return []
+        return
     energy = reported.energy
     if energy is None and disclosure.operational is not None and disclosure.operational.energy is not None:
         energy = disclosure.operational.energy.value
     if energy is None or energy.to("kWh") == 0:
-        return []
+        return
     intensity = reported.emissions.to("gCO2e") / energy.to("kWh")
     if intensity > MAX_INTENSITY or intensity <= 0:
         add("FTD406", f"reported emissions {reported.emissions} over {energy} imply {intensity:,.4g} gCO2e/kWh, "
             f"outside 0..{MAX_INTENSITY:,.0f}", ("reported", "emissions"),
             "a factor of 1000 usually means g and kg were swapped")
-    return []
 
 
 # --- checks that need the factor tables --------------------------------------------------
@@ -164,9 +163,9 @@ def computed_checks(disclosure: Any, doc: Document, computation: Any,
                 f"{watts:g} W "
                 f"(x {ENERGY_HEADROOM}) and their host can draw in {hours:.4g} h: {ceiling:.4g} kWh",
                 ("operational", "energy", "value"), "check the energy's unit (Wh vs kWh) and the GPU count")
-    found.extend(_mfu(disclosure, computation, add))
+    _mfu(disclosure, computation, add)
     flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
-    found.extend(_reported(disclosure, computation, add, flagged))
+    _reported(disclosure, computation, add, flagged)
     found.extend(_hub(doc, computation))
     return found
 
@@ -208,18 +207,18 @@ def _host_watts(inputs: dict[str, Any]) -> float:
         "infrastructure.cluster.memory") * value("method.memory_power")
 
 
-def _mfu(disclosure: Any, computation: Any, add: Any) -> list[Finding]:
+def _mfu(disclosure: Any, computation: Any, add: Any) -> None:
     op = disclosure.operational
     inputs = computation.inputs
     params = inputs.get("model.parameters")
     duration = inputs.get("operational.duration")
     if op is None or op.tokens is None or params is None or duration is None or duration.origin not in _NOT_DEFAULT \
             or "tokens" in duration.detail or float(duration.value) <= 0:
-        return []
+        return
     accel = computation.resolution.accelerator
     peak = accel.number("bf16_dense") if accel is not None else None
     if not peak:
-        return []
+        return
     factors = computation.resolution.factors
     # the smallest FLOPs factor when the method is not disclosed, so that the check never cries wolf
     method = disclosure.model.method
@@ -231,13 +230,12 @@ def _mfu(disclosure: Any, computation: Any, add: Any) -> list[Finding]:
         add("FTD407", f"{op.tokens:,} tokens x {float(params.value):.3g} parameters in {float(duration.value):.4g} h "
             f"on {n_gpu:g} GPU{'s' * (n_gpu != 1)} imply a FLOPs utilisation of {mfu:.3g}", ("operational", "tokens"),
             "check tokens (all epochs, padding included), parameters, duration and GPU count")
-    return []
 
 
-def _reported(disclosure: Any, computation: Any, add: Any, flagged: set[str]) -> list[Finding]:
+def _reported(disclosure: Any, computation: Any, add: Any, flagged: set[str]) -> None:
     reported = disclosure.reported
     if reported is None or not computation.results:
-        return []
+        return
     r = computation.results
     checks = (
         ("energy", reported.energy, "kWh", r["energy.it"].low, r["energy.facility"].high),
@@ -251,4 +249,3 @@ def _reported(disclosure: Any, computation: Any, add: Any, flagged: set[str]) ->
         if not low * (1 - RANGE_TOLERANCE) <= number <= high * (1 + RANGE_TOLERANCE):
             add("FTD408", f"reported {name} {value} is outside the recomputed {low:.4g}..{high:.4g} {unit}",
                 ("reported", name), "check the unit, and whether the figure covers the whole run")
-    return []
