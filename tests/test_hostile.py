@@ -167,3 +167,16 @@ def test_write_atomic_creates_new_files_with_default_permissions(tmp_path: Path)
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_validate_never_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from ftdisclose.cli import main
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validate opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert main(["validate", "-q", str(EXAMPLES), str(ROOT / "tests" / "cases" / "valid")]) == 0
