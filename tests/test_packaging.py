@@ -29,6 +29,9 @@ def test_wheel_holds_schema_factors_and_types(wheel: Path) -> None:
     assert "ftdisclose/schema/ftdisclose-1.0.schema.json" in names
     assert "ftdisclose/py.typed" in names
     assert "ftdisclose/units.txt" in names
+    assert "ftdisclose/units_cache.json" in names
+    assert "ftdisclose/schema/template.yaml" in names
+    assert "ftdisclose/grid/providers.py" in names
     for version in (p.name for p in (ROOT / "factors").iterdir() if p.is_dir()):
         manifest = json.loads((ROOT / "factors" / version / "manifest.json").read_text())
         for table in manifest["tables"].values():
