@@ -85,7 +85,8 @@ def compute_job(job: Job) -> ComputeOutcome:
         out.rendered = rc.render_markdown(comp, file=item.file, findings=findings)
     else:
         buf = io.StringIO()
-        rc.render_text(comp, file=item.file, findings=findings, out=buf, color=bool(o.get("color")))
+        rc.render_text(comp, file=item.file, findings=findings, out=buf, color=bool(o.get("color")),
+                       verbosity=int(o.get("verbosity", 0)))
         out.rendered = buf.getvalue() + "\n"
     return out
 

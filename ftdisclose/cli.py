@@ -248,7 +248,7 @@ def cmd_compute(args: argparse.Namespace) -> int:
 
     options = {"format": args.format, "color": _use_color(args.color, sys.stdout), "factors": args.factors,
                "overlay": args.factors_overlay, "backend": args.units_engine, "grid_data": args.grid_data,
-               "offline": args.offline}
+               "offline": args.offline, "verbosity": args.verbose - args.quiet}
     problems = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
     failed = warned = unreadable = False
     stream = rc.JsonStream(sys.stdout) if args.format == "json" else None
@@ -395,6 +395,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     reporter = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
     reporter.render(ValidationResult(Document("import", "csv"), result.findings))
+    if "operational" not in result.disclosure:  # nothing was read: write no empty disclosure
+        sys.stderr.write("ftdisclose: nothing could be imported; no disclosure written\n")
+        return EXIT_USAGE if any(f.code == "FTD516" for f in result.findings) else EXIT_FINDINGS
     text = dump_yaml(result.disclosure)
     if args.output:
         write_atomic(args.output, text.encode("utf-8"))

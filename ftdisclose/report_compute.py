@@ -154,8 +154,10 @@ def equivalences(computation: Computation) -> list[tuple[str, float]]:
 
 
 def render_text(computation: Computation, *, file: str, findings: list[Finding], out: IO[str],
-                color: bool) -> None:
-    """The human report: a results table, shares as bars, defaulted inputs, equivalences."""
+                color: bool, verbosity: int = 0) -> None:
+    """The human report: a results table, shares as bars, defaulted inputs, equivalences.
+
+    Notes (info findings) are shown with ``verbosity >= 1`` (``-v``)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -199,9 +201,9 @@ def render_text(computation: Computation, *, file: str, findings: list[Finding],
         for label, amount in eq:
             console.print(f"  {fmt_number(amount):>12}  {label}")
     for f in findings:
-        if f.severity is Severity.INFO:
+        if f.severity is Severity.INFO and verbosity < 1:
             continue
-        colour = "red" if f.severity is Severity.ERROR else "yellow"
+        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(f.severity, "cyan")
         where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
         console.print(f"[{colour}]{where}: {f.code} {f.rule} [{f.severity}][/] {f.message}")
 

@@ -12,10 +12,21 @@ Conventions in ``docs/**/*.md`` (the pages say what they show, and this file hol
   the repository root. The lines after a command are its exact output (stdout, then stderr);
   a line ``...`` stands for any number of lines. ``$ echo $?`` followed by a number checks the
   previous command's exit code; without it the command must exit 0.
+- ``<!-- not run: REASON -->`` on the line before a ```console block (a fetch from a grid-data
+  service, say): the block is shown but not run. Its commands are still parsed by the real
+  argument parser, so a renamed command or flag fails all the same.
+- A command's output files (``-o``/``--output``, ``--card`` unless ``--check``, the file ``pin``
+  edits) always land in the scratch folder: a repository file is copied there first, and later
+  commands on the page that name the path read the scratch copy. Nothing the pages run writes
+  into the repository.
+- Commands run with the grid cache in the scratch folder, every grid-data service pointed at a
+  closed local port and no provider credentials, so nothing reaches the network.
 - Every ```yaml block parses as YAML, unless it is a disclosure that expects FTD5xx codes.
 
 The last tests build the site with ``mkdocs build --strict`` and check that every finding
-code, command, top-level spec field and factor table appears in it.
+code, command, top-level spec field and factor table appears in it, that every module of the
+package is on the API page or excluded with a reason, and that the integration pages name every
+pre-commit hook, Action input and output, and grid-data setting the repository has.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ PAGES = sorted(p for p in DOCS.rglob("*.md") if "hooks" not in p.relative_to(DOC
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)(?P<attrs>[^`]*)$")
 _MARKER = re.compile(r"^\s*<!--\s*disclosure(?::(?P<codes>[^>]*))?\s*-->\s*$")
+_NOT_RUN = re.compile(r"^\s*<!--\s*not run:\s*(?P<reason>[^>]*?)\s*-->\s*$")
 _TITLE = re.compile(r'title="(?P<title>[^"]+)"')
 _SHELL_OPERATORS = re.compile(r"[|<>;&`]|\$\(")
 
@@ -58,6 +70,7 @@ class Block:
     body: str
     disclosure: bool = False
     expected_codes: list[str] = field(default_factory=list)
+    not_run: str | None = None  # why a console block is shown but not run
 
     def where(self) -> str:
         return f"{self.page.relative_to(ROOT)}:{self.line}"
@@ -84,9 +97,11 @@ def blocks(page: Path) -> list[Block]:
         title = _TITLE.search(m.group("attrs"))
         previous = next((lines[j] for j in range(start - 1, -1, -1) if lines[j].strip()), "")
         marker = _MARKER.match(previous)
+        not_run = _NOT_RUN.match(previous)
         found.append(Block(page, start + 1, m.group("lang").lower(), title.group("title") if title else None,
                            "\n".join(body) + "\n", disclosure=marker is not None,
-                           expected_codes=sorted((marker.group("codes") or "").split()) if marker else []))
+                           expected_codes=sorted((marker.group("codes") or "").split()) if marker else [],
+                           not_run=not_run.group("reason") if not_run else None))
     return found
 
 
@@ -181,10 +196,57 @@ def _rewrite(arg: str, files: dict[str, Path], scratch: Path) -> str:
     return arg
 
 
+_OUTPUT_OPTIONS = {"-o", "--output", "--card"}
+
+
+def _outputs(argv: list[str]) -> list[int]:
+    """Positions in ``argv`` of the files the command writes."""
+    found = [i + 1 for i, a in enumerate(argv[:-1]) if a in _OUTPUT_OPTIONS
+             and not (a == "--card" and "--check" in argv)]
+    if argv and argv[0] == "pin":
+        found += [i for i, a in enumerate(argv) if i > 0 and not a.startswith("-")
+                  and argv[i - 1] not in {"--factors"}]
+    return found
+
+
+def _into_scratch(arg: str, files: dict[str, Path], scratch: Path) -> None:
+    """Register an output path as a scratch file, copying the repository's file there first."""
+    assert not Path(arg).is_absolute() and ".." not in Path(arg).parts, f"output outside the scratch folder: {arg}"
+    target = scratch / arg
+    if arg not in files and not target.exists() and (ROOT / arg).is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((ROOT / arg).read_bytes())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    files[arg] = target
+
+
+def _offline_env(scratch: Path) -> dict[str, str]:
+    """The environment of a documented command: no colour, no cache outside the scratch folder,
+    no credentials, and every grid-data service at a closed port."""
+    from ftdisclose.grid.providers import ENV_URLS
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME", "WATTTIME_PASSWORD"}}
+    env.update({"NO_COLOR": "1", "COLUMNS": "100", "FTDISCLOSE_CACHE_DIR": str(scratch / ".cache"),
+                "FTDISCLOSE_HTTP_TIMEOUT": "2"})
+    env.update({variable: "http://127.0.0.1:9" for variable, _ in ENV_URLS.values()})
+    return env
+
+
+def _parses(argv: list[str]) -> bool:
+    from ftdisclose.cli import build_parser
+
+    try:
+        build_parser().parse_args(argv)
+    except SystemExit:
+        return False
+    return True
+
+
 @pytest.mark.parametrize("page", PAGES, ids=_page_id)
 def test_console_blocks_run(page: Path, tmp_path: Path) -> None:
     files: dict[str, Path] = {}
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env = _offline_env(tmp_path)
     for block in blocks(page):
         if block.title and block.lang != "console":
             target = tmp_path / block.title
@@ -193,7 +255,14 @@ def test_console_blocks_run(page: Path, tmp_path: Path) -> None:
             files[block.title] = target
         if block.lang != "console" or "$ ftdisclose " not in block.body:
             continue
+        if block.not_run is not None:
+            assert block.not_run, f"{block.where()}: say why the block is not run"
+            for cmd in commands(block):
+                assert _parses(cmd.argv), f"{block.where()}: the parser refuses $ ftdisclose {' '.join(cmd.argv)}"
+            continue
         for cmd in commands(block):
+            for i in _outputs(cmd.argv):
+                _into_scratch(cmd.argv[i], files, tmp_path)
             argv = [_rewrite(a, files, tmp_path) for a in cmd.argv]
             proc = subprocess.run([sys.executable, "-m", "ftdisclose", *argv], capture_output=True, text=True,
                                   cwd=ROOT, env=env, timeout=60, check=False)
@@ -263,15 +332,88 @@ def test_bloom_picture_matches_the_hand_calculation() -> None:
 
 
 _COMING = re.compile(r"`ftdisclose ([a-z][a-z -]*?)(?: [A-Z.-][^`]*)?`[^.`]{0,20}\(coming in the next release\)")
+_FUTURE = re.compile(r"coming in the next release|in the next release|coming soon|not yet (?:available|shipped)",
+                     re.IGNORECASE)
+_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _sentences(text: str) -> list[str]:
+    """Prose split into sentences (code blocks left out), good enough to find what a sentence names."""
+    prose = re.sub(r"^(`{3,}|~{3,}).*?^\1\s*$", "", text, flags=re.MULTILINE | re.DOTALL)
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z`(\[])", re.sub(r"\s*\n\s*", " ", prose))
 
 
 def test_coming_soon_is_not_already_here() -> None:
-    """A command the pages call "coming in the next release" is not in the parser yet."""
-    shipped = {name for name, _, _ in _hook().cli_commands()}
+    """What the pages call coming is not here yet: a command of the parser, a flag of it, or a file
+    of the repository (`.pre-commit-hooks.yaml`, `action.yml`) named in a sentence about the future."""
+    commands_ = _hook().cli_commands()
+    shipped = {name for name, _, _ in commands_}
+    flags = {o for _, _, p in commands_ for a in p._actions for o in a.option_strings}
     for page in PAGES:
-        for match in _COMING.finditer(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        where = page.relative_to(ROOT)
+        for match in _COMING.finditer(text):
             name = match.group(1).strip()
-            assert name not in shipped, f"{page.relative_to(ROOT)}: `ftdisclose {name}` has shipped; update the page"
+            assert name not in shipped, f"{where}: `ftdisclose {name}` has shipped; update the page"
+        for sentence in _sentences(text):
+            if not _FUTURE.search(sentence):
+                continue
+            for span in _SPAN.findall(sentence):
+                name = span.removeprefix("ftdisclose ").strip()
+                shipped_here = (span.startswith("ftdisclose ") and name in shipped) or span in flags or (
+                    " " not in span and "." in span and (ROOT / span).is_file())
+                assert not shipped_here, f"{where}: {span} is here already, but the page says: {sentence[:160]!r}"
+
+
+def _package_modules() -> list[str]:
+    import pkgutil
+
+    import ftdisclose
+
+    names = ["ftdisclose"]
+    names += [m.name for m in pkgutil.walk_packages(ftdisclose.__path__, "ftdisclose.")]
+    return sorted(n for n in names if not any(part.startswith("_") for part in n.split(".")))
+
+
+def test_api_page_covers_the_package() -> None:
+    """Every public module is on reference/api.md (itself or a package above it) or excluded with a reason."""
+    hook = _hook()
+    listed = [m for m, _ in hook.API_MODULES]
+    excluded: dict[str, str] = hook.API_EXCLUDED
+    assert all(reason.strip() for reason in excluded.values())
+    missing = [name for name in _package_modules() if name != "ftdisclose" and name not in excluded
+               and not any(name == m or name.startswith(m + ".") for m in listed)]
+    assert not missing, f"modules neither in API_MODULES nor in API_EXCLUDED (docs/hooks/generate.py): {missing}"
+    stale = [name for name in excluded if importlib.util.find_spec(name) is None]
+    assert not stale, f"API_EXCLUDED names modules that do not exist: {stale}"
+
+
+def _page_text(*names: str) -> str:
+    return "\n".join((DOCS / name).read_text(encoding="utf-8") for name in names)
+
+
+def test_integration_pages_match_the_repository() -> None:
+    """The recipes name every hook, Action input and output, and grid-data setting there is."""
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    page = _page_text("howto/pre-commit.md")
+    for hook in hooks:
+        assert f"`{hook['id']}`" in page, f"howto/pre-commit.md does not name the hook {hook['id']}"
+        assert hook["files"] in page, f"howto/pre-commit.md does not show the files pattern of {hook['id']}"
+        for word in hook["entry"].split()[2:]:
+            assert f"`{word}`" in page, f"howto/pre-commit.md does not explain {word} of {hook['id']}"
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    page = _page_text("howto/github-actions.md")
+    for kind in ("inputs", "outputs"):
+        for name in action[kind]:
+            assert f"`{name}`" in page, f"howto/github-actions.md does not name the Action's {kind[:-1]} {name}"
+    from ftdisclose.grid.providers import ENV_URLS
+
+    page = _page_text("howto/hourly-grid.md")
+    settings = [v for v, _ in ENV_URLS.values()] + ["ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME",
+                                                     "WATTTIME_PASSWORD", "FTDISCLOSE_CACHE_DIR",
+                                                     "FTDISCLOSE_HTTP_TIMEOUT"]
+    for name in settings:
+        assert f"`{name}`" in page, f"howto/hourly-grid.md does not name {name}"
 
 
 def _mkdocs_missing() -> str | None:
