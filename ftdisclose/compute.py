@@ -293,7 +293,8 @@ class _Engine:
         self.record(
             f"power.gpu{label}",
             "P_idle + u_gpu x (TDP - P_idle)",
-            lambda: f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude, '')} x ({_fmt(tdp.magnitude, 'W')} - idle)",
+            lambda: f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude)} x ({_fmt(tdp.magnitude, 'W')} - "
+            f"{_fmt(idle.magnitude, 'W')})",
             p_gpu,
             "W",
         )
@@ -307,25 +308,42 @@ class _Engine:
             self.record(
                 f"power.cpu{label}",
                 "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
-                lambda: f"TDP {_fmt(cpu_tdp.magnitude, 'W')}, u {_fmt(u_cpu.magnitude, '')}",
+                lambda: f"{_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')} + {_fmt(u_cpu.magnitude)} x "
+                f"({_fmt(cpu_tdp.magnitude, 'W')} - {_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')}), "
+                f"idle = TDP x {_fmt(self.r['method.cpu_idle_fraction'].span)}",
                 p_cpu,
                 "W",
             )
             p_it = p_it + n_cpu * p_cpu
+        # (count, power) pairs, written out only if explain asks
+        parts: list[tuple[Any, Any]] = [(n_gpu, p_gpu)]
+        if n_cpu.magnitude.high > 0 and cpu_tdp.magnitude.high > 0:
+            parts.append((n_cpu, p_cpu))
         memory = r["infrastructure.cluster.memory"]
         if float(memory.value) > 0:
             p_mem = self.q("infrastructure.cluster.memory", "GB") * self.q("method.memory_power", "W/GB")
             self.record(
-                f"power.memory{label}", "memory x p_mem", lambda: f"{_fmt(memory.span, 'GB')} x W/GB", p_mem, "W"
+                f"power.memory{label}",
+                "memory x p_mem",
+                lambda: f"{_fmt(memory.span, 'GB')} x {_fmt(r['method.memory_power'].span, 'W/GB')}",
+                p_mem,
+                "W",
             )
             p_it = p_it + p_mem
+            parts.append((None, p_mem))
         other = r["method.other_power"]
         if float(other.value) > 0:
-            p_it = p_it + self.q("method.other_power", "W") * self.q("infrastructure.cluster.servers")
+            n_srv = self.q("infrastructure.cluster.servers")
+            p_other = self.q("method.other_power", "W")
+            p_it = p_it + p_other * n_srv
+            parts.append((n_srv, p_other))
         self.record(
             f"power.it{label}",
             "n_gpu x P_gpu + n_cpu x P_cpu + P_mem + n_srv x P_other",
-            lambda: f"{n_gpu.magnitude.mid:g} GPUs",
+            lambda: " + ".join(
+                (f"{n.magnitude.mid:g} x " if n is not None else "") + _fmt(p.to(self.u("W")).magnitude, "W")
+                for n, p in parts
+            ),
             p_it,
             "W",
         )

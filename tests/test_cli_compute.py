@@ -131,3 +131,15 @@ def test_a_table_year_far_from_the_run_year_is_said() -> None:
     (gap,) = [f for f in doc["findings"] if f["code"] == "FTD306"]
     assert "2020" in gap["message"] and "2026" in gap["message"]
     assert "2020" in doc["inputs"]["operational.carbon_intensity"]["detail"]
+
+
+def test_explain_writes_out_the_component_power_model(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text('spec_version: "1.0"\nmodel: {name: m}\ninfrastructure:\n  datacenter: {pue: 1.0}\n'
+                    "  cluster:\n    gpu: {model: NVIDIA A100-SXM4-80GB, count: 2, tdp: 400 W, idle_power: 50 W}\n"
+                    "    memory: 100 GB\noperational: {duration: 10 h, gpu_utilization: 0.5}\n")
+    out = run_cli("explain", str(path)).stdout
+    assert "= 50 W + 0.5 x (400 W - 50 W)\n    = 225 W" in out  # 50 + 0.5 x 350
+    assert "= 100 GB x 0.3725 W/GB\n    = 37.25 W" in out  # Green Algorithms' 0.3725 W/GB
+    assert "= 2 x 225 W + 37.25 W\n    = 487.25 W" in out
+    assert "= 487.25 W x 10 h\n    = 4.8725 kWh" in out
