@@ -124,6 +124,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             log.warning("docs/%s is generated at build time; the committed copy is ignored", src_uri)
             files.remove(existing)
         files.append(File.generated(config, src_uri, content=render()))
+    # the JSON Schemas, served at the address their $id names, for editors and check-jsonschema
+    for schema_file in sorted((ROOT / "schema").glob("*.schema.json")):
+        files.append(File.generated(config, f"schema/{schema_file.name}", content=schema_file.read_bytes()))
     return files
 
 
