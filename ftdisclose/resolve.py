@@ -632,7 +632,9 @@ class _Resolver:
         if peak_row is None or not peak_row.number("bf16_dense"):
             return None
         peak = self.from_table("method.peak_flops", peak_row, "bf16_dense", "TFLOP/s",
-                               "dense BF16 peak of one accelerator")
+                               "dense BF16 peak of one accelerator" if peak_row is accel else
+                               "the accelerator has no dense BF16 peak in the tables: the year's default "
+                               "accelerator's peak is used, which shortens the estimated run")
         assert peak is not None
         k_row = self.method_row
         k = self.from_table("method.flops_factor", k_row, "flops_factor", "1",
