@@ -37,7 +37,7 @@ def validate_job(job: Job) -> ValidationResult:
     """Validate one file; the result carries findings only (small to send between processes)."""
     from ftdisclose.validate import validate_path
 
-    result = validate_path(job.path, display=job.display)
+    result = validate_path(job.path, display=job.display, factors_version=job.options.get("factors"))
     light = ValidationResult(Document(result.document.file, result.document.kind), result.findings)
     light.spec_version = result.spec_version
     return light

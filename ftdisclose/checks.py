@@ -98,17 +98,19 @@ def needs_tables(disclosure: Any) -> bool:
     return bool(names or figures)
 
 
-def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None = None) -> list[Finding]:
+def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None = None, *,
+                 factors_version: str | None = None) -> list[Finding]:
     """Unknown names (FTD3xx) and the checks against recomputed figures (FTD405, FTD407, FTD408).
 
     ``earlier`` findings of the same file: a figure already flagged as implausible (FTD406)
-    is not reported again as outside the range.
+    is not reported again as outside the range. ``factors_version`` (``--factors``) overrides
+    the disclosure's own pin.
     """
     from ftdisclose import factors
     from ftdisclose.compute import compute
     from ftdisclose.resolve import resolve
 
-    pinned = disclosure.factors_version
+    pinned = factors_version or disclosure.factors_version
     if pinned is not None and pinned not in factors.available_versions():
         line, col = doc.locate(("factors_version",))
         return [finding("FTD309", f"factor version {pinned!r} is not shipped with this ftdisclose; shipped: "

@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _common(p, FORMATS)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--factors", metavar="VERSION", default=None,
+                   help="factor-table version for the checks that use the tables (default: the disclosure's "
+                   "factors_version, else the newest)")
     p.add_argument("--only-carbon-cards", action="store_true",
                    help="skip Markdown files whose front matter has neither carbon_disclosure nor co2_eq_emissions "
                    "(as when walking folders); for hooks that see every README.md")
@@ -197,8 +200,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     verbosity = args.verbose - args.quiet
     reporter = REPORTERS[args.format](sys.stdout, color=_use_color(args.color, sys.stdout), verbosity=verbosity)
     unreadable = False
-    jobs = (Job(str(path), display) for path, display in iter_paths(args.paths,
-                                                                   only_carbon_cards=args.only_carbon_cards))
+    jobs = (Job(str(path), display, {"factors": args.factors})
+            for path, display in iter_paths(args.paths, only_carbon_cards=args.only_carbon_cards))
     for result in run_many(validate_job, jobs, workers(args.jobs), "validating"):
         unreadable |= any(f.code == "FTD516" for f in result.findings)
         reporter.add(result)
@@ -430,6 +433,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    version = getattr(args, "factors", None)
+    if version is not None:
+        from ftdisclose.factors import available_versions
+
+        if version not in available_versions():
+            sys.stderr.write(f"ftdisclose: --factors {version}: no such factor version; shipped: "
+                             f"{', '.join(available_versions())}\n")
+            return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

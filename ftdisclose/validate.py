@@ -56,12 +56,14 @@ class ValidationResult:
         return self.errors == 0
 
 
-def validate_path(path: str | Path, *, display: str | None = None, with_tables: bool = True) -> ValidationResult:
+def validate_path(path: str | Path, *, display: str | None = None, with_tables: bool = True,
+                  factors_version: str | None = None) -> ValidationResult:
     """Load and validate one file."""
-    return validate_document(load(path, display=display), with_tables=with_tables)
+    return validate_document(load(path, display=display), with_tables=with_tables, factors_version=factors_version)
 
 
-def validate_document(doc: Document, *, with_tables: bool = True) -> ValidationResult:
+def validate_document(doc: Document, *, with_tables: bool = True,
+                      factors_version: str | None = None) -> ValidationResult:
     """Validate an already loaded document.
 
     ``with_tables=False`` leaves out the checks that need the factor tables (unknown names,
@@ -112,7 +114,8 @@ def validate_document(doc: Document, *, with_tables: bool = True) -> ValidationR
 
         result.findings.extend(consistency(result.disclosure, doc))
         if with_tables:
-            result.findings.extend(table_checks(result.disclosure, doc, result.findings))
+            result.findings.extend(table_checks(result.disclosure, doc, result.findings,
+                                                factors_version=factors_version))
     return _done(result)
 
 

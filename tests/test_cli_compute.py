@@ -77,9 +77,16 @@ def test_compute_needs_a_run_time(tmp_path: Path) -> None:
 
 
 def test_unknown_factor_version(tmp_path: Path) -> None:
-    proc = run_cli("compute", "--factors", "1999.1", MUNIN)
-    assert proc.returncode == 1
-    assert "FTD309" in proc.stderr
+    proc = run_cli("compute", "--factors", "1999.1", MUNIN)  # a flag naming no shipped version: usage error
+    assert proc.returncode == 2
+    assert "no such factor version" in proc.stderr
+    assert run_cli("validate", "--factors", "1999.1", MUNIN).returncode == 2
+    pinned = tmp_path / "pinned.yaml"  # a file pinning an unknown version: a finding on its line
+    pinned.write_text('spec_version: "1.0"\nfactors_version: "1999.1"\nmodel: {name: m}\n'
+                      "operational: {duration: 1 h}\n")
+    proc = run_cli("compute", str(pinned))
+    assert proc.returncode == 1 and "FTD309" in proc.stderr
+    assert run_cli("validate", "--factors", "2026.1", str(pinned)).returncode == 0
 
 
 def test_explain_shows_formulas_numbers_and_sources() -> None:
