@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compute", help="gap-fill, then energy, carbon, water and amortisation, with ranges",
                        description="Fill every gap from the factor tables, then compute energy, operational and "
                        "embodied emissions, water and the amortised share per inference, each with a range.")
-    p.add_argument("paths", nargs="+", metavar="FILE", help="disclosure files or model cards")
+    p.add_argument("paths", nargs="+", metavar="FILE",
+                   help="disclosure files or model cards (with --format json: one object for one file, an array "
+                   "of objects, one a line, for several)")
     _common(p, ["text", "json", "markdown"])
     _factor_flags(p)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from ftdisclose import __version__
 from ftdisclose.findings import CATALOGUE
 
@@ -152,3 +154,20 @@ def test_validate_json_is_the_same_in_any_time_zone_and_locale() -> None:
     first = run_cli("validate", "--format", "json", *paths).stdout
     again = run_cli("validate", "--format", "json", *paths, env={"TZ": "Asia/Kathmandu", "LANG": "fr_FR.UTF-8"}).stdout
     assert first == again
+
+
+def test_progress_bar_only_on_a_terminal_for_long_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from ftdisclose import batch
+
+    mp = monkeypatch
+    mp.delenv("CI", raising=False)
+    mp.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert batch._progress(batch.PROGRESS_FROM - 1, "x") is None
+    bar = batch._progress(batch.PROGRESS_FROM, "x")
+    assert bar is not None
+    bar.advance()
+    bar.close()
+    mp.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert batch._progress(10_000, "x") is None
