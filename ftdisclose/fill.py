@@ -43,7 +43,8 @@ def filled_tree(raw: dict[str, Any], computation: Computation) -> tuple[dict[str
     for path, item in sorted(computation.inputs.items()):
         if item.origin in ("disclosed", "measured") or path.startswith(("method.", "operational.runs")):
             if path.startswith("method."):
-                skipped.append(f"{path} = {item.value}{' ' + item.unit if item.unit else ''} ({item.origin})")
+                unit = f" {item.unit}" if item.unit and item.unit != "1" else ""
+                skipped.append(f"{path} = {item.value}{unit} ({item.origin})")
             continue
         value = _spec_value(path, item.value, item.unit)
         if value is None:
