@@ -22,6 +22,7 @@ from ftdisclose._version import __version__
 from ftdisclose.compute import RESULT_UNITS, Computation
 from ftdisclose.factors import FactorSet, normalise_name
 from ftdisclose.hub import HUB_KEY
+from ftdisclose.loader import CARD_KEY
 from ftdisclose.report_compute import RESULT_LABELS, fmt_number, fmt_range
 from ftdisclose.resolve import DEFAULT, DERIVED, Input
 from ftdisclose.yamledit import YamlEditError, set_value
@@ -225,11 +226,13 @@ def _put_section(body: str, section: str, newline: str, *, closed: bool) -> str:
 
 
 def write_card(card: bytes, computation: Computation, *, disclosure_file: str, hardware: str | None = None,
-               location: str | None = None) -> bytes:
+               location: str | None = None, embed: Mapping[str, object] | None = None) -> bytes:
     """The card with ``co2_eq_emissions`` and the "Environmental impact" section written.
 
     ``disclosure_file`` names the disclosure in ``source`` and in the section; ``hardware``
     and ``location`` (see ``hardware_label`` and ``location_label``) are omitted when None.
+    ``embed``: the disclosure's data, written under ``carbon_disclosure`` so that the card
+    carries what its figures were computed from (and ``validate`` can check them).
     Raises ``CardError`` when the card is not UTF-8, its front matter is never closed or
     cannot be edited exactly, or its markers are unbalanced.
     """
@@ -247,10 +250,14 @@ def write_card(card: bytes, computation: Computation, *, disclosure_file: str, h
     try:
         if parts is None:
             front = set_value("", (HUB_KEY,), block, newline=newline)
+            if embed is not None:
+                front = set_value(front, (CARD_KEY,), dict(embed), newline=newline)
             head = "---" + newline + front + "---" + newline
             return bom + (head + _put_section(text, section, newline, closed=True)).encode("utf-8")
         opening, front, closing, body = parts
         front = set_value(front, (HUB_KEY,), block, newline=newline)
+        if embed is not None:
+            front = set_value(front, (CARD_KEY,), dict(embed), newline=newline)
     except YamlEditError as exc:
         raise CardError(f"the front matter cannot be edited exactly: {exc}") from exc
     closed = closing.endswith("\n")

@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="DISCLOSURE", help="the disclosure (a file, or the card itself)")
     p.add_argument("--card", required=True, metavar="README.md", help="the model card to write into")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the card is not up to date")
+    p.add_argument("--embed", action="store_true",
+                   help="also write the disclosure into the card's carbon_disclosure, so the card carries what its "
+                   "figures come from and validate can check them")
     _factor_flags(p)
     p.add_argument("--offline", action="store_true", help="never use the network")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in findings")
@@ -361,9 +364,11 @@ def cmd_card(args: argparse.Namespace) -> int:
         old = card.read_bytes() if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
+        same = card.exists() and card.resolve() == Path(args.path).resolve()
+        embed = item.validation.document.data if args.embed and not same else None
         new = write_card(old, comp, disclosure_file=Path(named).as_posix(),
                          hardware=hardware_label(comp.inputs, comp.resolution.factors),
-                         location=location_label(comp.inputs, comp.resolution.factors))
+                         location=location_label(comp.inputs, comp.resolution.factors), embed=embed)
     except (CardError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE

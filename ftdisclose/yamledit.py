@@ -298,14 +298,33 @@ def _render_scalar(value: object) -> str:
 
 
 def _is_block(value: object) -> bool:
-    return isinstance(value, Mapping) and bool(value)
+    return (isinstance(value, Mapping) and bool(value)) or (
+        isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value))
 
 
 def _inline(value: object) -> str:
-    """A value that sits on its key's line: a scalar or an empty mapping."""
+    """A value that sits on its key's line: a scalar, an empty mapping, or a list of scalars."""
     if isinstance(value, Mapping):
         return "{}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render_scalar(v) for v in value) + "]"
     return _render_scalar(value)
+
+
+def _sequence_lines(items: list[object], indent: int, step: int) -> list[str]:
+    """A block sequence: each mapping item's first key on the dash's line."""
+    lines: list[str] = []
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, Mapping) and item:
+            inner = _block_lines(item, indent + 2, step)
+            lines.append(f"{pad}- {inner[0][indent + 2:]}")
+            lines.extend(inner[1:])
+        elif isinstance(item, list) and any(isinstance(v, Mapping | list) for v in item):
+            raise YamlEditError("a list inside a list is not rendered")
+        else:
+            lines.append(f"{pad}- {_inline(item)}")
+    return lines
 
 
 def _entry_lines(key: str, value: object, indent: int, step: int) -> list[str]:
@@ -315,6 +334,8 @@ def _entry_lines(key: str, value: object, indent: int, step: int) -> list[str]:
     head = f"{pad}{_render_str(key, key=True)}:"
     if isinstance(value, Mapping) and value:
         return [head, *_block_lines(value, indent + step, step)]
+    if _is_block(value):
+        return [head, *_sequence_lines(value, indent + step, step)]  # type: ignore[arg-type]
     return [f"{head} {_inline(value)}"]
 
 
@@ -340,12 +361,13 @@ def _replace_value(text: str, entry: _Entry, value: object, newline: str, step: 
     colon = entry.colon_end
     key_line_end = _eol(text, colon)
     if _is_block(value):
-        assert isinstance(value, Mapping)
-        if old.kind == "map" and not old.flow and old.items:
+        if isinstance(value, Mapping) and old.kind == "map" and not old.flow and old.items:
             indent = _column(text, old.items[0].start)
         else:
             indent = _column(text, entry.key.start) + step
-        lines = newline.join(_block_lines(value, indent, step))
+        rendered = (_block_lines(value, indent, step) if isinstance(value, Mapping)
+                    else _sequence_lines(value, indent, step))  # type: ignore[arg-type]
+        lines = newline.join(rendered)
     single_line = old.end <= key_line_end
     if single_line:
         if not _is_block(value):

@@ -131,3 +131,24 @@ def test_card_command_writes_then_checks(tmp_path: Path) -> None:
     assert run_cli("card", str(card), "--card", str(card), "--check").returncode == 0
     validated = run_cli("validate", "--strict", str(card))
     assert validated.returncode == 0, validated.stdout  # the Hub figure now agrees with the disclosure
+
+
+def test_card_embed_makes_the_card_checkable(tmp_path: Path) -> None:
+    from .conftest import EXAMPLES
+
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n\n# My model\n")
+    disclosure = EXAMPLES / "scope3-bloom-cluster.yaml"
+    proc = run_cli("card", str(disclosure), "--card", str(card), "--embed")
+    assert proc.returncode == 0, proc.stderr
+    text = card.read_text()
+    assert text.startswith("---\nlicense: mit\nco2_eq_emissions:\n")
+    assert text.endswith("<!-- ftdisclose:end -->\n")
+    assert "# My model\n" in text
+    # the embedded disclosure validates, and the Hub figure agrees with it (no FTD108, no FTD409)
+    assert run_cli("validate", "--strict", str(card)).returncode == 0
+    # the card's own disclosure computes to the same total as the file it came from
+    a = json.loads(run_cli("compute", "--format", "json", str(disclosure)).stdout)
+    b = json.loads(run_cli("compute", "--format", "json", str(card)).stdout)
+    assert a["results"] == b["results"]
+    assert run_cli("card", str(disclosure), "--card", str(card), "--embed", "--check").returncode == 0

@@ -175,10 +175,20 @@ def test_what_cannot_be_edited_exactly_is_refused(text: str, path: tuple[str, ..
         set_value(text, path, 1)
 
 
-@pytest.mark.parametrize("value", [[1, 2], float("nan"), {1: "x"}, object()])
+@pytest.mark.parametrize("value", [[[{"a": 1}]], float("nan"), {1: "x"}, object()])
 def test_values_that_are_not_rendered(value: Any) -> None:
     with pytest.raises(YamlEditError):
         set_value("a: 1\n", ("a",), value)
+
+
+def test_lists_render_as_flow_scalars_or_block_mappings() -> None:
+    value = {"boundary": ["gpu", "cpu"], "runs": [{"name": "r1", "duration": "1 h"}, {"name": "r2"}]}
+    new = set_value("a: 1  # keep\nz: 2\n", ("b",), value)
+    assert new == ("a: 1  # keep\nz: 2\nb:\n  boundary: [gpu, cpu]\n  runs:\n    - name: r1\n"
+                   "      duration: 1 h\n    - name: r2\n")
+    assert yaml.safe_load(new)["b"] == value
+    replaced = set_value("b:\n  runs: x  # c\nz: 2\n", ("b", "runs"), [{"name": "r1"}])
+    assert replaced == "b:\n  runs:  # c\n    - name: r1\nz: 2\n"
 
 
 REMOVE_CASES: list[tuple[str, tuple[str, ...], str]] = [
