@@ -37,7 +37,7 @@ GB = 1e9
 
 # Server embodied emissions excluding GPUs, kgCO2e per whole server (low, central, high).
 SERVER_EMBODIED = (1000.0, 2500.0, 5700.0)
-SERVER_EMBODIED_SOURCES = ["ccf-coefficients", "scope3-methodology", "ecologits-embodied"]
+SERVER_EMBODIED_SOURCES = ["ccf-coefficients", "scope3-genai-methodology-2025", "ecologits-embodied"]
 
 FIRST_YEAR, LAST_YEAR = 2016, 2026
 

@@ -42,7 +42,7 @@ CONVERSIONS: dict[tuple[str, str], float] = {
 
 SRC_SCOPE3 = "scope3-genai-methodology-2025"
 SRC_GA = "green-algorithms-v3.0-reference-values"
-SRC_EPOCH = "epoch-ai-models-2025-06-20"
+SRC_EPOCH = "epoch-ai-models"
 SRC_CCF = "ccf-coefficients-2026-04"
 SRC_JUDGEMENT = "ftdisclose-judgement-2026"
 

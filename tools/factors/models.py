@@ -29,7 +29,7 @@ from tablebuild import Table, read_csv
 HERE = Path(__file__).resolve().parent
 CURATED = HERE / "curated"
 
-SRC_EPOCH = "epoch-ai-models-database"
+SRC_EPOCH = "epoch-ai-models"
 SRC_ALIASES = "ftdisclose-model-aliases"
 
 EPOCH_FILE = Path("epoch-ai") / "training-cost-trends" / "all_ml_systems_full_view.csv"
