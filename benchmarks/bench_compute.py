@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_validate import ROOT, SCHEMA, generate, timed
+from bench_validate import ROOT, SCHEMA, generate, per_file_seconds, timed
 
 
 def main() -> None:
@@ -37,10 +36,7 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         from ftdisclose.pipeline import compute_path
 
-        start = time.perf_counter()
-        for path in files:
-            compute_path(path)
-        per_file = (time.perf_counter() - start) / len(files)
+        per_file = per_file_seconds(compute_path, [Path(f) for f in files])
     print(f"files: {len(files)} (yaml + json)")
     print(f"check-jsonschema validate : {c_t:8.3f} s  peak {c_m / 1024:6.1f} MiB")
     print(f"ftdisclose compute        : {f_t:8.3f} s  peak {f_m / 1024:6.1f} MiB  (exit {f_rc})")

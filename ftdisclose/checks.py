@@ -11,6 +11,8 @@ from typing import Any
 
 from ftdisclose.findings import Finding, finding
 from ftdisclose.loader import Document, _dotted
+from ftdisclose.resolve import Resolution
+from ftdisclose.span import Span
 
 DURATION_TOLERANCE = 0.05
 GPU_HOURS_TOLERANCE = 0.10
@@ -122,33 +124,25 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
     # figures are recomputed only when there is something to compare them with
     if disclosure.reported is not None or (doc.kind == "card" and doc.front_matter
                                            and "co2_eq_emissions" in doc.front_matter):
-        computation: Any = compute(disclosure, tables, doc, backend="fast")
+        computation = compute(disclosure, tables, doc, backend="fast")
+        resolution, results = computation.resolution, computation.results
     else:
-        computation = _Resolved(resolve(disclosure, tables, doc))
-    found = [f for f in computation.findings if f.code in _VALIDATE_CODES]
-    return found + computed_checks(disclosure, doc, computation, earlier)
+        resolution, results = resolve(disclosure, tables, doc), {}
+    found = [f for f in resolution.findings if f.code in _VALIDATE_CODES]
+    return found + computed_checks(disclosure, doc, resolution, results, earlier)
 
 
-class _Resolved:
-    """A resolution standing in for a computation, for the checks that need no results."""
-
-    def __init__(self, resolution: Any) -> None:
-        self.resolution = resolution
-        self.inputs = resolution.inputs
-        self.findings = resolution.findings
-        self.results: dict[str, Any] = {}
-
-
-def computed_checks(disclosure: Any, doc: Document, computation: Any,
+def computed_checks(disclosure: Any, doc: Document, resolution: Resolution, results: dict[str, Span],
                     earlier: list[Finding] | None = None) -> list[Finding]:
-    """FTD405, FTD407 and FTD408: the disclosure's figures against a computation of it."""
+    """FTD405, FTD407, FTD408 and FTD409: the disclosure's figures against its resolved inputs and,
+    when ``results`` are given (a computation), against the recomputed ranges."""
     found: list[Finding] = []
 
     def add(code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
         line, col = doc.locate(path)
         found.append(finding(code, message, file=doc.file, line=line, column=col, path=_dotted(path), hint=hint))
 
-    inputs = computation.inputs
+    inputs = resolution.inputs
     count, tdp, duration = (inputs.get(p) for p in ("infrastructure.cluster.gpu.count",
                                                     "infrastructure.cluster.gpu.tdp", "operational.duration"))
     energy = inputs.get("operational.energy")
@@ -165,23 +159,22 @@ def computed_checks(disclosure: Any, doc: Document, computation: Any,
                 f"{watts:g} W "
                 f"(x {ENERGY_HEADROOM}) and their host can draw in {hours:.4g} h: {ceiling:.4g} kWh",
                 ("operational", "energy", "value"), "check the energy's unit (Wh vs kWh) and the GPU count")
-    _mfu(disclosure, computation, add)
+    _mfu(disclosure, resolution, add)
     flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
-    _reported(disclosure, computation, add, flagged)
-    found.extend(_hub(doc, computation))
+    _reported(disclosure, results, add, flagged)
+    found.extend(_hub(doc, results))
     return found
 
 
-def _hub(doc: Document, computation: Any) -> list[Finding]:
+def _hub(doc: Document, r: dict[str, Span]) -> list[Finding]:
     """A model card's co2_eq_emissions (grams) against the disclosure's computed emissions."""
     if doc.kind != "card":
         return []
     from ftdisclose.hub import HUB_KEY, hub_emissions_grams, locate_front
 
     grams = hub_emissions_grams(doc)
-    if grams is None or not computation.results:
+    if grams is None or not r:
         return []
-    r = computation.results
     low, high = r["emissions.operational"].low * 1000, r["emissions.total"].high * 1000
     if low * (1 - RANGE_TOLERANCE) <= grams <= high * (1 + RANGE_TOLERANCE) or high <= 0:
         return []
@@ -209,19 +202,19 @@ def _host_watts(inputs: dict[str, Any]) -> float:
         "infrastructure.cluster.memory") * value("method.memory_power")
 
 
-def _mfu(disclosure: Any, computation: Any, add: Any) -> None:
+def _mfu(disclosure: Any, resolution: Resolution, add: Any) -> None:
     op = disclosure.operational
-    inputs = computation.inputs
+    inputs = resolution.inputs
     params = inputs.get("model.parameters")
     duration = inputs.get("operational.duration")
     if op is None or op.tokens is None or params is None or duration is None or duration.origin not in _NOT_DEFAULT \
             or "tokens" in duration.detail or float(duration.value) <= 0:
         return
-    accel = computation.resolution.accelerator
+    accel = resolution.accelerator
     peak = accel.number("bf16_dense") if accel is not None else None
     if not peak:
         return
-    factors = computation.resolution.factors
+    factors = resolution.factors
     # the smallest FLOPs factor when the method is not disclosed, so that the check never cries wolf
     method = disclosure.model.method
     k = factors.methods[method].number("flops_factor") if method else min(
@@ -234,11 +227,10 @@ def _mfu(disclosure: Any, computation: Any, add: Any) -> None:
             "check tokens (all epochs, padding included), parameters, duration and GPU count")
 
 
-def _reported(disclosure: Any, computation: Any, add: Any, flagged: set[str]) -> None:
+def _reported(disclosure: Any, r: dict[str, Span], add: Any, flagged: set[str]) -> None:
     reported = disclosure.reported
-    if reported is None or not computation.results:
+    if reported is None or not r:
         return
-    r = computation.results
     checks = (
         ("energy", reported.energy, "kWh", r["energy.it"].low, r["energy.facility"].high),
         ("emissions", reported.emissions, "kgCO2e", r["emissions.operational"].low, r["emissions.total"].high),

@@ -102,23 +102,18 @@ class FastQuantity:
         info = unit_info(unit)
         return cls(magnitude, info.factor, info.dims)
 
-    @staticmethod
-    def _combine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...],
-                 sign: float) -> tuple[tuple[str, float], ...]:
-        return _combine_dims(a, b, sign)
-
     def _other(self, other: Any) -> FastQuantity:
         return other if isinstance(other, FastQuantity) else FastQuantity(Span.of(float(other)), 1.0, ())
 
     def __mul__(self, other: Any) -> FastQuantity:
         o = self._other(other)
-        return FastQuantity(self.magnitude * o.magnitude, self.factor * o.factor, self._combine(self.dims, o.dims, 1))
+        return FastQuantity(self.magnitude * o.magnitude, self.factor * o.factor, _combine_dims(self.dims, o.dims, 1))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Any) -> FastQuantity:
         o = self._other(other)
-        return FastQuantity(self.magnitude / o.magnitude, self.factor / o.factor, self._combine(self.dims, o.dims, -1))
+        return FastQuantity(self.magnitude / o.magnitude, self.factor / o.factor, _combine_dims(self.dims, o.dims, -1))
 
     def _same(self, other: Any) -> FastQuantity:
         o = self._other(other)
@@ -289,7 +284,7 @@ class _Engine:
         tdp = self.q("infrastructure.cluster.gpu.tdp", "W")
         idle = self.q("infrastructure.cluster.gpu.idle_power", "W")
         u_gpu = self.q("operational.gpu_utilization")
-        p_gpu = idle + u_gpu * (tdp - idle)
+        p_gpu = _load_power(idle, u_gpu, tdp)
         self.record(
             f"power.gpu{label}",
             "P_idle + u_gpu x (TDP - P_idle)",
@@ -304,7 +299,7 @@ class _Engine:
         if n_cpu.magnitude.high > 0 and cpu_tdp.magnitude.high > 0:
             cpu_idle = cpu_tdp * self.q("method.cpu_idle_fraction")
             u_cpu = self.q("operational.cpu_utilization")
-            p_cpu = cpu_idle + u_cpu * (cpu_tdp - cpu_idle)
+            p_cpu = _load_power(cpu_idle, u_cpu, cpu_tdp)
             self.record(
                 f"power.cpu{label}",
                 "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
@@ -446,6 +441,11 @@ class _Engine:
 
 
 BACKENDS = ("pint", "fast")
+
+
+def _load_power(idle: Any, utilisation: Any, tdp: Any) -> Any:
+    """Power at an average utilisation: idle plus that share of the range up to TDP (methodology §2)."""
+    return idle + utilisation * (tdp - idle)
 
 
 @cache

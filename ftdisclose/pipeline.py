@@ -57,7 +57,8 @@ def compute_path(path: str | Path, *, display: str | None = None, factors_versio
         return result
     result.computation = compute(validation.disclosure, tables, validation.document, backend=backend, grid=grid)
     result.findings.extend(result.computation.findings)
-    result.findings.extend(computed_checks(validation.disclosure, validation.document, result.computation,
+    result.findings.extend(computed_checks(validation.disclosure, validation.document,
+                                           result.computation.resolution, result.computation.results,
                                            result.findings))
     for table, key in tables.shadowed:
         result.findings.append(finding("FTD307", f"the overlay replaces {table} row {key}", file=validation.file))
