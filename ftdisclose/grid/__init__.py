@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,7 +220,3 @@ def _scrub(text: str, hidden: list[str]) -> str:
         text = text.replace(secret, "***")
     return text
 
-
-def cache_dir_default() -> Path:
-    """Where the cache goes when no folder is passed (FTDISCLOSE_CACHE_DIR or the user cache folder)."""
-    return _cache.default_dir(os.environ)
