@@ -272,9 +272,7 @@ class _Resolver:
         zone_row: Row | None = None
         if zone_name is not None:
             zone_row = self.f.zones.get(normalise_name(zone_name))
-            if zone_row is None and self._gb_region(zone_name):
-                self.disclosed("infrastructure.location.grid_zone", zone_name)
-            elif zone_row is None:
+            if zone_row is None:
                 self.warn("FTD310", f"grid zone {zone_name!r} is not in factor version {self.f.version}; the "
                           "country's values are used", ("infrastructure", "location", "grid_zone"),
                           self.closest(zone_name, self.f.names(self.f.zones, "zone")) or None)
@@ -298,13 +296,6 @@ class _Resolver:
             else:
                 self.put("infrastructure.location.grid_zone", str(self.r["infrastructure.location.country"].value),
                          None, DERIVED, "the country's grid")
-
-    @staticmethod
-    def _gb_region(zone: str) -> bool:
-        """A GB region of the Carbon Intensity API (GB-13, GB-London): a zone the tables do not list."""
-        from ftdisclose.grid.providers import gb_region
-
-        return gb_region(zone) is not None
 
     def _region(self, name: str) -> Row | None:
         provider = self.r.get("infrastructure.provider")

@@ -203,3 +203,18 @@ def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
                     "--out", str(tmp_path)], check=True, capture_output=True, timeout=300)
     for path in sorted((ROOT / "factors" / "2026.1").iterdir()):
         assert (tmp_path / "2026.1" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize(("written", "zone"), [("GB-13", "GB-13"), ("GB-London", "GB-13"), ("UK-1", "GB-1"),
+                                               ("gb-north-scotland", "GB-1"), ("DK-DK2", "DK2")])
+def test_grid_zones_resolve_with_their_country(written: str, zone: str) -> None:
+    from ftdisclose.resolve import resolve
+    from ftdisclose.spec import model_for
+
+    d = model_for("1.0").model_validate({"spec_version": "1.0", "model": {"name": "m"},
+                                         "infrastructure": {"location": {"grid_zone": written}},
+                                         "operational": {"duration": "1 h"}})
+    r = resolve(d, TABLES)
+    assert r["infrastructure.location.grid_zone"].value == zone
+    assert r["infrastructure.location.country"].value == zone[:2]
+    assert not [f for f in r.findings if f.code == "FTD310"]

@@ -156,12 +156,12 @@ def _build_zones(countries: dict[str, Country]) -> Table:
         name="zones",
         description="Grid zones that intensity and water factors are given for: WORLD, every ISO 3166-1 "
         "country (zone id = alpha-2; FI is both the country and the Finnish bidding zone), ISO 3166-2 "
-        "subdivisions (US states and DC, Canadian provinces, Australian states), EPA eGRID subregions "
-        "and Nordic/Danish electricity bidding zones.",
+        "subdivisions (US states and DC, Canadian provinces, Australian states), EPA eGRID subregions, "
+        "Nordic/Danish electricity bidding zones and the GB regions of the Carbon Intensity API.",
         key=["zone"],
         columns={
             "zone": ("", "zone id"),
-            "kind": ("", "world, country, subdivision, egrid or bidding_zone"),
+            "kind": ("", "world, country, subdivision, egrid, bidding_zone or gb_region"),
             "country": ("", "ISO 3166-1 alpha-2 of the zone's country; empty for WORLD"),
             "name": ("", "English name"),
             "aliases": ("", "other ids users write (e.g. Electricity Maps ids), '|'-separated"),
@@ -188,6 +188,15 @@ def _build_zones(countries: dict[str, Country]) -> Table:
         table.add(
             zone=row["zone"],
             kind="bidding_zone",
+            country=row["country"],
+            name=row["name"],
+            aliases=row["aliases"],
+            source=row["source"],
+        )
+    for row in _curated("geography_gb_regions.csv"):
+        table.add(
+            zone=row["zone"],
+            kind="gb_region",
             country=row["country"],
             name=row["name"],
             aliases=row["aliases"],
