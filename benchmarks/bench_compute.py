@@ -41,8 +41,9 @@ def main() -> None:
     print(f"check-jsonschema validate : {c_t:8.3f} s  peak {c_m / 1024:6.1f} MiB")
     print(f"ftdisclose compute        : {f_t:8.3f} s  peak {f_m / 1024:6.1f} MiB  (exit {f_rc})")
     print(f"ratio compute / validate  : {f_t / c_t:8.2f}   (target <= 1.00)")
-    print(f"ftdisclose compute, {len(small):>4} files: {s_t:6.3f} s  peak {s_m / 1024:6.1f} MiB "
-          "(memory flat as N grows)")
+    print(
+        f"ftdisclose compute, {len(small):>4} files: {s_t:6.3f} s  peak {s_m / 1024:6.1f} MiB (memory flat as N grows)"
+    )
     print(f"in-process compute        : {per_file * 1e3:8.3f} ms per file")
 
 

@@ -72,11 +72,13 @@ def timed(cmd: list[str], repeat: int) -> tuple[float, int, int]:
     """Median wall time (s), peak RSS (KiB) and exit code of ``cmd``."""
     times, peak, code = [], 0, 0
     for _ in range(repeat):
-        probe = ("import resource, subprocess, sys, time\n"
-                 "t = time.perf_counter()\n"
-                 f"r = subprocess.run({cmd!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-                 "t = time.perf_counter() - t\n"
-                 "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n")
+        probe = (
+            "import resource, subprocess, sys, time\n"
+            "t = time.perf_counter()\n"
+            f"r = subprocess.run({cmd!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+            "t = time.perf_counter() - t\n"
+            "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+        )
         out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
         t, rss, rc = out.split()
         times.append(float(t))
@@ -93,8 +95,11 @@ def main() -> None:
     bindir = Path(sys.executable).parent
     ftd = [str(bindir / "ftdisclose")] if (bindir / "ftdisclose").exists() else [sys.executable, "-m", "ftdisclose"]
     cj_exe = bindir / "check-jsonschema"
-    cj = [str(cj_exe)] if cj_exe.exists() else ([shutil.which("check-jsonschema")] if shutil.which(
-        "check-jsonschema") else None)
+    cj = (
+        [str(cj_exe)]
+        if cj_exe.exists()
+        else ([shutil.which("check-jsonschema")] if shutil.which("check-jsonschema") else None)
+    )
     if cj is None or cj[0] is None:
         sys.exit("check-jsonschema is not installed: pip install -e '.[test]'")
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,12 +125,18 @@ def main() -> None:
 
     print(f"{'case':<28}{'ftdisclose s':>14}{'check-jsonschema s':>20}{'ratio':>8}{'peak MiB':>18}")
     for label, f_t, c_t, f_m, c_m, f_rc, c_rc in rows:
-        print(f"{label:<28}{f_t:>14.3f}{c_t:>20.3f}{f_t / c_t:>8.2f}{f_m / 1024:>9.1f} / {c_m / 1024:<7.1f}"
-              f"  (exit {f_rc}/{c_rc})")
-    print(f"{'all ' + str(len(every)) + ' files incl. cards':<28}{cards_t:>14.3f}{'-':>20}{'':>8}{cards_m / 1024:>9.1f}"
-          f"  (exit {cards_rc})")
-    print(f"{'first ' + str(len(tenth)) + ' files incl. cards':<28}{tenth_t:>14.3f}{'-':>20}{'':>8}"
-          f"{tenth_m / 1024:>9.1f}  (peak memory stays flat as N grows)")
+        print(
+            f"{label:<28}{f_t:>14.3f}{c_t:>20.3f}{f_t / c_t:>8.2f}{f_m / 1024:>9.1f} / {c_m / 1024:<7.1f}"
+            f"  (exit {f_rc}/{c_rc})"
+        )
+    print(
+        f"{'all ' + str(len(every)) + ' files incl. cards':<28}{cards_t:>14.3f}{'-':>20}{'':>8}{cards_m / 1024:>9.1f}"
+        f"  (exit {cards_rc})"
+    )
+    print(
+        f"{'first ' + str(len(tenth)) + ' files incl. cards':<28}{tenth_t:>14.3f}{'-':>20}{'':>8}"
+        f"{tenth_m / 1024:>9.1f}  (peak memory stays flat as N grows)"
+    )
     print(f"in-process validate: {per_file * 1e3:.3f} ms per file")
     print("targets: 1 file ratio <= 1.00; many files ratio <= 0.50")
 

@@ -62,31 +62,50 @@ def compute_job(job: Job) -> ComputeOutcome:
     from ftdisclose.pipeline import compute_path
 
     o = job.options
-    item = compute_path(job.path, display=job.display, factors_version=o.get("factors"),
-                        overlay=o.get("overlay"), backend=o.get("backend", "fast"),
-                        grid=GridOptions(o.get("grid_data", "annual"), bool(o.get("offline"))))
+    item = compute_path(
+        job.path,
+        display=job.display,
+        factors_version=o.get("factors"),
+        overlay=o.get("overlay"),
+        backend=o.get("backend", "fast"),
+        grid=GridOptions(o.get("grid_data", "annual"), bool(o.get("offline"))),
+    )
     findings: list[Finding] = item.findings
-    out = ComputeOutcome(item.file,
-                         failed=item.computation is None or any(f.severity is Severity.ERROR for f in findings),
-                         warned=any(f.severity is Severity.WARNING for f in findings),
-                         unreadable=any(f.code == "FTD516" for f in findings))
+    out = ComputeOutcome(
+        item.file,
+        failed=item.computation is None or any(f.severity is Severity.ERROR for f in findings),
+        warned=any(f.severity is Severity.WARNING for f in findings),
+        unreadable=any(f.code == "FTD516" for f in findings),
+    )
     comp = item.computation
     if comp is None:
         if o.get("format") == "json":
-            out.document = {"tool_version": __version__, "file": item.file, "results": None, "inputs": None,
-                            "findings": [f.as_dict() for f in findings]}
+            out.document = {
+                "tool_version": __version__,
+                "file": item.file,
+                "results": None,
+                "inputs": None,
+                "findings": [f.as_dict() for f in findings],
+            }
         problems = ValidationResult(Document(item.file, item.validation.document.kind), findings)
         out.problems = problems
         return out
     if o.get("format") == "json":
-        out.document = rc.to_dict(comp, file=item.file, spec_version=item.validation.spec_version or "",
-                                  findings=findings)
+        out.document = rc.to_dict(
+            comp, file=item.file, spec_version=item.validation.spec_version or "", findings=findings
+        )
     elif o.get("format") == "markdown":
         out.rendered = rc.render_markdown(comp, file=item.file, findings=findings)
     else:
         buf = io.StringIO()
-        rc.render_text(comp, file=item.file, findings=findings, out=buf, color=bool(o.get("color")),
-                       verbosity=int(o.get("verbosity", 0)))
+        rc.render_text(
+            comp,
+            file=item.file,
+            findings=findings,
+            out=buf,
+            color=bool(o.get("color")),
+            verbosity=int(o.get("verbosity", 0)),
+        )
         out.rendered = buf.getvalue() + "\n"
     return out
 

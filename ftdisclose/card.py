@@ -64,8 +64,9 @@ def emissions_grams(computation: Computation) -> int | float:
     return rounded
 
 
-def hub_block(computation: Computation, *, disclosure_file: str, hardware: str | None = None,
-              location: str | None = None) -> dict[str, object]:
+def hub_block(
+    computation: Computation, *, disclosure_file: str, hardware: str | None = None, location: str | None = None
+) -> dict[str, object]:
     """The ``co2_eq_emissions`` mapping, keys in the Hub's documented order."""
     block: dict[str, object] = {
         "emissions": emissions_grams(computation),
@@ -95,8 +96,9 @@ def location_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
     provider = inputs.get("infrastructure.provider")
     if not _known(region):
         region = None
-    if not _known(country) or (country is not None and country.origin == DERIVED and region is None
-                               and "cloud_region" in country.detail):
+    if not _known(country) or (
+        country is not None and country.origin == DERIVED and region is None and "cloud_region" in country.detail
+    ):
         country = None
     name = None
     if country is not None:
@@ -111,8 +113,12 @@ def location_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
         if factors is not None and provider is not None:
             row = factors.regions.get((normalise_name(str(provider.value)), normalise_name(str(region.value))))
             city = row["city"] if row is not None and row["city"] else None
-    elif zone is not None and zone.origin not in (DEFAULT, DERIVED) and country is not None \
-            and str(zone.value) != str(country.value):
+    elif (
+        zone is not None
+        and zone.origin not in (DEFAULT, DERIVED)
+        and country is not None
+        and str(zone.value) != str(country.value)
+    ):
         extra.append(f"grid zone {zone.value}")
     if name is None and not extra:
         return None
@@ -134,8 +140,9 @@ def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
     if model is None or not _known(model):
         return None
     if model.origin == DERIVED and any(
-            (item := inputs.get(f"infrastructure.cluster.{attr}")) is not None and item.origin == DEFAULT
-            for attr in ("instance_type", "server_model")):
+        (item := inputs.get(f"infrastructure.cluster.{attr}")) is not None and item.origin == DEFAULT
+        for attr in ("instance_type", "server_model")
+    ):
         return None
     name = str(model.value)
     if factors is not None:
@@ -174,17 +181,31 @@ def render_section(computation: Computation, *, disclosure_file: str, newline: s
     main = [n for n in names if not n.startswith(_PER_INFERENCE)]
     per_inference = [n for n in names if n.startswith(_PER_INFERENCE)]
     defaulted = sum(1 for item in computation.inputs.values() if item.origin == DEFAULT)
-    lines = [START_MARKER, HEADING, "",
-             "Footprint of the fine-tuning run: central values, with the range the inputs allow.", "",
-             *_table(computation, main)]
+    lines = [
+        START_MARKER,
+        HEADING,
+        "",
+        "Footprint of the fine-tuning run: central values, with the range the inputs allow.",
+        "",
+        *_table(computation, main),
+    ]
     if per_inference:
-        lines += ["", "Amortised per inference, a separate view: the fine-tune's footprint spread over the "
-                  "declared use, not part of the totals above nor of an inference's own footprint.", "",
-                  *_table(computation, per_inference)]
-    lines += ["", f"Computed by ftdisclose {__version__} with factor tables {computation.factors_version} "
-              f"from the carbon disclosure in {_code(disclosure_file)}; {defaulted} "
-              f"{'input was' if defaulted == 1 else 'inputs were'} filled from defaults. "
-              f"The card's `{HUB_KEY}` holds the central total in grams.", "", END_MARKER]
+        lines += [
+            "",
+            "Amortised per inference, a separate view: the fine-tune's footprint spread over the "
+            "declared use, not part of the totals above nor of an inference's own footprint.",
+            "",
+            *_table(computation, per_inference),
+        ]
+    lines += [
+        "",
+        f"Computed by ftdisclose {__version__} with factor tables {computation.factors_version} "
+        f"from the carbon disclosure in {_code(disclosure_file)}; {defaulted} "
+        f"{'input was' if defaulted == 1 else 'inputs were'} filled from defaults. "
+        f"The card's `{HUB_KEY}` holds the central total in grams.",
+        "",
+        END_MARKER,
+    ]
     return newline.join(lines)
 
 
@@ -201,7 +222,7 @@ def _split(text: str) -> tuple[str, str, str, str] | None:
         return None
     for i, line in enumerate(lines[1:], 1):
         if line.rstrip("\r\n").rstrip() in ("---", "..."):
-            return lines[0], "".join(lines[1:i]), line, "".join(lines[i + 1:])
+            return lines[0], "".join(lines[1:i]), line, "".join(lines[i + 1 :])
     raise CardError("the front matter opened on line 1 is never closed with ---")
 
 
@@ -211,9 +232,11 @@ def _put_section(body: str, section: str, newline: str, *, closed: bool) -> str:
     if starts or ends:
         start, end = body.find(START_MARKER), body.find(END_MARKER)
         if starts != 1 or ends != 1 or end < start:
-            raise CardError(f"the card has {starts} {START_MARKER} and {ends} {END_MARKER} markers; "
-                            "expected one of each, in that order")
-        return body[:start] + section + body[end + len(END_MARKER):]
+            raise CardError(
+                f"the card has {starts} {START_MARKER} and {ends} {END_MARKER} markers; "
+                "expected one of each, in that order"
+            )
+        return body[:start] + section + body[end + len(END_MARKER) :]
     if not closed:  # the closing --- is the card's last line, with no newline
         return newline + section
     if not body:
@@ -225,8 +248,15 @@ def _put_section(body: str, section: str, newline: str, *, closed: bool) -> str:
     return body + newline + section + newline
 
 
-def write_card(card: bytes, computation: Computation, *, disclosure_file: str, hardware: str | None = None,
-               location: str | None = None, embed: Mapping[str, object] | None = None) -> bytes:
+def write_card(
+    card: bytes,
+    computation: Computation,
+    *,
+    disclosure_file: str,
+    hardware: str | None = None,
+    location: str | None = None,
+    embed: Mapping[str, object] | None = None,
+) -> bytes:
     """The card with ``co2_eq_emissions`` and the "Environmental impact" section written.
 
     ``disclosure_file`` names the disclosure in ``source`` and in the section; ``hardware``
@@ -238,10 +268,11 @@ def write_card(card: bytes, computation: Computation, *, disclosure_file: str, h
     """
     bom = UTF8_BOM if card.startswith(UTF8_BOM) else b""
     try:
-        text = card[len(bom):].decode("utf-8")
+        text = card[len(bom) :].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CardError(f"the card is not UTF-8 (byte 0x{card[len(bom) + exc.start]:02x} at offset "
-                        f"{len(bom) + exc.start})") from exc
+        raise CardError(
+            f"the card is not UTF-8 (byte 0x{card[len(bom) + exc.start]:02x} at offset {len(bom) + exc.start})"
+        ) from exc
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
     block = hub_block(computation, disclosure_file=disclosure_file, hardware=hardware, location=location)

@@ -35,25 +35,39 @@ def consistency(disclosure: Any, doc: Document) -> list[Finding]:
         if op.start is not None and op.end is not None:
             span_h = (op.end - op.start).total_seconds() / 3600
             if span_h < 0:
-                add("FTD401", f"end {op.end.isoformat()} is before start {op.start.isoformat()}",
-                    ("operational", "end"))
+                add(
+                    "FTD401", f"end {op.end.isoformat()} is before start {op.start.isoformat()}", ("operational", "end")
+                )
             elif run_h is not None and span_h > 0 and abs(run_h - span_h) > DURATION_TOLERANCE * span_h:
-                add("FTD402", f"duration {op.duration} differs from end - start ({span_h:.4g} h)",
-                    ("operational", "duration"))
+                add(
+                    "FTD402",
+                    f"duration {op.duration} differs from end - start ({span_h:.4g} h)",
+                    ("operational", "duration"),
+                )
             elif run_h is None:
                 run_h = span_h
         if op.reserved_time is not None and run_h is not None and op.reserved_time.to("h") < run_h * 0.999:
-            add("FTD403", f"reserved_time {op.reserved_time} is shorter than the run time ({run_h:.4g} h)",
-                ("operational", "reserved_time"))
+            add(
+                "FTD403",
+                f"reserved_time {op.reserved_time} is shorter than the run time ({run_h:.4g} h)",
+                ("operational", "reserved_time"),
+            )
         gpus = _gpu_count(disclosure)
         if op.gpu_hours is not None and gpus is not None and run_h:
             expected = gpus * run_h
             if abs(op.gpu_hours.to("h") - expected) > GPU_HOURS_TOLERANCE * expected:
-                add("FTD404", f"gpu_hours {op.gpu_hours} but {gpus} GPUs x {run_h:.4g} h = {expected:.4g} h",
-                    ("operational", "gpu_hours"))
+                add(
+                    "FTD404",
+                    f"gpu_hours {op.gpu_hours} but {gpus} GPUs x {run_h:.4g} h = {expected:.4g} h",
+                    ("operational", "gpu_hours"),
+                )
         if op.energy is not None and op.energy.value.value == 0:
-            add("FTD405", "the measured energy is zero", ("operational", "energy", "value"),
-                "leave the field out when there is no measurement")
+            add(
+                "FTD405",
+                "the measured energy is zero",
+                ("operational", "energy", "value"),
+                "leave the field out when there is no measurement",
+            )
     _reported_intensity(disclosure, add)
     return found
 
@@ -77,9 +91,13 @@ def _reported_intensity(disclosure: Any, add: Any) -> None:
         return
     intensity = reported.emissions.to("gCO2e") / energy.to("kWh")
     if intensity > MAX_INTENSITY or intensity <= 0:
-        add("FTD406", f"reported emissions {reported.emissions} over {energy} imply {intensity:,.4g} gCO2e/kWh, "
-            f"outside 0..{MAX_INTENSITY:,.0f}", ("reported", "emissions"),
-            "a factor of 1000 usually means g and kg were swapped")
+        add(
+            "FTD406",
+            f"reported emissions {reported.emissions} over {energy} imply {intensity:,.4g} gCO2e/kWh, "
+            f"outside 0..{MAX_INTENSITY:,.0f}",
+            ("reported", "emissions"),
+            "a factor of 1000 usually means g and kg were swapped",
+        )
 
 
 # --- checks that need the factor tables --------------------------------------------------
@@ -93,15 +111,25 @@ _NOT_DEFAULT = ("disclosed", "derived", "measured")
 def needs_tables(disclosure: Any) -> bool:
     """Whether the disclosure has anything the table checks look at."""
     infra, op = disclosure.infrastructure, disclosure.operational
-    names = infra is not None and (infra.managed_service or (infra.cluster is not None and (
-        infra.cluster.instance_type or infra.cluster.server_model or (infra.cluster.gpu and infra.cluster.gpu.model)))
-        or (infra.location is not None and (infra.location.cloud_region or infra.location.grid_zone)))
+    names = infra is not None and (
+        infra.managed_service
+        or (
+            infra.cluster is not None
+            and (
+                infra.cluster.instance_type
+                or infra.cluster.server_model
+                or (infra.cluster.gpu and infra.cluster.gpu.model)
+            )
+        )
+        or (infra.location is not None and (infra.location.cloud_region or infra.location.grid_zone))
+    )
     figures = disclosure.reported is not None or (op is not None and (op.energy is not None or op.tokens))
     return bool(names or figures)
 
 
-def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None = None, *,
-                 factors_version: str | None = None) -> list[Finding]:
+def table_checks(
+    disclosure: Any, doc: Document, earlier: list[Finding] | None = None, *, factors_version: str | None = None
+) -> list[Finding]:
     """Unknown names (FTD3xx) and the checks against recomputed figures (FTD405, FTD407, FTD408).
 
     ``earlier`` findings of the same file: a figure already flagged as implausible (FTD406)
@@ -115,15 +143,24 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
     pinned = factors_version or disclosure.factors_version
     if pinned is not None and pinned not in factors.available_versions():
         line, col = doc.locate(("factors_version",))
-        return [finding("FTD309", f"factor version {pinned!r} is not shipped with this ftdisclose; shipped: "
-                        f"{', '.join(factors.available_versions())}", file=doc.file, line=line, column=col,
-                        path="factors_version")]
+        return [
+            finding(
+                "FTD309",
+                f"factor version {pinned!r} is not shipped with this ftdisclose; shipped: "
+                f"{', '.join(factors.available_versions())}",
+                file=doc.file,
+                line=line,
+                column=col,
+                path="factors_version",
+            )
+        ]
     if not needs_tables(disclosure):
         return []
     tables = factors.load(pinned)
     # figures are recomputed only when there is something to compare them with
-    if disclosure.reported is not None or (doc.kind == "card" and doc.front_matter
-                                           and "co2_eq_emissions" in doc.front_matter):
+    if disclosure.reported is not None or (
+        doc.kind == "card" and doc.front_matter and "co2_eq_emissions" in doc.front_matter
+    ):
         computation = compute(disclosure, tables, doc, backend="fast")
         resolution, results = computation.resolution, computation.results
     else:
@@ -132,8 +169,13 @@ def table_checks(disclosure: Any, doc: Document, earlier: list[Finding] | None =
     return found + computed_checks(disclosure, doc, resolution, results, earlier)
 
 
-def computed_checks(disclosure: Any, doc: Document, resolution: Resolution, results: dict[str, Span],
-                    earlier: list[Finding] | None = None) -> list[Finding]:
+def computed_checks(
+    disclosure: Any,
+    doc: Document,
+    resolution: Resolution,
+    results: dict[str, Span],
+    earlier: list[Finding] | None = None,
+) -> list[Finding]:
     """FTD405, FTD407, FTD408 and FTD409: the disclosure's figures against its resolved inputs and,
     when ``results`` are given (a computation), against the recomputed ranges."""
     found: list[Finding] = []
@@ -143,11 +185,20 @@ def computed_checks(disclosure: Any, doc: Document, resolution: Resolution, resu
         found.append(finding(code, message, file=doc.file, line=line, column=col, path=_dotted(path), hint=hint))
 
     inputs = resolution.inputs
-    count, tdp, duration = (inputs.get(p) for p in ("infrastructure.cluster.gpu.count",
-                                                    "infrastructure.cluster.gpu.tdp", "operational.duration"))
+    count, tdp, duration = (
+        inputs.get(p)
+        for p in ("infrastructure.cluster.gpu.count", "infrastructure.cluster.gpu.tdp", "operational.duration")
+    )
     energy = inputs.get("operational.energy")
-    if energy is not None and count is not None and tdp is not None and duration is not None \
-            and count.origin != "default" and duration.origin != "default" and float(duration.value) > 0:
+    if (
+        energy is not None
+        and count is not None
+        and tdp is not None
+        and duration is not None
+        and count.origin != "default"
+        and duration.origin != "default"
+        and float(duration.value) > 0
+    ):
         n, watts, hours = float(count.value), float(tdp.value), float(duration.value)
         host_w = _host_watts(inputs)
         boundary = disclosure.operational.energy.boundary or []
@@ -155,10 +206,14 @@ def computed_checks(disclosure: Any, doc: Document, resolution: Resolution, resu
         slack = 2.0 if host_w == 0 and set(boundary) - {"gpu"} else 1.0
         ceiling = (n * watts * ENERGY_HEADROOM + host_w) * slack / 1000 * hours
         if float(energy.value) > ceiling:
-            add("FTD405", f"the measured {float(energy.value):.4g} kWh exceeds what {n:g} GPU{'s' * (n != 1)} of "
+            add(
+                "FTD405",
+                f"the measured {float(energy.value):.4g} kWh exceeds what {n:g} GPU{'s' * (n != 1)} of "
                 f"{watts:g} W "
                 f"(x {ENERGY_HEADROOM}) and their host can draw in {hours:.4g} h: {ceiling:.4g} kWh",
-                ("operational", "energy", "value"), "check the energy's unit (Wh vs kWh) and the GPU count")
+                ("operational", "energy", "value"),
+                "check the energy's unit (Wh vs kWh) and the GPU count",
+            )
     _mfu(disclosure, resolution, add)
     flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
     _reported(disclosure, results, add, flagged)
@@ -187,19 +242,29 @@ def _hub(doc: Document, r: dict[str, Span]) -> list[Finding]:
     else:
         hint = "check the card's figure and the disclosure"
     line, col = locate_front(doc, (HUB_KEY,))
-    return [finding("FTD409", f"the card's co2_eq_emissions {grams:,.6g} g is outside the computed "
-                    f"{low:,.4g}..{high:,.4g} gCO2e", file=doc.file, line=line, column=col, path=HUB_KEY,
-                    hint=hint)]
+    return [
+        finding(
+            "FTD409",
+            f"the card's co2_eq_emissions {grams:,.6g} g is outside the computed {low:,.4g}..{high:,.4g} gCO2e",
+            file=doc.file,
+            line=line,
+            column=col,
+            path=HUB_KEY,
+            hint=hint,
+        )
+    ]
 
 
 def _host_watts(inputs: dict[str, Any]) -> float:
     """CPU and memory power at full load, where the disclosure or the tables know them."""
+
     def value(path: str) -> float:
         item = inputs.get(path)
         return float(item.value) if item is not None else 0.0
 
     return value("infrastructure.cluster.cpu.count") * value("infrastructure.cluster.cpu.tdp") + value(
-        "infrastructure.cluster.memory") * value("method.memory_power")
+        "infrastructure.cluster.memory"
+    ) * value("method.memory_power")
 
 
 def _mfu(disclosure: Any, resolution: Resolution, add: Any) -> None:
@@ -207,8 +272,15 @@ def _mfu(disclosure: Any, resolution: Resolution, add: Any) -> None:
     inputs = resolution.inputs
     params = inputs.get("model.parameters")
     duration = inputs.get("operational.duration")
-    if op is None or op.tokens is None or params is None or duration is None or duration.origin not in _NOT_DEFAULT \
-            or "tokens" in duration.detail or float(duration.value) <= 0:
+    if (
+        op is None
+        or op.tokens is None
+        or params is None
+        or duration is None
+        or duration.origin not in _NOT_DEFAULT
+        or "tokens" in duration.detail
+        or float(duration.value) <= 0
+    ):
         return
     accel = resolution.accelerator
     peak = accel.number("bf16_dense") if accel is not None else None
@@ -217,14 +289,21 @@ def _mfu(disclosure: Any, resolution: Resolution, add: Any) -> None:
     factors = resolution.factors
     # the smallest FLOPs factor when the method is not disclosed, so that the check never cries wolf
     method = disclosure.model.method
-    k = factors.methods[method].number("flops_factor") if method else min(
-        r.number("flops_factor") or 6 for r in factors.methods.values())
+    k = (
+        factors.methods[method].number("flops_factor")
+        if method
+        else min(r.number("flops_factor") or 6 for r in factors.methods.values())
+    )
     n_gpu = float(inputs["infrastructure.cluster.gpu.count"].value)
     mfu = (k or 6) * float(params.value) * op.tokens / (n_gpu * peak * 1e12 * float(duration.value) * 3600)
     if mfu > 1:
-        add("FTD407", f"{op.tokens:,} tokens x {float(params.value):.3g} parameters in {float(duration.value):.4g} h "
-            f"on {n_gpu:g} GPU{'s' * (n_gpu != 1)} imply a FLOPs utilisation of {mfu:.3g}", ("operational", "tokens"),
-            "check tokens (all epochs, padding included), parameters, duration and GPU count")
+        add(
+            "FTD407",
+            f"{op.tokens:,} tokens x {float(params.value):.3g} parameters in {float(duration.value):.4g} h "
+            f"on {n_gpu:g} GPU{'s' * (n_gpu != 1)} imply a FLOPs utilisation of {mfu:.3g}",
+            ("operational", "tokens"),
+            "check tokens (all epochs, padding included), parameters, duration and GPU count",
+        )
 
 
 def _reported(disclosure: Any, r: dict[str, Span], add: Any, flagged: set[str]) -> None:
@@ -241,5 +320,9 @@ def _reported(disclosure: Any, r: dict[str, Span], add: Any, flagged: set[str]) 
             continue
         number = value.to(unit)
         if not low * (1 - RANGE_TOLERANCE) <= number <= high * (1 + RANGE_TOLERANCE):
-            add("FTD408", f"reported {name} {value} is outside the recomputed {low:.4g}..{high:.4g} {unit}",
-                ("reported", name), "check the unit, and whether the figure covers the whole run")
+            add(
+                "FTD408",
+                f"reported {name} {value} is outside the recomputed {low:.4g}..{high:.4g} {unit}",
+                ("reported", name),
+                "check the unit, and whether the figure covers the whole run",
+            )

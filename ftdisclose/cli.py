@@ -33,46 +33,79 @@ class _Parser(argparse.ArgumentParser):
 
 def _common(parser: argparse.ArgumentParser, formats: list[str]) -> None:
     parser.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
-    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour in text output (default: auto; NO_COLOR is respected)")
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour in text output (default: auto; NO_COLOR is respected)",
+    )
     parser.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more output (notes, valid files)")
     parser.add_argument("--offline", action="store_true", help="never use the network (validate never does)")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                        help="work on files in N processes (0: one per CPU); output keeps the given order")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="work on files in N processes (0: one per CPU); output keeps the given order",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ftdisclose", description="Validate, gap-fill and compute fine-tuning carbon "
-                     "disclosures and Hugging Face model cards.")
+    parser = _Parser(
+        prog="ftdisclose",
+        description="Validate, gap-fill and compute fine-tuning carbon disclosures and Hugging Face model cards.",
+    )
     parser.add_argument("--version", action="version", version=f"ftdisclose {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("validate", help="check disclosures and model cards: schema, units, consistency",
-                       description="Check disclosure files (.yaml, .yml, .json) and model cards (.md front "
-                       "matter). Folders are walked.")
+    p = sub.add_parser(
+        "validate",
+        help="check disclosures and model cards: schema, units, consistency",
+        description="Check disclosure files (.yaml, .yml, .json) and model cards (.md front "
+        "matter). Folders are walked.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _common(p, FORMATS)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    p.add_argument("--factors", metavar="VERSION", default=None,
-                   help="factor-table version for the checks that use the tables (default: the disclosure's "
-                   "factors_version, else the newest)")
-    p.add_argument("--only-carbon-cards", action="store_true",
-                   help="skip Markdown files whose front matter has neither carbon_disclosure nor co2_eq_emissions "
-                   "(as when walking folders); for hooks that see every README.md")
+    p.add_argument(
+        "--factors",
+        metavar="VERSION",
+        default=None,
+        help="factor-table version for the checks that use the tables (default: the disclosure's "
+        "factors_version, else the newest)",
+    )
+    p.add_argument(
+        "--only-carbon-cards",
+        action="store_true",
+        help="skip Markdown files whose front matter has neither carbon_disclosure nor co2_eq_emissions "
+        "(as when walking folders); for hooks that see every README.md",
+    )
 
-    p = sub.add_parser("compute", help="gap-fill, then energy, carbon, water and amortisation, with ranges",
-                       description="Fill every gap from the factor tables, then compute energy, operational and "
-                       "embodied emissions, water and the amortised share per inference, each with a range.")
-    p.add_argument("paths", nargs="+", metavar="FILE",
-                   help="disclosure files or model cards (with --format json: one object for one file, an array "
-                   "of objects, one a line, for several)")
+    p = sub.add_parser(
+        "compute",
+        help="gap-fill, then energy, carbon, water and amortisation, with ranges",
+        description="Fill every gap from the factor tables, then compute energy, operational and "
+        "embodied emissions, water and the amortised share per inference, each with a range.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="disclosure files or model cards (with --format json: one object for one file, an array "
+        "of objects, one a line, for several)",
+    )
     _common(p, ["text", "json", "markdown"])
     _factor_flags(p)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    p.add_argument("--units-engine", choices=["fast", "pint"], default="fast",
-                   help="the quantity type the formulas run on: ftdisclose's unit-checked fast type (default) or "
-                   "pint's own Quantity; both use the same registry and agree")
+    p.add_argument(
+        "--units-engine",
+        choices=["fast", "pint"],
+        default="fast",
+        help="the quantity type the formulas run on: ftdisclose's unit-checked fast type (default) or "
+        "pint's own Quantity; both use the same registry and agree",
+    )
 
     p = sub.add_parser("explain", help="how every output and every filled input was reached")
     p.add_argument("path", metavar="FILE", help="a disclosure file or model card")
@@ -84,10 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, ["text"])
     _factor_flags(p)
 
-    p = sub.add_parser("pin", help="fetch the run window's hourly grid intensity and write it into the file",
-                       description="Fetch the grid's hourly carbon intensity over the run window and write its "
-                       "average into operational.carbon_intensity and carbon_intensity_source, changing nothing "
-                       "else in the file, so that CI recomputes offline and reproducibly.")
+    p = sub.add_parser(
+        "pin",
+        help="fetch the run window's hourly grid intensity and write it into the file",
+        description="Fetch the grid's hourly carbon intensity over the run window and write its "
+        "average into operational.carbon_intensity and carbon_intensity_source, changing nothing "
+        "else in the file, so that CI recomputes offline and reproducibly.",
+    )
     p.add_argument("path", metavar="FILE", help="a YAML disclosure or a model card")
     p.add_argument("--offline", action="store_true", help="use only the cache, never the network")
     p.add_argument("--factors", metavar="VERSION", default=None, help="factor-table version for the annual fallback")
@@ -95,15 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more output")
 
-    p = sub.add_parser("card", help="write co2_eq_emissions and an Environmental impact section into a model card",
-                       description="Compute a disclosure and write the card's co2_eq_emissions (grams) and an "
-                       "'Environmental impact' section between markers; every other byte of the card stays.")
+    p = sub.add_parser(
+        "card",
+        help="write co2_eq_emissions and an Environmental impact section into a model card",
+        description="Compute a disclosure and write the card's co2_eq_emissions (grams) and an "
+        "'Environmental impact' section between markers; every other byte of the card stays.",
+    )
     p.add_argument("path", metavar="DISCLOSURE", help="the disclosure (a file, or the card itself)")
     p.add_argument("--card", required=True, metavar="README.md", help="the model card to write into")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the card is not up to date")
-    p.add_argument("--embed", action="store_true",
-                   help="also write the disclosure into the card's carbon_disclosure, so the card carries what its "
-                   "figures come from and validate can check them")
+    p.add_argument(
+        "--embed",
+        action="store_true",
+        help="also write the disclosure into the card's carbon_disclosure, so the card carries what its "
+        "figures come from and validate can check them",
+    )
     _factor_flags(p)
     p.add_argument("--offline", action="store_true", help="never use the network")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in findings")
@@ -125,14 +167,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="a disclosure from another tool's output (CodeCarbon)")
     isub = p.add_subparsers(dest="import_format", metavar="FORMAT", parser_class=_Parser, required=True)
-    q = isub.add_parser("codecarbon", help="from CodeCarbon emissions.csv files (any header version, several "
-                        "rows, runs, files or ranks)")
+    q = isub.add_parser(
+        "codecarbon",
+        help="from CodeCarbon emissions.csv files (any header version, several rows, runs, files or ranks)",
+    )
     q.add_argument("paths", nargs="+", metavar="CSV", help="emissions.csv files; several files are parallel ranks")
     q.add_argument("-o", "--output", metavar="FILE", default=None, help="write the disclosure here (default: stdout)")
-    q.add_argument("--combine", choices=["runs", "last", "sum"], default="runs",
-                   help="several runs: sum and list them (runs, default), keep the last, or sum without listing")
-    q.add_argument("--timezone", metavar="TZ", default=None,
-                   help="IANA zone of the machine's clock (CodeCarbon's timestamps are local time without a zone)")
+    q.add_argument(
+        "--combine",
+        choices=["runs", "last", "sum"],
+        default="runs",
+        help="several runs: sum and list them (runs, default), keep the last, or sum without listing",
+    )
+    q.add_argument(
+        "--timezone",
+        metavar="TZ",
+        default=None,
+        help="IANA zone of the machine's clock (CodeCarbon's timestamps are local time without a zone)",
+    )
     q.add_argument("--model-name", metavar="NAME", default=None, help="model.name of the disclosure")
     q.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour in findings")
     q.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
@@ -146,13 +198,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _factor_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--grid-data", choices=["annual", "hourly"], default="annual",
-                        help="grid carbon intensity when the disclosure gives none: the annual factor table "
-                        "(default; never fetches), or the run window's hourly values from a grid-data service")
-    parser.add_argument("--factors", metavar="VERSION", default=None,
-                        help="factor-table version (default: the disclosure's factors_version, else the newest)")
-    parser.add_argument("--factors-overlay", metavar="FILE", default=None,
-                        help="private factor rows (a <table>.csv file or a folder of them), shown as an overlay")
+    parser.add_argument(
+        "--grid-data",
+        choices=["annual", "hourly"],
+        default="annual",
+        help="grid carbon intensity when the disclosure gives none: the annual factor table "
+        "(default; never fetches), or the run window's hourly values from a grid-data service",
+    )
+    parser.add_argument(
+        "--factors",
+        metavar="VERSION",
+        default=None,
+        help="factor-table version (default: the disclosure's factors_version, else the newest)",
+    )
+    parser.add_argument(
+        "--factors-overlay",
+        metavar="FILE",
+        default=None,
+        help="private factor rows (a <table>.csv file or a folder of them), shown as an overlay",
+    )
 
 
 def _use_color(choice: str, stream: object) -> bool:
@@ -171,8 +235,9 @@ def iter_paths(paths: Sequence[str], *, only_carbon_cards: bool = False) -> Iter
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
-            if not (only_carbon_cards and path.suffix.lower() == ".md" and path.is_file()
-                    and not _looks_like_card(path)):
+            if not (
+                only_carbon_cards and path.suffix.lower() == ".md" and path.is_file() and not _looks_like_card(path)
+            ):
                 yield path, raw
             continue
         for child in sorted(path.rglob("*")):
@@ -205,8 +270,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     verbosity = args.verbose - args.quiet
     reporter = REPORTERS[args.format](sys.stdout, color=_use_color(args.color, sys.stdout), verbosity=verbosity)
     unreadable = False
-    jobs = (Job(str(path), display, {"factors": args.factors})
-            for path, display in iter_paths(args.paths, only_carbon_cards=args.only_carbon_cards))
+    jobs = (
+        Job(str(path), display, {"factors": args.factors})
+        for path, display in iter_paths(args.paths, only_carbon_cards=args.only_carbon_cards)
+    )
     for result in run_many(validate_job, jobs, workers(args.jobs), "validating"):
         unreadable |= any(f.code == "FTD516" for f in result.findings)
         reporter.add(result)
@@ -234,9 +301,14 @@ def _computations(args: argparse.Namespace, paths: Sequence[str]) -> Iterator[Fi
     from ftdisclose.resolve import GridOptions
 
     for path, display in iter_paths(paths):
-        yield compute_path(path, display=display, factors_version=args.factors, overlay=args.factors_overlay,
-                           backend=getattr(args, "units_engine", "fast"),
-                           grid=GridOptions(args.grid_data, args.offline))
+        yield compute_path(
+            path,
+            display=display,
+            factors_version=args.factors,
+            overlay=args.factors_overlay,
+            backend=getattr(args, "units_engine", "fast"),
+            grid=GridOptions(args.grid_data, args.offline),
+        )
 
 
 def _print_findings(results: list[FileComputation], args: argparse.Namespace) -> None:
@@ -254,9 +326,16 @@ def cmd_compute(args: argparse.Namespace) -> int:
     from ftdisclose.batch import Job, compute_job, run_many, workers
     from ftdisclose.report import TextReporter
 
-    options = {"format": args.format, "color": _use_color(args.color, sys.stdout), "factors": args.factors,
-               "overlay": args.factors_overlay, "backend": args.units_engine, "grid_data": args.grid_data,
-               "offline": args.offline, "verbosity": args.verbose - args.quiet}
+    options = {
+        "format": args.format,
+        "color": _use_color(args.color, sys.stdout),
+        "factors": args.factors,
+        "overlay": args.factors_overlay,
+        "backend": args.units_engine,
+        "grid_data": args.grid_data,
+        "offline": args.offline,
+        "verbosity": args.verbose - args.quiet,
+    }
     problems = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
     failed = warned = unreadable = False
     stream = rc.JsonStream(sys.stdout) if args.format == "json" else None
@@ -322,15 +401,16 @@ def cmd_pin(args: argparse.Namespace) -> int:
     from ftdisclose.resolve import GridOptions
 
     path = Path(args.path)
-    item = compute_path(path, display=args.path, factors_version=args.factors,
-                        grid=GridOptions("hourly", args.offline))
+    item = compute_path(path, display=args.path, factors_version=args.factors, grid=GridOptions("hourly", args.offline))
     if item.computation is None or item.errors:
         _print_findings([item], args)
         return EXIT_USAGE if any(f.code == "FTD516" for f in item.findings) else EXIT_FINDINGS
     intensity = item.computation.inputs.get("operational.carbon_intensity")
     if intensity is not None and intensity.origin == "disclosed":
-        sys.stdout.write(f"{args.path}: operational.carbon_intensity is already disclosed "
-                         f"({intensity.value:g} gCO2e/kWh); nothing to pin\n")
+        sys.stdout.write(
+            f"{args.path}: operational.carbon_intensity is already disclosed "
+            f"({intensity.value:g} gCO2e/kWh); nothing to pin\n"
+        )
         return EXIT_OK
     if intensity is None or intensity.origin != "fetched":
         _print_findings([item], args)
@@ -342,8 +422,10 @@ def cmd_pin(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
         return EXIT_USAGE
     write_atomic(path, new)
-    sys.stdout.write(f"{args.path}: pinned operational.carbon_intensity = {float(intensity.value):.4g} gCO2e/kWh "
-                     f"({intensity.detail})\n")
+    sys.stdout.write(
+        f"{args.path}: pinned operational.carbon_intensity = {float(intensity.value):.4g} gCO2e/kWh "
+        f"({intensity.detail})\n"
+    )
     return EXIT_OK
 
 
@@ -353,8 +435,13 @@ def cmd_card(args: argparse.Namespace) -> int:
     from ftdisclose.pipeline import compute_path
     from ftdisclose.resolve import GridOptions
 
-    item = compute_path(Path(args.path), display=args.path, factors_version=args.factors,
-                        overlay=args.factors_overlay, grid=GridOptions(args.grid_data, args.offline))
+    item = compute_path(
+        Path(args.path),
+        display=args.path,
+        factors_version=args.factors,
+        overlay=args.factors_overlay,
+        grid=GridOptions(args.grid_data, args.offline),
+    )
     if item.computation is None or item.errors:  # never write figures from an incomplete computation
         _print_findings([item], args)
         return EXIT_USAGE if any(f.code == "FTD516" for f in item.findings) else EXIT_FINDINGS
@@ -366,9 +453,14 @@ def cmd_card(args: argparse.Namespace) -> int:
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
         same = card.exists() and card.resolve() == Path(args.path).resolve()
         embed = item.validation.document.data if args.embed and not same else None
-        new = write_card(old, comp, disclosure_file=Path(named).as_posix(),
-                         hardware=hardware_label(comp.inputs, comp.resolution.factors),
-                         location=location_label(comp.inputs, comp.resolution.factors), embed=embed)
+        new = write_card(
+            old,
+            comp,
+            disclosure_file=Path(named).as_posix(),
+            hardware=hardware_label(comp.inputs, comp.resolution.factors),
+            location=location_label(comp.inputs, comp.resolution.factors),
+            embed=embed,
+        )
     except (CardError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
@@ -398,8 +490,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ftdisclose.validate import ValidationResult
 
     try:
-        result = import_codecarbon([Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone,
-                                   model_name=args.model_name)
+        result = import_codecarbon(
+            [Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone, model_name=args.model_name
+        )
     except ValueError as exc:
         sys.stderr.write(f"ftdisclose: {exc}\n")
         return EXIT_USAGE
@@ -426,9 +519,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "compute": cmd_compute, "explain": cmd_explain, "fill": cmd_fill,
-            "pin": cmd_pin, "card": cmd_card, "factors": cmd_factors, "import": cmd_import, "schema": cmd_schema,
-            "init": cmd_init}
+COMMANDS = {
+    "validate": cmd_validate,
+    "compute": cmd_compute,
+    "explain": cmd_explain,
+    "fill": cmd_fill,
+    "pin": cmd_pin,
+    "card": cmd_card,
+    "factors": cmd_factors,
+    "import": cmd_import,
+    "schema": cmd_schema,
+    "init": cmd_init,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -445,8 +547,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ftdisclose.factors import available_versions
 
         if version not in available_versions():
-            sys.stderr.write(f"ftdisclose: --factors {version}: no such factor version; shipped: "
-                             f"{', '.join(available_versions())}\n")
+            sys.stderr.write(
+                f"ftdisclose: --factors {version}: no such factor version; shipped: {', '.join(available_versions())}\n"
+            )
             return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
@@ -460,6 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        sys.stderr.write(f"ftdisclose: internal error: {type(exc).__name__}: {exc} "
-                         "(please report it; -vv shows details)\n")
+        sys.stderr.write(
+            f"ftdisclose: internal error: {type(exc).__name__}: {exc} (please report it; -vv shows details)\n"
+        )
         return EXIT_USAGE

@@ -75,8 +75,9 @@ class Computation:
 
 
 @cache
-def _combine_dims(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...],
-                  sign: float) -> tuple[tuple[str, float], ...]:
+def _combine_dims(
+    a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...], sign: float
+) -> tuple[tuple[str, float], ...]:
     """Dimension exponents of a product (sign 1) or quotient (sign -1); few distinct pairs occur."""
     out = dict(a)
     for dim, exp in b:
@@ -288,8 +289,10 @@ class _Engine:
         self.record(
             f"power.gpu{label}",
             "P_idle + u_gpu x (TDP - P_idle)",
-            lambda: f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude)} x ({_fmt(tdp.magnitude, 'W')} - "
-            f"{_fmt(idle.magnitude, 'W')})",
+            lambda: (
+                f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude)} x ({_fmt(tdp.magnitude, 'W')} - "
+                f"{_fmt(idle.magnitude, 'W')})"
+            ),
             p_gpu,
             "W",
         )
@@ -303,9 +306,11 @@ class _Engine:
             self.record(
                 f"power.cpu{label}",
                 "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
-                lambda: f"{_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')} + {_fmt(u_cpu.magnitude)} x "
-                f"({_fmt(cpu_tdp.magnitude, 'W')} - {_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')}), "
-                f"idle = TDP x {_fmt(self.r['method.cpu_idle_fraction'].span)}",
+                lambda: (
+                    f"{_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')} + {_fmt(u_cpu.magnitude)} x "
+                    f"({_fmt(cpu_tdp.magnitude, 'W')} - {_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')}), "
+                    f"idle = TDP x {_fmt(self.r['method.cpu_idle_fraction'].span)}"
+                ),
                 p_cpu,
                 "W",
             )
@@ -459,7 +464,13 @@ def compute_resolution(resolution: Resolution, backend: str = "pint") -> Computa
     return _Engine(resolution, backend).run()
 
 
-def compute(disclosure: Any, factors: FactorSet, doc: Document | None = None, *, backend: str = "pint",
-            grid: GridOptions | None = None) -> Computation:
+def compute(
+    disclosure: Any,
+    factors: FactorSet,
+    doc: Document | None = None,
+    *,
+    backend: str = "pint",
+    grid: GridOptions | None = None,
+) -> Computation:
     """Resolve and compute a validated spec-1.0 disclosure."""
     return compute_resolution(resolve(disclosure, factors, doc, grid), backend)

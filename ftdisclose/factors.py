@@ -123,8 +123,9 @@ class FactorSet:
                 keys = info["key"]
                 replaced = {tuple(r[k] for k in keys) for r in extra}
                 kept = [r for r in rows if tuple(r[k] for k in keys) not in replaced]
-                self.shadowed.extend((table, "/".join(k)) for k in replaced
-                                     if any(tuple(r[c] for c in keys) == k for r in rows))
+                self.shadowed.extend(
+                    (table, "/".join(k)) for k in replaced if any(tuple(r[c] for c in keys) == k for r in rows)
+                )
                 rows = kept + extra
             self._cache[table] = rows
         return self._cache[table]
@@ -223,8 +224,10 @@ def read_overlay(path: Path, base: FactorSet) -> dict[str, list[Row]]:
     for file in files:
         table = file.stem
         if table != "sources" and table not in base.manifest["tables"]:
-            raise OverlayError(f"{file.name}: no table {table!r} in factor version {base.version} "
-                              f"(tables: {', '.join(base.table_names())})")
+            raise OverlayError(
+                f"{file.name}: no table {table!r} in factor version {base.version} "
+                f"(tables: {', '.join(base.table_names())})"
+            )
         try:
             rows = _read_csv(file.read_text(encoding="utf-8-sig"), table, origin)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:

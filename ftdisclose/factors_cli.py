@@ -31,15 +31,21 @@ def _list(args: argparse.Namespace) -> int:
     for version in ft.available_versions():
         tables = ft.load(version)
         licences = Counter(src["license"] for src in tables.sources.values())
-        versions.append({
-            "version": version,
-            "released": tables.manifest.get("released"),
-            "tables": {name: {"rows": info["rows"], "description": info["description"]}
-                       for name, info in tables.manifest["tables"].items()},
-            "sources": [{k: src[k] for k in ("id", "title", "publisher", "url", "license", "attribution")}
-                        for src in tables.sources.values()],
-            "licences": dict(sorted(licences.items())),
-        })
+        versions.append(
+            {
+                "version": version,
+                "released": tables.manifest.get("released"),
+                "tables": {
+                    name: {"rows": info["rows"], "description": info["description"]}
+                    for name, info in tables.manifest["tables"].items()
+                },
+                "sources": [
+                    {k: src[k] for k in ("id", "title", "publisher", "url", "license", "attribution")}
+                    for src in tables.sources.values()
+                ],
+                "licences": dict(sorted(licences.items())),
+            }
+        )
     if args.format == "json":
         json.dump({"versions": versions, "latest": ft.latest_version()}, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -49,8 +55,11 @@ def _list(args: argparse.Namespace) -> int:
         sys.stdout.write(f"factor tables {v['version']}{latest}, released {v['released']}\n\n")
         for name, info in v["tables"].items():
             sys.stdout.write(f"  {name:<24}{info['rows']:>6} rows  {info['description'][:70]}\n")
-        sys.stdout.write(f"\n  {len(v['sources'])} sources; licences: "
-                         + ", ".join(f"{k} ({n})" for k, n in v["licences"].items()) + "\n\n")
+        sys.stdout.write(
+            f"\n  {len(v['sources'])} sources; licences: "
+            + ", ".join(f"{k} ({n})" for k, n in v["licences"].items())
+            + "\n\n"
+        )
         for src in v["sources"]:
             sys.stdout.write(f"  {src['id']}: {src['publisher']}, {src['license']}\n      {src['attribution'][:150]}\n")
     return 0
@@ -59,8 +68,9 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     tables = ft.load(args.factors)
     if args.table not in tables.manifest["tables"]:
-        sys.stderr.write(f"ftdisclose: no table {args.table!r} in {tables.version}; tables: "
-                         f"{', '.join(tables.table_names())}\n")
+        sys.stderr.write(
+            f"ftdisclose: no table {args.table!r} in {tables.version}; tables: {', '.join(tables.table_names())}\n"
+        )
         return 2
     info = tables.manifest["tables"][args.table]
     rows = tables.rows(args.table)
@@ -71,8 +81,17 @@ def _show(args: argparse.Namespace) -> int:
         writer.writerows(r.data for r in rows)
         return 0
     if args.format == "json":
-        json.dump({"version": tables.version, "table": args.table, "columns": info["columns"],
-                   "rows": [r.data for r in rows]}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            {
+                "version": tables.version,
+                "table": args.table,
+                "columns": info["columns"],
+                "rows": [r.data for r in rows],
+            },
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         sys.stdout.write("\n")
         return 0
     from rich.console import Console
@@ -96,8 +115,10 @@ def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, 
     folder = Path(name)
     if folder.is_dir() and (folder / "manifest.json").is_file():
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        rows = {t: list(csv.DictReader(io.StringIO((folder / i["file"]).read_text(encoding="utf-8"))))
-                for t, i in manifest["tables"].items()}
+        rows = {
+            t: list(csv.DictReader(io.StringIO((folder / i["file"]).read_text(encoding="utf-8"))))
+            for t, i in manifest["tables"].items()
+        }
         return str(folder), manifest, rows
     tables = ft.load(name)
     return tables.version, tables.manifest, {t: [r.data for r in tables.rows(t)] for t in tables.table_names()}
@@ -117,18 +138,23 @@ def diff(old: str, new: str) -> dict[str, Any]:
         after = {tuple(r.get(k, "") for k in key): r for r in new_rows[table]}
         changed = []
         for k in sorted(set(before) & set(after)):
-            cells = {c: [before[k].get(c, ""), after[k].get(c, "")] for c in sorted(set(before[k]) | set(after[k]))
-                     if before[k].get(c, "") != after[k].get(c, "")}
+            cells = {
+                c: [before[k].get(c, ""), after[k].get(c, "")]
+                for c in sorted(set(before[k]) | set(after[k]))
+                if before[k].get(c, "") != after[k].get(c, "")
+            }
             if cells:
                 changed.append({"key": "/".join(k), "cells": cells})
         entry = {
             "added": ["/".join(k) for k in sorted(set(after) - set(before))],
             "removed": ["/".join(k) for k in sorted(set(before) - set(after))],
             "changed": changed,
-            "columns_added": sorted(set(new_manifest["tables"][table]["columns"])
-                                    - set(old_manifest["tables"][table]["columns"])),
-            "columns_removed": sorted(set(old_manifest["tables"][table]["columns"])
-                                      - set(new_manifest["tables"][table]["columns"])),
+            "columns_added": sorted(
+                set(new_manifest["tables"][table]["columns"]) - set(old_manifest["tables"][table]["columns"])
+            ),
+            "columns_removed": sorted(
+                set(old_manifest["tables"][table]["columns"]) - set(new_manifest["tables"][table]["columns"])
+            ),
         }
         if any(entry.values()):
             out["tables"][table] = entry
@@ -148,8 +174,10 @@ def _diff(args: argparse.Namespace) -> int:
         if "status" in entry:
             sys.stdout.write(f"\n{table}: table {entry['status']}\n")
             continue
-        sys.stdout.write(f"\n{table}: {len(entry['added'])} added, {len(entry['removed'])} removed, "
-                         f"{len(entry['changed'])} changed\n")
+        sys.stdout.write(
+            f"\n{table}: {len(entry['added'])} added, {len(entry['removed'])} removed, "
+            f"{len(entry['changed'])} changed\n"
+        )
         for key in entry["added"]:
             sys.stdout.write(f"  + {key}\n")
         for key in entry["removed"]:

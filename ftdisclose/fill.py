@@ -14,10 +14,20 @@ from typing import Any
 
 from ftdisclose.compute import Computation
 
-_COUNTS = {"infrastructure.cluster.gpu.count", "infrastructure.cluster.servers", "infrastructure.cluster.cpu.count",
-           "usage.inferences_per_day", "model.parameters", "operational.tokens"}
-_RATIOS = {"infrastructure.datacenter.pue", "operational.gpu_utilization", "operational.cpu_utilization",
-           "infrastructure.cluster.hardware_reserved_share"}
+_COUNTS = {
+    "infrastructure.cluster.gpu.count",
+    "infrastructure.cluster.servers",
+    "infrastructure.cluster.cpu.count",
+    "usage.inferences_per_day",
+    "model.parameters",
+    "operational.tokens",
+}
+_RATIOS = {
+    "infrastructure.datacenter.pue",
+    "operational.gpu_utilization",
+    "operational.cpu_utilization",
+    "infrastructure.cluster.hardware_reserved_share",
+}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/+()-]*$")
 _AMBIGUOUS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
@@ -72,8 +82,13 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _AMBIGUOUS and not re.match(r"^[-+.\d]", text) \
-            and ": " not in text and " #" not in text:
+    if (
+        _PLAIN.match(text)
+        and text.lower() not in _AMBIGUOUS
+        and not re.match(r"^[-+.\d]", text)
+        and ": " not in text
+        and " #" not in text
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -107,9 +122,11 @@ def _emit(node: Any, indent: int, path: str, comments: dict[str, str], out: list
 def fill_yaml(raw: dict[str, Any], computation: Computation, *, file: str) -> str:
     """The filled disclosure as commented YAML."""
     tree, comments, skipped = filled_tree(raw, computation)
-    out = [f"# {file}, every gap filled by ftdisclose (factor tables {computation.factors_version}).",
-           "# Each filled value is marked with its origin: derived (from other disclosed fields) or",
-           "# default (a factor table row, named with its source)."]
+    out = [
+        f"# {file}, every gap filled by ftdisclose (factor tables {computation.factors_version}).",
+        "# Each filled value is marked with its origin: derived (from other disclosed fields) or",
+        "# default (a factor table row, named with its source).",
+    ]
     body: list[str] = []
     _emit(tree, 0, "", comments, body)
     out.extend(body)

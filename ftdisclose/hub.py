@@ -30,24 +30,63 @@ TRAINING_TYPES = ("pre-training", "fine-tuning")
 _UNIT_KEYS = {"emissions_unit", "emission_unit", "unit", "units", "emissions_units"}
 # keys people write for the Hub's fields that string similarity alone would not find
 _ALIASES = {
-    "co2": "emissions", "co2_eq": "emissions", "co2e": "emissions", "value": "emissions", "amount": "emissions",
-    "location": "geographical_location", "region": "geographical_location", "country": "geographical_location",
-    "geo_location": "geographical_location", "hardware": "hardware_used", "gpu": "hardware_used",
-    "gpus": "hardware_used", "compute": "hardware_used", "type": "training_type", "training": "training_type",
+    "co2": "emissions",
+    "co2_eq": "emissions",
+    "co2e": "emissions",
+    "value": "emissions",
+    "amount": "emissions",
+    "location": "geographical_location",
+    "region": "geographical_location",
+    "country": "geographical_location",
+    "geo_location": "geographical_location",
+    "hardware": "hardware_used",
+    "gpu": "hardware_used",
+    "gpus": "hardware_used",
+    "compute": "hardware_used",
+    "type": "training_type",
+    "training": "training_type",
 }
 # keys people add that mean something real but are not Hub keys: never "did you mean"
-_KNOWN_EXTRAS = {"training_time", "training_hours", "hours_used", "energy", "energy_consumed", "duration", "pue",
-                 "cloud_provider", "compute_region", "carbon_emitted", "emissions_kg", "intensity"}
+_KNOWN_EXTRAS = {
+    "training_time",
+    "training_hours",
+    "hours_used",
+    "energy",
+    "energy_consumed",
+    "duration",
+    "pue",
+    "cloud_provider",
+    "compute_region",
+    "carbon_emitted",
+    "emissions_kg",
+    "intensity",
+}
 _E, _W = Severity.ERROR, Severity.WARNING
 
 
-
-def _make(code: str, message: str, doc: Document, path: Path_, *, key: bool = False, hint: str | None = None,
-          severity: Severity | None = None) -> Finding:
+def _make(
+    code: str,
+    message: str,
+    doc: Document,
+    path: Path_,
+    *,
+    key: bool = False,
+    hint: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
     rule = CATALOGUE[code]
     line, column = locate_front(doc, path, key=key)
-    return Finding(code, rule.slug, severity or rule.severity, message, rule.hint if hint is None else hint,
-                   doc.file, line, column, _dotted(path))
+    return Finding(
+        code,
+        rule.slug,
+        severity or rule.severity,
+        message,
+        rule.hint if hint is None else hint,
+        doc.file,
+        line,
+        column,
+        _dotted(path),
+    )
 
 
 def locate_front(doc: Document, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
@@ -97,9 +136,15 @@ def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
         return [_make("FTD519", f"{where} is {str(value).lower()}, not a number of grams", doc, path)]
     if isinstance(value, list):
         return [_make("FTD519", f"{where} is a list, not a number of grams", doc, path)]
-    return [_make("FTD519", f"{where} is a mapping, not a number of grams", doc, path,
-                  hint="write the grams as a plain number; ftdisclose's {value, unit} form belongs in "
-                  "carbon_disclosure")]
+    return [
+        _make(
+            "FTD519",
+            f"{where} is a mapping, not a number of grams",
+            doc,
+            path,
+            hint="write the grams as a plain number; ftdisclose's {value, unit} form belongs in carbon_disclosure",
+        )
+    ]
 
 
 def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding]:
@@ -111,17 +156,38 @@ def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding
         return [_make("FTD519", f"{where}: {text!r} is not a number of grams", doc, path)]
     number, unit = parsed
     if not unit.strip():
-        return [_make("FTD519", f"{where}: {text!r} is a number in quotes; the Hub expects a number", doc, path,
-                      hint=f"remove the quotes: {path[-1]}: {_grams_text(number)}")]
+        return [
+            _make(
+                "FTD519",
+                f"{where}: {text!r} is a number in quotes; the Hub expects a number",
+                doc,
+                path,
+                hint=f"remove the quotes: {path[-1]}: {_grams_text(number)}",
+            )
+        ]
     grams = _to_grams(number, unit)
     if grams is None:
         info = _unit(unit)
         what = units.dimension_of(info) if info is not None else None
         kind = f"a {what}" if what else "not an emissions amount"
-        return [_make("FTD518", f"{where}: {text!r} is {kind}; the Hub reads a number of grams of CO2e", doc,
-                      path, hint="write the emissions in grams as a plain number (e.g. emissions: 57)")]
-    return [_make("FTD518", f"{where}: {text!r} has a unit; the Hub reads a bare number of grams", doc, path,
-                  hint=f"write {path[-1]}: {_grams_text(grams)}  # grams")]
+        return [
+            _make(
+                "FTD518",
+                f"{where}: {text!r} is {kind}; the Hub reads a number of grams of CO2e",
+                doc,
+                path,
+                hint="write the emissions in grams as a plain number (e.g. emissions: 57)",
+            )
+        ]
+    return [
+        _make(
+            "FTD518",
+            f"{where}: {text!r} has a unit; the Hub reads a bare number of grams",
+            doc,
+            path,
+            hint=f"write {path[-1]}: {_grams_text(grams)}  # grams",
+        )
+    ]
 
 
 def _unit(text: str) -> units.UnitInfo | None:
@@ -133,8 +199,9 @@ def _unit(text: str) -> units.UnitInfo | None:
 
 def _to_grams(number: float, unit: str) -> float | None:
     """``number`` ``unit`` in grams (a mass, or a CO2e mass); None for another dimension."""
-    plain = re.sub(r"\s*CO2(?:e|eq)?\b", "", unit.strip().replace("grams", "g").replace("gram", "g"),
-                   flags=re.IGNORECASE)
+    plain = re.sub(
+        r"\s*CO2(?:e|eq)?\b", "", unit.strip().replace("grams", "g").replace("gram", "g"), flags=re.IGNORECASE
+    )
     info = _unit(unit) or (_unit(plain) if plain else None)
     if info is None:
         return None
@@ -156,8 +223,15 @@ def check_hub_block(doc: Document) -> list[Finding]:
     if isinstance(block, dict):
         found = _check_mapping(doc, block)
     elif isinstance(block, list):
-        found = [_make("FTD520", f"{HUB_KEY} is a list; the Hub reads a number of grams or a mapping", doc, root,
-                       hint=_list_hint(block))]
+        found = [
+            _make(
+                "FTD520",
+                f"{HUB_KEY} is a list; the Hub reads a number of grams or a mapping",
+                doc,
+                root,
+                hint=_list_hint(block),
+            )
+        ]
     else:
         found = _check_emissions(doc, root, block)
     if doc.data is None and not any(f.severity is Severity.ERROR for f in found):
@@ -185,8 +259,16 @@ def _check_mapping(doc: Document, block: dict[str, Any]) -> list[Finding]:
         guess = None if key.lower() in _KNOWN_EXTRAS else _did_you_mean(key)
         if guess is not None:
             misspelt_emissions = misspelt_emissions or guess == "emissions"
-            found.append(_make("FTD521", f"{HUB_KEY}.{key} is not a Hub key; did you mean {guess!r}?", doc, path,
-                               key=True, hint=f"rename {key} to {guess}"))
+            found.append(
+                _make(
+                    "FTD521",
+                    f"{HUB_KEY}.{key} is not a Hub key; did you mean {guess!r}?",
+                    doc,
+                    path,
+                    key=True,
+                    hint=f"rename {key} to {guess}",
+                )
+            )
         else:
             found.append(_make("FTD522", f"{HUB_KEY}.{key} is not a key the Hub defines", doc, path, key=True))
     if "emissions" in block:
@@ -215,47 +297,80 @@ def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Fin
     if isinstance(value, str) and emissions is not None:
         grams = _to_grams(emissions, value)
         if grams is not None and grams != emissions:
-            return _make("FTD518", f"{HUB_KEY}.{key} is {value!r}, but the Hub ignores it and reads emissions as "
-                         f"grams: {_grams_text(emissions)} would be read as {_grams_text(emissions)} g", doc, path,
-                         key=True, hint=f"write emissions: {_grams_text(grams)} and remove {key}")
+            return _make(
+                "FTD518",
+                f"{HUB_KEY}.{key} is {value!r}, but the Hub ignores it and reads emissions as "
+                f"grams: {_grams_text(emissions)} would be read as {_grams_text(emissions)} g",
+                doc,
+                path,
+                key=True,
+                hint=f"write emissions: {_grams_text(grams)} and remove {key}",
+            )
         if grams is not None:
-            return _make("FTD522", f"{HUB_KEY}.{key} is not a Hub key; emissions are always grams", doc, path,
-                         key=True, hint=f"remove {key}")
-    return _make("FTD518", f"{HUB_KEY}.{key} is not a Hub key: the Hub reads emissions as grams", doc, path,
-                 key=True, hint=f"convert emissions to grams and remove {key}")
+            return _make(
+                "FTD522",
+                f"{HUB_KEY}.{key} is not a Hub key; emissions are always grams",
+                doc,
+                path,
+                key=True,
+                hint=f"remove {key}",
+            )
+    return _make(
+        "FTD518",
+        f"{HUB_KEY}.{key} is not a Hub key: the Hub reads emissions as grams",
+        doc,
+        path,
+        key=True,
+        hint=f"convert emissions to grams and remove {key}",
+    )
 
 
 def _check_text(doc: Document, key: str, value: Any) -> list[Finding]:
     path: Path_ = (HUB_KEY, key)
     if value is None or (isinstance(value, str) and not value.strip()):
-        return [_make("FTD524", f"{HUB_KEY}.{key} is empty", doc, path, key=True,
-                      hint=f"fill in {key}, or remove the key")]
+        return [
+            _make("FTD524", f"{HUB_KEY}.{key} is empty", doc, path, key=True, hint=f"fill in {key}, or remove the key")
+        ]
     if not isinstance(value, str):
         kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
-            type(value), type(value).__name__)
+            type(value), type(value).__name__
+        )
         hint = f'quote it: {key}: "{value}"' if isinstance(value, int | float) else None
         return [_make("FTD524", f"{HUB_KEY}.{key} is {kind}, not text", doc, path, hint=hint)]
     if key == "training_type" and value.strip() not in TRAINING_TYPES:
         close = difflib.get_close_matches(value.strip().lower(), TRAINING_TYPES, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}?" if close else None
-        return [_make("FTD525", f"{HUB_KEY}.training_type {value!r} is not pre-training or fine-tuning", doc,
-                      path, hint=hint)]
+        return [
+            _make(
+                "FTD525", f"{HUB_KEY}.training_type {value!r} is not pre-training or fine-tuning", doc, path, hint=hint
+            )
+        ]
     return []
 
 
 def _no_disclosure(doc: Document, block: Any) -> Finding:
     grams = hub_emissions_grams(doc)
     stated = f" ({_grams_text(grams)} g)" if grams is not None else ""
-    missing = ["the energy (operational.energy) or the hardware and run time (infrastructure.cluster.gpu, "
-               "operational.duration)", "the country (infrastructure.location.country)"]
+    missing = [
+        "the energy (operational.energy) or the hardware and run time (infrastructure.cluster.gpu, "
+        "operational.duration)",
+        "the country (infrastructure.location.country)",
+    ]
     if isinstance(block, dict):
-        carry = [f"{k} -> {dest}" for k, dest in (("hardware_used", "infrastructure.cluster.gpu"),
-                                                   ("geographical_location", "infrastructure.location"))
-                 if k in block]
+        carry = [
+            f"{k} -> {dest}"
+            for k, dest in (
+                ("hardware_used", "infrastructure.cluster.gpu"),
+                ("geographical_location", "infrastructure.location"),
+            )
+            if k in block
+        ]
         if carry:
             missing.append(f"in structured form what the Hub block says as text ({'; '.join(carry)})")
-    message = (f"the card states {HUB_KEY}{stated} but has no carbon_disclosure, so the figure cannot be "
-               f"recomputed or checked; missing: {', '.join(missing)}")
+    message = (
+        f"the card states {HUB_KEY}{stated} but has no carbon_disclosure, so the figure cannot be "
+        f"recomputed or checked; missing: {', '.join(missing)}"
+    )
     rule_hint = "add a carbon_disclosure block (ftdisclose init prints a template)"
     line, column = locate_front(doc, (HUB_KEY,), key=True)
     rule = CATALOGUE["FTD108"]

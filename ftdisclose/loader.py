@@ -44,9 +44,11 @@ _RESOLVERS = [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    ("tag:yaml.org,2002:float",
-     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-     list("-+0123456789.")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
 ]
 for _tag, _pattern, _first in _RESOLVERS:
     _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
@@ -131,14 +133,27 @@ class _Builder:
 
     def _add(self, code: str, message: str, node: yaml.Node, path: Path_, **kw: Any) -> None:
         mark = node.start_mark
-        self.findings.append(finding(code, message, file=self.file, line=mark.line + 1 + self.offset,
-                                     column=mark.column + 1, path=_dotted(path), **kw))
+        self.findings.append(
+            finding(
+                code,
+                message,
+                file=self.file,
+                line=mark.line + 1 + self.offset,
+                column=mark.column + 1,
+                path=_dotted(path),
+                **kw,
+            )
+        )
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            self._add("FTD505", f"the document expands to more than {MAX_NODES:,} values "
-                      "(anchors and aliases); it is not read further", node, path)
+            self._add(
+                "FTD505",
+                f"the document expands to more than {MAX_NODES:,} values (anchors and aliases); it is not read further",
+                node,
+                path,
+            )
             raise _AbortError
         if depth > MAX_DEPTH:
             self._add("FTD506", f"nesting deeper than {MAX_DEPTH} levels", node, path)
@@ -169,8 +184,13 @@ class _Builder:
                 self._add("FTD509", "a mapping key must be a plain string", key_node, path)
                 continue
             if key_node.tag != _STR:
-                self._add("FTD509", f"the key {key_node.value!r} is read as a {key_node.tag.rsplit(':', 1)[-1]}, "
-                          "not a string", key_node, path, hint=f'quote it: "{key_node.value}"')
+                self._add(
+                    "FTD509",
+                    f"the key {key_node.value!r} is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a string",
+                    key_node,
+                    path,
+                    hint=f'quote it: "{key_node.value}"',
+                )
                 continue
             key = key_node.value
             if key == "<<" and not key_node.style:
@@ -203,8 +223,14 @@ class _Builder:
                 self._add("FTD206", "the integer is too long to read", node, path)
                 return None
         try:
-            value = float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                          .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+            value = float(
+                text.replace(".inf", "inf")
+                .replace(".Inf", "inf")
+                .replace(".INF", "inf")
+                .replace(".nan", "nan")
+                .replace(".NaN", "nan")
+                .replace(".NAN", "nan")
+            )
         except ValueError:
             return text
         return value
@@ -249,8 +275,15 @@ def _text_findings(raw: bytes, file: str, kind: str) -> tuple[str | None, list[F
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        found.append(finding("FTD502", f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8",
-                             file=file, line=line, column=column))
+        found.append(
+            finding(
+                "FTD502",
+                f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8",
+                file=file,
+                line=line,
+                column=column,
+            )
+        )
         return None, found
     if "\r\n" in text:
         found.append(finding("FTD510", "the file uses CRLF line endings", file=file, line=1, column=1))
@@ -258,8 +291,9 @@ def _text_findings(raw: bytes, file: str, kind: str) -> tuple[str | None, list[F
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        found.append(finding("FTD514", f"control character U+{ord(bad.group()):04X}", file=file,
-                             line=line, column=column))
+        found.append(
+            finding("FTD514", f"control character U+{ord(bad.group()):04X}", file=file, line=line, column=column)
+        )
         return None, found
     return text, found
 
@@ -268,8 +302,9 @@ _NESTING_TOKENS = re.compile(r"[\[\]{}\"'#\n]")
 _BLOCK_PREFIX = re.compile(r"^(?:[ ]|-(?=[ ]|$))+", re.MULTILINE)
 
 
-def nesting_overflow(text: str, *, flow_limit: int = MAX_DEPTH,
-                     block_limit: int = MAX_BLOCK_COLUMNS) -> tuple[int, int] | None:
+def nesting_overflow(
+    text: str, *, flow_limit: int = MAX_DEPTH, block_limit: int = MAX_BLOCK_COLUMNS
+) -> tuple[int, int] | None:
     """Where the text nests too deep to parse safely: a 1-based (line, column), or None.
 
     Flow nesting ([ and { outside quotes and comments) is counted exactly; block nesting is
@@ -313,7 +348,7 @@ def _closing_quote(text: str, start: int, quote: str) -> int:
         j = text.find(quote, i)
         if j < 0:
             return len(text)
-        if quote == "'" and text[j + 1:j + 2] == "'":  # '' is an escaped quote in single-quoted YAML
+        if quote == "'" and text[j + 1 : j + 2] == "'":  # '' is an escaped quote in single-quoted YAML
             i = j + 2
             continue
         if quote == '"':
@@ -337,8 +372,13 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Findi
     if line is not None:
         for number in (line, line - 1):
             if 0 < number <= len(lines) and re.match(r"^ *\t", lines[number - 1]):
-                return finding("FTD513", "a tab in the indentation", file=file, line=number + offset,
-                               column=lines[number - 1].index("\t") + 1)
+                return finding(
+                    "FTD513",
+                    "a tab in the indentation",
+                    file=file,
+                    line=number + offset,
+                    column=lines[number - 1].index("\t") + 1,
+                )
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
     return finding("FTD501", message, file=file, line=None if line is None else line + offset, column=column)
@@ -347,8 +387,19 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Findi
 def parse_yaml(text: str, file: str, *, offset: int = 0) -> tuple[Any, list[Finding], _Builder | None]:
     deep = nesting_overflow(text)
     if deep is not None:
-        return None, [finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels (or indentation past "
-                              f"{MAX_BLOCK_COLUMNS} columns)", file=file, line=deep[0] + offset, column=deep[1])], None
+        return (
+            None,
+            [
+                finding(
+                    "FTD506",
+                    f"nesting deeper than {MAX_DEPTH} levels (or indentation past {MAX_BLOCK_COLUMNS} columns)",
+                    file=file,
+                    line=deep[0] + offset,
+                    column=deep[1],
+                )
+            ],
+            None,
+        )
     try:
         node = _compose(text)
     except RecursionError:
@@ -373,8 +424,9 @@ def parse_json(text: str, file: str) -> tuple[Any, list[Finding]]:
     found: list[Finding] = []
     deep = nesting_overflow(text, block_limit=len(text) + 1)
     if deep is not None:
-        return None, [finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0],
-                              column=deep[1])]
+        return None, [
+            finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0], column=deep[1])
+        ]
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -478,21 +530,33 @@ def _check_numbers(doc: Document) -> None:
             stack.extend((v, (*path, i)) for i, v in enumerate(item))
         elif isinstance(item, float) and not math.isfinite(item):
             line, col = doc.locate(path)
-            doc.findings.append(finding("FTD206", "the number is too large to represent", file=doc.file,
-                                        line=line, column=col, path=_dotted(path)))
+            doc.findings.append(
+                finding(
+                    "FTD206",
+                    "the number is too large to represent",
+                    file=doc.file,
+                    line=line,
+                    column=col,
+                    path=_dotted(path),
+                )
+            )
 
 
 def _load_card(doc: Document, text: str) -> Document:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
-        doc.findings.append(finding("FTD512", "the card has no YAML front matter (a first line ---)",
-                                    file=doc.file, line=1, column=1))
+        doc.findings.append(
+            finding("FTD512", "the card has no YAML front matter (a first line ---)", file=doc.file, line=1, column=1)
+        )
         doc.front_matter = None
         return doc
     length = _front_matter_length(lines)
     if length < 0:
-        doc.findings.append(finding("FTD512", "the front matter opened on line 1 is never closed with ---",
-                                    file=doc.file, line=1, column=1))
+        doc.findings.append(
+            finding(
+                "FTD512", "the front matter opened on line 1 is never closed with ---", file=doc.file, line=1, column=1
+            )
+        )
         return doc
     doc.line_offset = 1
     body = "".join(lines[1 : 1 + length])
@@ -503,8 +567,7 @@ def _load_card(doc: Document, text: str) -> Document:
     if data is None and not found:
         data = {}
     if data is not None and not isinstance(data, dict):
-        doc.findings.append(finding("FTD103", "the front matter is not a mapping",
-                                    file=doc.file, line=2, column=1))
+        doc.findings.append(finding("FTD103", "the front matter is not a mapping", file=doc.file, line=2, column=1))
         return doc
     doc.front_matter = data
     if data is not None and CARD_KEY in data:

@@ -25,10 +25,12 @@ def intensity_text(g_per_kwh: float) -> str:
 def pin_bytes(raw: bytes, kind: str, g_per_kwh: float, source: str) -> bytes:
     """``raw`` with the two fields set; ``kind`` is yaml or card."""
     if kind not in ("yaml", "card"):
-        raise PinError("pin edits YAML files and model cards; in JSON, add operational.carbon_intensity and "
-                       "operational.carbon_intensity_source yourself")
+        raise PinError(
+            "pin edits YAML files and model cards; in JSON, add operational.carbon_intensity and "
+            "operational.carbon_intensity_source yourself"
+        )
     bom = UTF8_BOM if raw.startswith(UTF8_BOM) else b""
-    text = raw[len(bom):].decode("utf-8")
+    text = raw[len(bom) :].decode("utf-8")
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
     fields = (("carbon_intensity", intensity_text(g_per_kwh)), ("carbon_intensity_source", source))

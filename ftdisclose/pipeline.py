@@ -39,9 +39,15 @@ def factor_set(disclosure: object, version: str | None, overlay: str | None) -> 
     return factor_tables.load(chosen, overlay)
 
 
-def compute_path(path: str | Path, *, display: str | None = None, factors_version: str | None = None,
-                 overlay: str | None = None, backend: str = "fast",
-                 grid: GridOptions | None = None) -> FileComputation:
+def compute_path(
+    path: str | Path,
+    *,
+    display: str | None = None,
+    factors_version: str | None = None,
+    overlay: str | None = None,
+    backend: str = "fast",
+    grid: GridOptions | None = None,
+) -> FileComputation:
     """Validate and, when valid, compute one disclosure file or model card."""
     validation = validate_path(path, display=display, with_tables=False)
     result = FileComputation(validation, findings=list(validation.findings))
@@ -52,14 +58,28 @@ def compute_path(path: str | Path, *, display: str | None = None, factors_versio
     except factor_tables.FactorError as exc:
         code = "FTD311" if isinstance(exc, factor_tables.OverlayError) else "FTD309"
         line, col = validation.document.locate(("factors_version",))
-        result.findings.append(finding(code, str(exc), file=validation.file, line=line, column=col,
-                                       path="factors_version" if code == "FTD309" else ""))
+        result.findings.append(
+            finding(
+                code,
+                str(exc),
+                file=validation.file,
+                line=line,
+                column=col,
+                path="factors_version" if code == "FTD309" else "",
+            )
+        )
         return result
     result.computation = compute(validation.disclosure, tables, validation.document, backend=backend, grid=grid)
     result.findings.extend(result.computation.findings)
-    result.findings.extend(computed_checks(validation.disclosure, validation.document,
-                                           result.computation.resolution, result.computation.results,
-                                           result.findings))
+    result.findings.extend(
+        computed_checks(
+            validation.disclosure,
+            validation.document,
+            result.computation.resolution,
+            result.computation.results,
+            result.findings,
+        )
+    )
     for table, key in tables.shadowed:
         result.findings.append(finding("FTD307", f"the overlay replaces {table} row {key}", file=validation.file))
     result.findings.sort(key=Finding.sort_key)

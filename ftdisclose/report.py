@@ -89,8 +89,10 @@ class TextReporter(Reporter):
                 continue
             subject = f"{f.path}: " if f.path else ""
             plain = f"{_location(f)}: {f.code} {f.rule} [{f.severity}] {subject}{f.message}"
-            markup = (f"[bold]{escape(_location(f))}[/]: [{_STYLE[f.severity]}]{f.code}[/] {f.rule} "
-                      f"[{_STYLE[f.severity]}]\\[{f.severity}][/] {escape(subject + f.message)}")
+            markup = (
+                f"[bold]{escape(_location(f))}[/]: [{_STYLE[f.severity]}]{f.code}[/] {f.rule} "
+                f"[{_STYLE[f.severity]}]\\[{f.severity}][/] {escape(subject + f.message)}"
+            )
             self._print(plain, markup)
             if f.hint and self.verbosity >= 0:
                 self._print(f"    hint: {f.hint}", f"    [dim]hint:[/] {escape(f.hint)}")
@@ -101,8 +103,10 @@ class TextReporter(Reporter):
         if self.verbosity < 0:
             return
         invalid = self.files - self.valid
-        text = (f"{_count(self.files, 'file')}: {self.valid} valid, {invalid} invalid "
-                f"({_count(self.errors, 'error')}, {_count(self.warnings, 'warning')})")
+        text = (
+            f"{_count(self.files, 'file')}: {self.valid} valid, {invalid} invalid "
+            f"({_count(self.errors, 'error')}, {_count(self.warnings, 'warning')})"
+        )
         self._print(text, f"[{'green' if invalid == 0 else 'red'}]{text}[/]")
 
 
@@ -116,8 +120,14 @@ class JsonReporter(Reporter):
         self._files: list[dict[str, Any]] = []
 
     def render(self, result: ValidationResult) -> None:
-        self._files.append({"file": result.file, "valid": result.valid, "spec_version": result.spec_version,
-                            "findings": [f.as_dict() for f in result.findings]})
+        self._files.append(
+            {
+                "file": result.file,
+                "valid": result.valid,
+                "spec_version": result.spec_version,
+                "findings": [f.as_dict() for f in result.findings],
+            }
+        )
 
     def finish(self) -> None:
         doc = {"tool_version": __version__, "files": self._files, "summary": self.summary()}
@@ -137,8 +147,11 @@ class GithubReporter(Reporter):
     """GitHub Actions workflow commands: annotations on the pull request's files."""
 
     name = "github"
-    _LEVEL: ClassVar[dict[Severity, str]] = {Severity.ERROR: "error", Severity.WARNING: "warning",
-                                             Severity.INFO: "notice"}
+    _LEVEL: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "error",
+        Severity.WARNING: "warning",
+        Severity.INFO: "notice",
+    }
 
     def render(self, result: ValidationResult) -> None:
         for f in result.findings:
@@ -152,16 +165,21 @@ class GithubReporter(Reporter):
             self.out.write(f"::{self._LEVEL[f.severity]} {','.join(props)}::{_escape_data(message)}\n")
 
     def finish(self) -> None:
-        self.out.write(f"{_count(self.files, 'file')}: {self.valid} valid, {_count(self.errors, 'error')}, "
-                       f"{_count(self.warnings, 'warning')}\n")
+        self.out.write(
+            f"{_count(self.files, 'file')}: {self.valid} valid, {_count(self.errors, 'error')}, "
+            f"{_count(self.warnings, 'warning')}\n"
+        )
 
 
 class SarifReporter(Reporter):
     """SARIF 2.1.0 for code-scanning upload: one rule per finding code."""
 
     name = "sarif"
-    _LEVEL: ClassVar[dict[Severity, str]] = {Severity.ERROR: "error", Severity.WARNING: "warning",
-                                             Severity.INFO: "note"}
+    _LEVEL: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "error",
+        Severity.WARNING: "warning",
+        Severity.INFO: "note",
+    }
 
     def __init__(self, out: IO[str] | None = None, *, color: bool = False, verbosity: int = 0) -> None:
         super().__init__(out, color=color, verbosity=verbosity)
@@ -176,8 +194,9 @@ class SarifReporter(Reporter):
                 "ruleId": f.code,
                 "ruleIndex": list(CATALOGUE).index(f.code),
                 "level": self._LEVEL[f.severity],
-                "message": {"text": (f"{f.path}: " if f.path else "") + f.message
-                            + (f" Hint: {f.hint}." if f.hint else "")},
+                "message": {
+                    "text": (f"{f.path}: " if f.path else "") + f.message + (f" Hint: {f.hint}." if f.hint else "")
+                },
                 "locations": [{"physicalLocation": location}],
             }
             if f.path:
@@ -185,23 +204,34 @@ class SarifReporter(Reporter):
             self._results.append(entry)
 
     def finish(self) -> None:
-        rules = [{
-            "id": rule.code,
-            "name": rule.slug,
-            "shortDescription": {"text": rule.title},
-            "fullDescription": {"text": rule.description},
-            "helpUri": rule.url,
-            "help": {"text": rule.hint or rule.description},
-            "defaultConfiguration": {"level": self._LEVEL[rule.severity]},
-        } for rule in CATALOGUE.values()]
+        rules = [
+            {
+                "id": rule.code,
+                "name": rule.slug,
+                "shortDescription": {"text": rule.title},
+                "fullDescription": {"text": rule.description},
+                "helpUri": rule.url,
+                "help": {"text": rule.hint or rule.description},
+                "defaultConfiguration": {"level": self._LEVEL[rule.severity]},
+            }
+            for rule in CATALOGUE.values()
+        ]
         doc = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {"name": "ftdisclose", "version": __version__,
-                                    "informationUri": "https://ftdisclose.github.io/ftdisclose/", "rules": rules}},
-                "results": self._results,
-            }],
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "ftdisclose",
+                            "version": __version__,
+                            "informationUri": "https://ftdisclose.github.io/ftdisclose/",
+                            "rules": rules,
+                        }
+                    },
+                    "results": self._results,
+                }
+            ],
         }
         json.dump(doc, self.out, indent=2, ensure_ascii=False)
         self.out.write("\n")
@@ -226,8 +256,10 @@ class MarkdownReporter(Reporter):
     def finish(self) -> None:
         status = "passed" if self.valid == self.files else "failed"
         self.out.write(f"### ftdisclose validate: {status}\n\n")
-        self.out.write(f"{_count(self.files, 'file')}, {self.valid} valid, {_count(self.errors, 'error')}, "
-                       f"{_count(self.warnings, 'warning')}.\n\n")
+        self.out.write(
+            f"{_count(self.files, 'file')}, {self.valid} valid, {_count(self.errors, 'error')}, "
+            f"{_count(self.warnings, 'warning')}.\n\n"
+        )
         if self._rows:
             self.out.write("| location | code | severity | message |\n|---|---|---|---|\n")
             self.out.write("\n".join(self._rows) + "\n")

@@ -70,8 +70,10 @@ def to_dict(computation: Computation, *, file: str, spec_version: str, findings:
         "findings": [f.as_dict() for f in findings],
     }
     if computation.runs:
-        doc["runs"] = [{"name": run["name"], "share": _num(run["share"]),
-                        "emissions": quantity(run["emissions"], "kgCO2e")} for run in computation.runs]
+        doc["runs"] = [
+            {"name": run["name"], "share": _num(run["share"]), "emissions": quantity(run["emissions"], "kgCO2e")}
+            for run in computation.runs
+        ]
     return doc
 
 
@@ -124,8 +126,10 @@ def shares(computation: Computation) -> list[tuple[str, list[tuple[str, float]]]
     """The split of emissions and water into parts (central values)."""
     r = computation.results
     out = []
-    for total, parts in (("emissions.total", ("emissions.operational", "emissions.embodied")),
-                         ("water.total", ("water.onsite", "water.offsite", "water.embodied"))):
+    for total, parts in (
+        ("emissions.total", ("emissions.operational", "emissions.embodied")),
+        ("water.total", ("water.onsite", "water.offsite", "water.embodied")),
+    ):
         whole = r[total].mid
         if whole > 0:
             out.append((total, [(p, r[p].mid / whole) for p in parts]))
@@ -153,8 +157,9 @@ def equivalences(computation: Computation) -> list[tuple[str, float]]:
     return out
 
 
-def render_text(computation: Computation, *, file: str, findings: list[Finding], out: IO[str],
-                color: bool, verbosity: int = 0) -> None:
+def render_text(
+    computation: Computation, *, file: str, findings: list[Finding], out: IO[str], color: bool, verbosity: int = 0
+) -> None:
     """The human report: a results table, shares as bars, defaulted inputs, equivalences.
 
     Notes (info findings) are shown with ``verbosity >= 1`` (``-v``)."""
@@ -172,12 +177,18 @@ def render_text(computation: Computation, *, file: str, findings: list[Finding],
         if name in computation.results:
             span = computation.results[name]
             style = "bold" if name.endswith("total") else ""
-            table.add_row(RESULT_LABELS[name], f"[{style}]{fmt_number(span.mid)}[/]" if style else fmt_number(span.mid),
-                          fmt_range(span), unit)
+            table.add_row(
+                RESULT_LABELS[name],
+                f"[{style}]{fmt_number(span.mid)}[/]" if style else fmt_number(span.mid),
+                fmt_range(span),
+                unit,
+            )
     console.print(table)
     if "per_inference.emissions" in computation.results:
-        console.print("[dim]Per-inference figures spread the fine-tune over its use life; they are a separate "
-                      "view, not part of an inference's own footprint.[/]")
+        console.print(
+            "[dim]Per-inference figures spread the fine-tune over its use life; they are a separate "
+            "view, not part of an inference's own footprint.[/]"
+        )
     for total, parts in shares(computation):
         console.print(f"\n[bold]{RESULT_LABELS[total]}[/], by part")
         for part, share in parts:
@@ -185,10 +196,15 @@ def render_text(computation: Computation, *, file: str, findings: list[Finding],
     if computation.runs:
         console.print("\n[bold]Runs[/]")
         for run in computation.runs:
-            console.print(f"  {run['name']:<34} {_bar(run['share'])} {run['share']:6.1%}  "
-                          f"{fmt_number(run['emissions'].mid)} kgCO2e")
-    defaulted = [(p, i) for p, i in sorted(computation.inputs.items())
-                 if i.origin == "default" and (p in computation.used or isinstance(i.value, str))]
+            console.print(
+                f"  {run['name']:<34} {_bar(run['share'])} {run['share']:6.1%}  "
+                f"{fmt_number(run['emissions'].mid)} kgCO2e"
+            )
+    defaulted = [
+        (p, i)
+        for p, i in sorted(computation.inputs.items())
+        if i.origin == "default" and (p in computation.used or isinstance(i.value, str))
+    ]
     if defaulted:
         console.print(f"\n[bold]Defaulted inputs[/] ({len(defaulted)}; disclose them to narrow the ranges)")
         for path, item in defaulted:
@@ -218,8 +234,10 @@ def render_markdown(computation: Computation, *, file: str, findings: list[Findi
             span = computation.results[name]
             buf.write(f"| {RESULT_LABELS[name]} | {fmt_number(span.mid)} | {fmt_range(span)} | {unit} |\n")
     defaulted = sum(1 for i in computation.inputs.values() if i.origin == "default")
-    buf.write(f"\nComputed by ftdisclose {__version__} with factor tables {computation.factors_version}; "
-              f"{defaulted} inputs were filled from defaults.\n")
+    buf.write(
+        f"\nComputed by ftdisclose {__version__} with factor tables {computation.factors_version}; "
+        f"{defaulted} inputs were filled from defaults.\n"
+    )
     problems = [f for f in findings if f.severity is not Severity.INFO]
     if problems:
         buf.write("\n" + "\n".join(f"- **{f.code}** {f.rule}: {f.message}" for f in problems) + "\n")

@@ -113,9 +113,19 @@ class _Resolver:
 
     # --- recording -------------------------------------------------------------------
 
-    def put(self, path: str, value: float | str, unit: str | None, origin: str, detail: str, *,
-            low: float | None = None, high: float | None = None, row: Row | None = None,
-            sources: tuple[str, ...] = ()) -> Input:
+    def put(
+        self,
+        path: str,
+        value: float | str,
+        unit: str | None,
+        origin: str,
+        detail: str,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        row: Row | None = None,
+        sources: tuple[str, ...] = (),
+    ) -> Input:
         table = row.table if row is not None else None
         if row is not None:
             sources = tuple(row.sources)
@@ -126,8 +136,18 @@ class _Resolver:
                 detail = f"private {row.origin}: {detail}"
         else:
             version = None
-        item = Input(value, unit, origin, detail, low, high, table, self._row_label(row) if row else None,
-                     sources, version or (self.f.version if row is not None else None))
+        item = Input(
+            value,
+            unit,
+            origin,
+            detail,
+            low,
+            high,
+            table,
+            self._row_label(row) if row else None,
+            sources,
+            version or (self.f.version if row is not None else None),
+        )
         self.r.inputs[path] = item
         return item
 
@@ -142,29 +162,54 @@ class _Resolver:
     def disclosed(self, path: str, value: float | str, unit: str | None = None) -> Input:
         return self.put(path, value, unit, DISCLOSED, "disclosed")
 
-    def from_table(self, path: str, row: Row, column: str, unit: str, detail: str = "",
-                   origin: str = DEFAULT, scale: float = 1.0) -> Input | None:
+    def from_table(
+        self, path: str, row: Row, column: str, unit: str, detail: str = "", origin: str = DEFAULT, scale: float = 1.0
+    ) -> Input | None:
         central = row.number(column)
         if central is None:
             return None
         low, high = row.number(f"{column}_low"), row.number(f"{column}_high")
-        return self.put(path, central * scale, unit, origin, detail,
-                        low=None if low is None else low * scale, high=None if high is None else high * scale,
-                        row=row)
+        return self.put(
+            path,
+            central * scale,
+            unit,
+            origin,
+            detail,
+            low=None if low is None else low * scale,
+            high=None if high is None else high * scale,
+            row=row,
+        )
 
     def constant(self, key: str, path: str | None = None, detail: str = "") -> Input:
         row = self.f.constants[key]
         value = row.number("value")
         assert value is not None
-        return self.put(path or f"method.{key}", value, row["unit"] or None, DEFAULT, detail,
-                        low=row.number("low"), high=row.number("high"), row=row)
+        return self.put(
+            path or f"method.{key}",
+            value,
+            row["unit"] or None,
+            DEFAULT,
+            detail,
+            low=row.number("low"),
+            high=row.number("high"),
+            row=row,
+        )
 
     def warn(self, code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
         line = col = None
         if self.doc is not None:
             line, col = self.doc.locate(path)
-        self.r.findings.append(finding(code, message, file=self.doc.file if self.doc else "<disclosure>",
-                                       line=line, column=col, path=".".join(path), hint=hint))
+        self.r.findings.append(
+            finding(
+                code,
+                message,
+                file=self.doc.file if self.doc else "<disclosure>",
+                line=line,
+                column=col,
+                path=".".join(path),
+                hint=hint,
+            )
+        )
 
     def closest(self, name: str, choices: list[str]) -> str:
         close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
@@ -203,8 +248,13 @@ class _Resolver:
         elif model.published is not None:
             self.put("method.year", model.published.year, None, DERIVED, "year of model.published")
         else:
-            self.put("method.year", self.f.year, None, DEFAULT,
-                     f"no start, end or published date: the year of factor version {self.f.version}")
+            self.put(
+                "method.year",
+                self.f.year,
+                None,
+                DEFAULT,
+                f"no start, end or published date: the year of factor version {self.f.version}",
+            )
 
     @property
     def run_year(self) -> int:
@@ -215,18 +265,28 @@ class _Resolver:
         if method is not None:
             self.disclosed("model.method", method)
         else:
-            self.put("model.method", DEFAULT_METHOD, None, DEFAULT, "not disclosed: the 'other' row of the "
-                     "method table (FLOPs factor 6, as for full fine-tuning)")
+            self.put(
+                "model.method",
+                DEFAULT_METHOD,
+                None,
+                DEFAULT,
+                "not disclosed: the 'other' row of the method table (FLOPs factor 6, as for full fine-tuning)",
+            )
         self.method_row = self.f.methods[str(self.r["model.method"].value)]
         if self.d.model.parameters is not None:
             self.disclosed("model.parameters", float(self.d.model.parameters))
         elif self.d.model.base_model is not None:
             base = self.f.base_models.get(normalise_name(self.d.model.base_model))
             if base is not None:
-                self.from_table("model.parameters", base, "parameters", "1",
-                                f"parameters of the base model {base['name']}"
-                                + (" (a family: the range spans its sizes)" if base["id"].startswith("family-")
-                                   else ""), origin=DERIVED)
+                self.from_table(
+                    "model.parameters",
+                    base,
+                    "parameters",
+                    "1",
+                    f"parameters of the base model {base['name']}"
+                    + (" (a family: the range spans its sizes)" if base["id"].startswith("family-") else ""),
+                    origin=DERIVED,
+                )
 
     def service(self) -> None:
         name = self._block("infrastructure", "managed_service")
@@ -234,9 +294,12 @@ class _Resolver:
             return
         row = self.f.services.get(normalise_name(name))
         if row is None:
-            self.warn("FTD305", f"managed service {name!r} is not in factor version {self.f.version}",
-                      ("infrastructure", "managed_service"),
-                      self.closest(name, self.f.names(self.f.services, "id")) or None)
+            self.warn(
+                "FTD305",
+                f"managed service {name!r} is not in factor version {self.f.version}",
+                ("infrastructure", "managed_service"),
+                self.closest(name, self.f.names(self.f.services, "id")) or None,
+            )
             self.put("infrastructure.managed_service", name, None, DISCLOSED, "disclosed; not in the factor tables")
             return
         self.r.service = row
@@ -250,52 +313,98 @@ class _Resolver:
         if provider is not None:
             self.disclosed("infrastructure.provider", provider.lower())
         elif service is not None:
-            self.put("infrastructure.provider", service["provider"], None, DERIVED,
-                     "from infrastructure.managed_service", row=service)
+            self.put(
+                "infrastructure.provider",
+                service["provider"],
+                None,
+                DERIVED,
+                "from infrastructure.managed_service",
+                row=service,
+            )
         region_name = loc.cloud_region if loc is not None else None
         region_row: Row | None = None
         if region_name is not None:
             self.disclosed("infrastructure.location.cloud_region", region_name)
         elif service is not None and service["cloud_region"]:
             region_name = service["cloud_region"]
-            self.put("infrastructure.location.cloud_region", region_name, None, DEFAULT,
-                     "the region ftdisclose assumes for infrastructure.managed_service", row=service)
+            self.put(
+                "infrastructure.location.cloud_region",
+                region_name,
+                None,
+                DEFAULT,
+                "the region ftdisclose assumes for infrastructure.managed_service",
+                row=service,
+            )
         if region_name is not None:
             region_row = self._region(region_name)
         country = loc.country.upper() if loc is not None and loc.country else None
         if country is not None:
             if normalise_name(country) not in self.f.countries:
-                self.warn("FTD302", f"country {country!r} is not an ISO 3166-1 alpha-2 code",
-                          ("infrastructure", "location", "country"))
+                self.warn(
+                    "FTD302",
+                    f"country {country!r} is not an ISO 3166-1 alpha-2 code",
+                    ("infrastructure", "location", "country"),
+                )
             self.disclosed("infrastructure.location.country", country)
         zone_name = loc.grid_zone if loc is not None else None
         zone_row: Row | None = None
         if zone_name is not None:
             zone_row = self.f.zones.get(normalise_name(zone_name))
             if zone_row is None:
-                self.warn("FTD310", f"grid zone {zone_name!r} is not in factor version {self.f.version}; the "
-                          "country's values are used", ("infrastructure", "location", "grid_zone"),
-                          self.closest(zone_name, self.f.names(self.f.zones, "zone")) or None)
+                self.warn(
+                    "FTD310",
+                    f"grid zone {zone_name!r} is not in factor version {self.f.version}; the country's values are used",
+                    ("infrastructure", "location", "grid_zone"),
+                    self.closest(zone_name, self.f.names(self.f.zones, "zone")) or None,
+                )
             else:
                 self.put("infrastructure.location.grid_zone", zone_row["zone"], None, DISCLOSED, "disclosed")
         if country is None:
             if region_row is not None:
-                self.put("infrastructure.location.country", region_row["country"], None, DERIVED,
-                         "from infrastructure.location.cloud_region", row=region_row)
+                self.put(
+                    "infrastructure.location.country",
+                    region_row["country"],
+                    None,
+                    DERIVED,
+                    "from infrastructure.location.cloud_region",
+                    row=region_row,
+                )
             elif zone_row is not None and zone_row["country"]:
-                self.put("infrastructure.location.country", zone_row["country"], None, DERIVED,
-                         "from infrastructure.location.grid_zone", row=zone_row)
+                self.put(
+                    "infrastructure.location.country",
+                    zone_row["country"],
+                    None,
+                    DERIVED,
+                    "from infrastructure.location.grid_zone",
+                    row=zone_row,
+                )
             else:
-                self.put("infrastructure.location.country", DEFAULT_COUNTRY, None, DEFAULT,
-                         "no location disclosed: the United States, a relatively high-carbon default "
-                         "(Scope3 fine-tuning methodology)")
+                self.put(
+                    "infrastructure.location.country",
+                    DEFAULT_COUNTRY,
+                    None,
+                    DEFAULT,
+                    "no location disclosed: the United States, a relatively high-carbon default "
+                    "(Scope3 fine-tuning methodology)",
+                )
         if "infrastructure.location.grid_zone" not in self.r.inputs:
             if region_row is not None and region_row["grid_zone"]:
-                self.put("infrastructure.location.grid_zone", region_row["grid_zone"], None, DERIVED,
-                         "from infrastructure.location.cloud_region", row=region_row)
+                self.put(
+                    "infrastructure.location.grid_zone",
+                    region_row["grid_zone"],
+                    None,
+                    DERIVED,
+                    "from infrastructure.location.cloud_region",
+                    row=region_row,
+                )
             else:
-                self.put("infrastructure.location.grid_zone", str(self.r["infrastructure.location.country"].value),
-                         None, DERIVED, "the country's grid")
+                self.put(
+                    "infrastructure.location.grid_zone",
+                    str(self.r["infrastructure.location.country"].value),
+                    None,
+                    DERIVED,
+                    "the country's grid",
+                )
 
     def _region(self, name: str) -> Row | None:
         provider = self.r.get("infrastructure.provider")
@@ -307,11 +416,16 @@ class _Resolver:
             matches = [r for (p, reg), r in self.f.regions.items() if reg == key]
             row = matches[0] if len(matches) == 1 else None
         if row is None:
-            known = sorted({r["region"] for r in self.f.regions.values()
-                            if provider is None or r["provider"] == provider.value})
-            self.warn("FTD303", f"cloud region {name!r} is not in factor version {self.f.version}"
-                      + (f" for provider {provider.value}" if provider is not None else ""),
-                      ("infrastructure", "location", "cloud_region"), self.closest(name, known) or None)
+            known = sorted(
+                {r["region"] for r in self.f.regions.values() if provider is None or r["provider"] == provider.value}
+            )
+            self.warn(
+                "FTD303",
+                f"cloud region {name!r} is not in factor version {self.f.version}"
+                + (f" for provider {provider.value}" if provider is not None else ""),
+                ("infrastructure", "location", "cloud_region"),
+                self.closest(name, known) or None,
+            )
         return row
 
     # --- hardware --------------------------------------------------------------------
@@ -349,9 +463,12 @@ class _Resolver:
             server = self._server_lookup(name)
             path = f"infrastructure.cluster.{attr}"
             if server is None:
-                self.warn("FTD304", f"{attr.replace('_', ' ')} {name!r} is not in factor version {self.f.version}",
-                          ("infrastructure", "cluster", attr),
-                          self.closest(name, self.f.names(self.f.servers)) or None)
+                self.warn(
+                    "FTD304",
+                    f"{attr.replace('_', ' ')} {name!r} is not in factor version {self.f.version}",
+                    ("infrastructure", "cluster", attr),
+                    self.closest(name, self.f.names(self.f.servers)) or None,
+                )
                 self.disclosed(path, name)
             else:
                 self.put(path, server["id"], None, DISCLOSED, "disclosed", row=server)
@@ -359,37 +476,75 @@ class _Resolver:
         if server is None and self.r.service is not None:
             server = self.f.servers.get(normalise_name(self.r.service["server"]))
             if server is not None:
-                self.put("infrastructure.cluster.instance_type", server["id"], None, DEFAULT,
-                         "the instance ftdisclose assumes for infrastructure.managed_service", row=self.r.service)
+                self.put(
+                    "infrastructure.cluster.instance_type",
+                    server["id"],
+                    None,
+                    DEFAULT,
+                    "the instance ftdisclose assumes for infrastructure.managed_service",
+                    row=self.r.service,
+                )
         # the accelerator
         accel: Row | None = None
         if gpu is not None and gpu.model is not None:
             accel = self._accelerator_lookup(gpu.model)
             if accel is None:
                 fallback = "the server's" if server is not None else f"the {self.run_year} default"
-                self.warn("FTD301", f"GPU model {gpu.model!r} is not in factor version {self.f.version}; "
-                          f"{fallback} accelerator is used for its power and embodied impact",
-                          ("infrastructure", "cluster", "gpu", "model"),
-                          self.closest(gpu.model, self.f.names(self.f.accelerators)) or None)
+                self.warn(
+                    "FTD301",
+                    f"GPU model {gpu.model!r} is not in factor version {self.f.version}; "
+                    f"{fallback} accelerator is used for its power and embodied impact",
+                    ("infrastructure", "cluster", "gpu", "model"),
+                    self.closest(gpu.model, self.f.names(self.f.accelerators)) or None,
+                )
             else:
-                self.put("infrastructure.cluster.gpu.model", accel["id"], None, DISCLOSED,
-                         f"disclosed as {gpu.model!r}", row=accel)
+                self.put(
+                    "infrastructure.cluster.gpu.model",
+                    accel["id"],
+                    None,
+                    DISCLOSED,
+                    f"disclosed as {gpu.model!r}",
+                    row=accel,
+                )
         if accel is None and server is not None and server["accelerator"]:
             accel = self.f.accelerators.get(normalise_name(server["accelerator"]))
             if accel is not None:
-                self.put("infrastructure.cluster.gpu.model", accel["id"], None, DERIVED,
-                         "the accelerator of the server or instance", row=server)
+                self.put(
+                    "infrastructure.cluster.gpu.model",
+                    accel["id"],
+                    None,
+                    DERIVED,
+                    "the accelerator of the server or instance",
+                    row=server,
+                )
         if accel is None and year_row is not None:
             accel = self.f.accelerators.get(normalise_name(year_row["accelerator"]))
             if accel is not None:
-                self.put("infrastructure.cluster.gpu.model", accel["id"], None, DEFAULT,
-                         f"the most common training accelerator of {year_row['year']}", row=year_row)
-        if server is None and year_row is not None and accel is not None and year_row["accelerator"] == accel["id"] \
-                and not (gpu is not None and gpu.model is not None):
+                self.put(
+                    "infrastructure.cluster.gpu.model",
+                    accel["id"],
+                    None,
+                    DEFAULT,
+                    f"the most common training accelerator of {year_row['year']}",
+                    row=year_row,
+                )
+        if (
+            server is None
+            and year_row is not None
+            and accel is not None
+            and year_row["accelerator"] == accel["id"]
+            and not (gpu is not None and gpu.model is not None)
+        ):
             server = self.f.servers.get(normalise_name(year_row["server"]))
             if server is not None:
-                self.put("infrastructure.cluster.server_model", server["id"], None, DEFAULT,
-                         f"the default server of {year_row['year']}", row=year_row)
+                self.put(
+                    "infrastructure.cluster.server_model",
+                    server["id"],
+                    None,
+                    DEFAULT,
+                    f"the default server of {year_row['year']}",
+                    row=year_row,
+                )
         self.r.accelerator, self.r.server = accel, server
         self._counts(cluster, gpu, server, accel)
         self._gpu_figures(gpu, accel)
@@ -415,25 +570,51 @@ class _Resolver:
         if count is None:
             if per_server:
                 n_srv = servers or 1
-                self.put("infrastructure.cluster.gpu.count", per_server * n_srv, None, DERIVED,
-                         f"{per_server:g} GPUs per server x {n_srv} server(s)", row=server)
+                self.put(
+                    "infrastructure.cluster.gpu.count",
+                    per_server * n_srv,
+                    None,
+                    DERIVED,
+                    f"{per_server:g} GPUs per server x {n_srv} server(s)",
+                    row=server,
+                )
             elif op is not None and op.gpu_hours is not None and op.duration is not None:
                 value = op.gpu_hours.to("h") / op.duration.to("h")
-                self.put("infrastructure.cluster.gpu.count", value, None, DERIVED,
-                         "operational.gpu_hours / operational.duration")
+                self.put(
+                    "infrastructure.cluster.gpu.count",
+                    value,
+                    None,
+                    DERIVED,
+                    "operational.gpu_hours / operational.duration",
+                )
             else:
                 single = accel is not None and accel["segment"] in ("consumer", "workstation")
-                self.put("infrastructure.cluster.gpu.count", 1.0, None, DEFAULT,
-                         "one GPU: no count, server or instance disclosed" if single or accel is None else
-                         "one GPU: no count, server or instance disclosed (a cluster needs gpu.count)")
+                self.put(
+                    "infrastructure.cluster.gpu.count",
+                    1.0,
+                    None,
+                    DEFAULT,
+                    "one GPU: no count, server or instance disclosed"
+                    if single or accel is None
+                    else "one GPU: no count, server or instance disclosed (a cluster needs gpu.count)",
+                )
         if servers is None:
             n_gpu = float(self.r["infrastructure.cluster.gpu.count"].value)
             if per_server:
-                self.put("infrastructure.cluster.servers", float(max(1, math.ceil(n_gpu / per_server - 1e-9))),
-                         None, DERIVED, f"GPU count / {per_server:g} GPUs per server", row=server)
+                self.put(
+                    "infrastructure.cluster.servers",
+                    float(max(1, math.ceil(n_gpu / per_server - 1e-9))),
+                    None,
+                    DERIVED,
+                    f"GPU count / {per_server:g} GPUs per server",
+                    row=server,
+                )
             else:
-                self.constant("default_servers", "infrastructure.cluster.servers",
-                              "no server count disclosed: one server, as for most fine-tunes")
+                self.constant(
+                    "default_servers",
+                    "infrastructure.cluster.servers",
+                    "no server count disclosed: one server, as for most fine-tunes",
+                )
 
     def _gpu_figures(self, gpu: Any, accel: Row | None) -> None:
         fallback = self._default_accel()
@@ -441,29 +622,46 @@ class _Resolver:
             self.disclosed("infrastructure.cluster.gpu.tdp", gpu.tdp.to("W"), "W")
         else:
             for row in (accel, fallback):
-                if row is not None and self.from_table("infrastructure.cluster.gpu.tdp", row, "tdp", "W",
-                                                       "TDP of the accelerator" if row is accel else
-                                                       "the accelerator row has no TDP: the year's default"):
+                if row is not None and self.from_table(
+                    "infrastructure.cluster.gpu.tdp",
+                    row,
+                    "tdp",
+                    "W",
+                    "TDP of the accelerator" if row is accel else "the accelerator row has no TDP: the year's default",
+                ):
                     break
         tdp = self.r["infrastructure.cluster.gpu.tdp"]
         if gpu is not None and gpu.idle_power is not None:
             self.disclosed("infrastructure.cluster.gpu.idle_power", gpu.idle_power.to("W"), "W")
         elif accel is None or not self.from_table("infrastructure.cluster.gpu.idle_power", accel, "idle_power", "W"):
             fraction = self.constant("gpu_idle_fraction")
-            self.put("infrastructure.cluster.gpu.idle_power", float(tdp.value) * float(fraction.value), "W", DERIVED,
-                     "TDP x method.gpu_idle_fraction")
+            self.put(
+                "infrastructure.cluster.gpu.idle_power",
+                float(tdp.value) * float(fraction.value),
+                "W",
+                DERIVED,
+                "TDP x method.gpu_idle_fraction",
+            )
         if gpu is not None and gpu.embodied is not None:
             self.disclosed("infrastructure.cluster.gpu.embodied", gpu.embodied.to("kgCO2e"), "kgCO2e")
-        elif accel is None or not self.from_table("infrastructure.cluster.gpu.embodied", accel, "embodied",
-                                                   "kgCO2e", "embodied emissions per card"):
-            self.constant("gpu_embodied_default", "infrastructure.cluster.gpu.embodied",
-                          "no per-card figure for this accelerator: the default per card")
+        elif accel is None or not self.from_table(
+            "infrastructure.cluster.gpu.embodied", accel, "embodied", "kgCO2e", "embodied emissions per card"
+        ):
+            self.constant(
+                "gpu_embodied_default",
+                "infrastructure.cluster.gpu.embodied",
+                "no per-card figure for this accelerator: the default per card",
+            )
         if gpu is not None and gpu.embodied_water is not None:
             self.disclosed("infrastructure.cluster.gpu.embodied_water", gpu.embodied_water.to("L"), "L")
-        elif accel is None or not self.from_table("infrastructure.cluster.gpu.embodied_water", accel,
-                                                   "embodied_water", "L", "manufacturing water per card"):
-            self.constant("gpu_embodied_water_default", "infrastructure.cluster.gpu.embodied_water",
-                          "no per-card figure for this accelerator: the default per card")
+        elif accel is None or not self.from_table(
+            "infrastructure.cluster.gpu.embodied_water", accel, "embodied_water", "L", "manufacturing water per card"
+        ):
+            self.constant(
+                "gpu_embodied_water_default",
+                "infrastructure.cluster.gpu.embodied_water",
+                "no per-card figure for this accelerator: the default per card",
+            )
 
     def _default_accel(self) -> Row | None:
         row = self._default_row()
@@ -477,39 +675,76 @@ class _Resolver:
             self.disclosed("infrastructure.cluster.cpu.count", float(cpu.count))
         elif server is not None and server.number("cpu_sockets") is not None:
             sockets = server.number("cpu_sockets") or 0.0
-            self.put("infrastructure.cluster.cpu.count", sockets * n_srv, None, DERIVED,
-                     f"{sockets:g} sockets per server x {n_srv:g}", row=server)
+            self.put(
+                "infrastructure.cluster.cpu.count",
+                sockets * n_srv,
+                None,
+                DERIVED,
+                f"{sockets:g} sockets per server x {n_srv:g}",
+                row=server,
+            )
         else:
-            self.put("infrastructure.cluster.cpu.count", 0.0, None, DEFAULT,
-                     "no CPU count disclosed and none in the tables: CPU power is not counted")
+            self.put(
+                "infrastructure.cluster.cpu.count",
+                0.0,
+                None,
+                DEFAULT,
+                "no CPU count disclosed and none in the tables: CPU power is not counted",
+            )
         if cpu is not None and cpu.tdp is not None:
             self.disclosed("infrastructure.cluster.cpu.tdp", cpu.tdp.to("W"), "W")
-        elif server is None or not self.from_table("infrastructure.cluster.cpu.tdp", server, "cpu_tdp", "W",
-                                                    "TDP per CPU socket of the server"):
-            self.put("infrastructure.cluster.cpu.tdp", 0.0, "W", DEFAULT,
-                     "no CPU TDP disclosed and none in the tables: CPU power is not counted")
+        elif server is None or not self.from_table(
+            "infrastructure.cluster.cpu.tdp", server, "cpu_tdp", "W", "TDP per CPU socket of the server"
+        ):
+            self.put(
+                "infrastructure.cluster.cpu.tdp",
+                0.0,
+                "W",
+                DEFAULT,
+                "no CPU TDP disclosed and none in the tables: CPU power is not counted",
+            )
         if float(self.r["infrastructure.cluster.cpu.tdp"].value) > 0:
             self.constant("cpu_idle_fraction")
         if cluster is not None and cluster.memory is not None:
             self.disclosed("infrastructure.cluster.memory", cluster.memory.to("GB"), "GB")
-        elif server is None or not self.from_table("infrastructure.cluster.memory", server, "memory", "GB",
-                                                    f"memory per server x {n_srv:g}", scale=n_srv):
-            self.put("infrastructure.cluster.memory", 0.0, "GB", DEFAULT,
-                     "no memory size disclosed and none in the tables: memory power is not counted")
+        elif server is None or not self.from_table(
+            "infrastructure.cluster.memory", server, "memory", "GB", f"memory per server x {n_srv:g}", scale=n_srv
+        ):
+            self.put(
+                "infrastructure.cluster.memory",
+                0.0,
+                "GB",
+                DEFAULT,
+                "no memory size disclosed and none in the tables: memory power is not counted",
+            )
         if float(self.r["infrastructure.cluster.memory"].value) > 0:
             self.constant("memory_power")
-        if server is None or not self.from_table("method.other_power", server, "other_power", "W",
-                                                  "other power per server (fans, network, storage)"):
-            self.put("method.other_power", 0.0, "W", DEFAULT,
-                     "no server row with other power: fans, network and storage are not counted")
+        if server is None or not self.from_table(
+            "method.other_power", server, "other_power", "W", "other power per server (fans, network, storage)"
+        ):
+            self.put(
+                "method.other_power",
+                0.0,
+                "W",
+                DEFAULT,
+                "no server row with other power: fans, network and storage are not counted",
+            )
 
     def _embodied(self, cluster: Any, server: Row | None) -> None:
         if cluster is not None and cluster.server_embodied is not None:
             self.disclosed("infrastructure.cluster.server_embodied", cluster.server_embodied.to("kgCO2e"), "kgCO2e")
-        elif server is None or not self.from_table("infrastructure.cluster.server_embodied", server, "embodied",
-                                                    "kgCO2e", "embodied emissions per server, GPUs excluded"):
-            self.constant("server_embodied_default", "infrastructure.cluster.server_embodied",
-                          "no server figure: the default per server")
+        elif server is None or not self.from_table(
+            "infrastructure.cluster.server_embodied",
+            server,
+            "embodied",
+            "kgCO2e",
+            "embodied emissions per server, GPUs excluded",
+        ):
+            self.constant(
+                "server_embodied_default",
+                "infrastructure.cluster.server_embodied",
+                "no server figure: the default per server",
+            )
         if cluster is not None and cluster.hardware_life is not None:
             self.disclosed("infrastructure.cluster.hardware_life", cluster.hardware_life.to("y"), "y")
         else:
@@ -544,21 +779,40 @@ class _Resolver:
         def pick(candidates: list[Row]) -> Row | None:
             if not candidates:
                 return None
-            return min(candidates, key=lambda r: (abs(int(r["year"]) - self.run_year) if r["year"] else 50,
-                                                  -int(r["year"] or 0)))
+            return min(
+                candidates,
+                key=lambda r: (abs(int(r["year"]) - self.run_year) if r["year"] else 50, -int(r["year"] or 0)),
+            )
 
         if prov is not None:
             if region is not None:
-                row = pick([r for r in rows if r["scope"] == "region" and normalise_name(r["provider"]) == prov
-                            and normalise_name(r["region"]) == normalise_name(str(region.value))])
+                row = pick(
+                    [
+                        r
+                        for r in rows
+                        if r["scope"] == "region"
+                        and normalise_name(r["provider"]) == prov
+                        and normalise_name(r["region"]) == normalise_name(str(region.value))
+                    ]
+                )
                 if row is not None:
                     return row, "the provider's value for the region"
-            row = pick([r for r in rows if r["scope"] == "provider" and normalise_name(r["provider"]) == prov
-                        and r["location"] == country])
+            row = pick(
+                [
+                    r
+                    for r in rows
+                    if r["scope"] == "provider" and normalise_name(r["provider"]) == prov and r["location"] == country
+                ]
+            )
             if row is not None:
                 return row, f"the provider's value for {country}"
-            row = pick([r for r in rows if r["scope"] == "provider" and normalise_name(r["provider"]) == prov
-                        and not r["location"]])
+            row = pick(
+                [
+                    r
+                    for r in rows
+                    if r["scope"] == "provider" and normalise_name(r["provider"]) == prov and not r["location"]
+                ]
+            )
             if row is not None:
                 return row, "the provider's fleet value (nearest year)"
         row = pick([r for r in rows if r["scope"] == "location" and r["location"] == country])
@@ -575,10 +829,15 @@ class _Resolver:
         if op is not None and op.energy is not None:
             self.r.energy_measured = True
             self.r.includes_pue = bool(op.energy.includes_pue)
-            self.put("operational.energy", op.energy.value.to("kWh"), "kWh", MEASURED,
-                     f"measured by {op.energy.source or 'an unnamed meter'}"
-                     + (f", boundary {'+'.join(op.energy.boundary)}" if op.energy.boundary else "")
-                     + ("; includes datacenter overhead (PUE)" if op.energy.includes_pue else ""))
+            self.put(
+                "operational.energy",
+                op.energy.value.to("kWh"),
+                "kWh",
+                MEASURED,
+                f"measured by {op.energy.source or 'an unnamed meter'}"
+                + (f", boundary {'+'.join(op.energy.boundary)}" if op.energy.boundary else "")
+                + ("; includes datacenter overhead (PUE)" if op.energy.includes_pue else ""),
+            )
             if op.energy.correction is not None:
                 self.disclosed("operational.energy.correction", op.energy.correction)
         if runs is not None:
@@ -588,8 +847,15 @@ class _Resolver:
         if op is not None and op.reserved_time is not None:
             reserved = self.disclosed("operational.reserved_time", op.reserved_time.to("h"), "h")
         else:
-            reserved = self.put("operational.reserved_time", float(duration.value), "h", DERIVED,
-                                "= the run time (operational.duration)", low=duration.low, high=duration.high)
+            reserved = self.put(
+                "operational.reserved_time",
+                float(duration.value),
+                "h",
+                DERIVED,
+                "= the run time (operational.duration)",
+                low=duration.low,
+                high=duration.high,
+            )
         energy = self.r.get("operational.energy")
         self.r.runs.append(RunSlice("run", duration, reserved, energy))
         self._start(op, reserved)
@@ -602,47 +868,78 @@ class _Resolver:
             hours = (op.end - op.start).total_seconds() / 3600
             return self.put(path, hours, "h", DERIVED, "operational.end - operational.start")
         if op is not None and op.gpu_hours is not None:
-            return self.put(path, op.gpu_hours.to("h") / n_gpu, "h", DERIVED,
-                            f"{prefix}.gpu_hours / GPU count ({n_gpu:g})")
+            return self.put(
+                path, op.gpu_hours.to("h") / n_gpu, "h", DERIVED, f"{prefix}.gpu_hours / GPU count ({n_gpu:g})"
+            )
         if op is not None and op.tokens is not None:
             found = self._tokens_time(op.tokens, n_gpu, path, prefix)
             if found is not None:
                 return found
-        self.warn("FTD308", "nothing gives the run time: disclose operational.duration, start and end, "
-                  "gpu_hours, or tokens with model.parameters", where)
+        self.warn(
+            "FTD308",
+            "nothing gives the run time: disclose operational.duration, start and end, "
+            "gpu_hours, or tokens with model.parameters",
+            where,
+        )
         return self.put(path, 0.0, "h", DEFAULT, "unknown: no duration, times, GPU hours or tokens")
 
     def _tokens_time(self, tokens: int, n_gpu: float, path: str, prefix: str) -> Input | None:
         params = self.r.get("model.parameters")
         accel = self.r.accelerator
         if params is None:
-            self.warn("FTD308", "tokens are disclosed but model.parameters is not: the run time cannot be "
-                      "estimated from tokens", ("model",), "disclose model.parameters (e.g. 7.24B)")
+            self.warn(
+                "FTD308",
+                "tokens are disclosed but model.parameters is not: the run time cannot be estimated from tokens",
+                ("model",),
+                "disclose model.parameters (e.g. 7.24B)",
+            )
             return None
         peak_row = accel if accel is not None and accel.number("bf16_dense") else self._default_accel()
         if peak_row is None or not peak_row.number("bf16_dense"):
             return None
-        peak = self.from_table("method.peak_flops", peak_row, "bf16_dense", "TFLOP/s",
-                               "dense BF16 peak of one accelerator" if peak_row is accel else
-                               "the accelerator has no dense BF16 peak in the tables: the year's default "
-                               "accelerator's peak is used, which shortens the estimated run")
+        peak = self.from_table(
+            "method.peak_flops",
+            peak_row,
+            "bf16_dense",
+            "TFLOP/s",
+            "dense BF16 peak of one accelerator"
+            if peak_row is accel
+            else "the accelerator has no dense BF16 peak in the tables: the year's default "
+            "accelerator's peak is used, which shortens the estimated run",
+        )
         assert peak is not None
         k_row = self.method_row
-        k = self.from_table("method.flops_factor", k_row, "flops_factor", "1",
-                            "FLOPs per parameter per token (6 full; 4 with frozen base weights)")
+        k = self.from_table(
+            "method.flops_factor",
+            k_row,
+            "flops_factor",
+            "1",
+            "FLOPs per parameter per token (6 full; 4 with frozen base weights)",
+        )
         assert k is not None
         mfu_row = self.r.service if self.r.service is not None and self.r.service.number("mfu") else k_row
         mfu = self.from_table("method.mfu", mfu_row, "mfu", "1", "model FLOPs utilisation")
         assert mfu is not None
-        self.put(f"{prefix}.tokens" if prefix != "operational" else "operational.tokens", float(tokens), None,
-                 DISCLOSED, "disclosed (padding included)")
+        self.put(
+            f"{prefix}.tokens" if prefix != "operational" else "operational.tokens",
+            float(tokens),
+            None,
+            DISCLOSED,
+            "disclosed (padding included)",
+        )
         flops = k.span * params.span * float(tokens)
         hours = flops / (n_gpu * peak.span.inverse() * 1e12 * mfu.span.inverse()) / 3600
         hours = hours.ordered()
-        return self.put(path, hours.mid, "h", DERIVED,
-                        f"tokens -> time: {k.value:g} x {float(params.value):.4g} parameters x {tokens:,} tokens "
-                        f"/ ({n_gpu:g} GPUs x {float(peak.value):g} TFLOP/s x MFU {float(mfu.value):.3g})",
-                        low=hours.low, high=hours.high)
+        return self.put(
+            path,
+            hours.mid,
+            "h",
+            DERIVED,
+            f"tokens -> time: {k.value:g} x {float(params.value):.4g} parameters x {tokens:,} tokens "
+            f"/ ({n_gpu:g} GPUs x {float(peak.value):g} TFLOP/s x MFU {float(mfu.value):.3g})",
+            low=hours.low,
+            high=hours.high,
+        )
 
     def _runs(self, runs: list[Any], n_gpu: float) -> None:
         total_d = Span.of(0.0)
@@ -654,15 +951,32 @@ class _Resolver:
                 reserved = self.disclosed(f"{prefix}.reserved_time", run.reserved_time.to("h"), "h")
             else:
                 reserved = duration
-            energy = self.put(f"{prefix}.energy", run.energy.to("kWh"), "kWh", MEASURED, "measured") \
-                if run.energy is not None else None
+            energy = (
+                self.put(f"{prefix}.energy", run.energy.to("kWh"), "kWh", MEASURED, "measured")
+                if run.energy is not None
+                else None
+            )
             self.r.runs.append(RunSlice(run.name or f"run {index + 1}", duration, reserved, energy))
             total_d = total_d + duration.span
             total_r = total_r + reserved.span
-        self.put("operational.duration", total_d.mid, "h", DERIVED, "sum of operational.runs durations",
-                 low=total_d.low, high=total_d.high)
-        reserved_in = self.put("operational.reserved_time", total_r.mid, "h", DERIVED,
-                               "sum of operational.runs reserved times", low=total_r.low, high=total_r.high)
+        self.put(
+            "operational.duration",
+            total_d.mid,
+            "h",
+            DERIVED,
+            "sum of operational.runs durations",
+            low=total_d.low,
+            high=total_d.high,
+        )
+        reserved_in = self.put(
+            "operational.reserved_time",
+            total_r.mid,
+            "h",
+            DERIVED,
+            "sum of operational.runs reserved times",
+            low=total_r.low,
+            high=total_r.high,
+        )
         self._start(self._block("operational"), reserved_in)
 
     def _start(self, op: Any, reserved: Input) -> None:
@@ -674,8 +988,13 @@ class _Resolver:
         elif self.d.model.published is not None:
             published = dt.datetime.combine(self.d.model.published, dt.time(), dt.UTC)
             start = published - dt.timedelta(hours=float(reserved.value))
-            self.put("operational.start", start.isoformat(), None, DERIVED,
-                     "model.published - reserved time (Scope3 fine-tuning methodology)")
+            self.put(
+                "operational.start",
+                start.isoformat(),
+                None,
+                DERIVED,
+                "model.published - reserved time (Scope3 fine-tuning methodology)",
+            )
 
     def utilisation(self) -> None:
         op = self._block("operational")
@@ -685,8 +1004,9 @@ class _Resolver:
             if value is not None:
                 self.disclosed(path, float(value))
             else:
-                self.from_table(path, self.method_row, name, "1",
-                                f"the {self.method_row['method']} row of the method table")
+                self.from_table(
+                    path, self.method_row, name, "1", f"the {self.method_row['method']} row of the method table"
+                )
 
     # --- grid and water --------------------------------------------------------------
 
@@ -696,26 +1016,38 @@ class _Resolver:
         country = str(self.r["infrastructure.location.country"].value)
         if op is not None and op.carbon_intensity is not None:
             detail = f"disclosed: {op.carbon_intensity_source}" if op.carbon_intensity_source else "disclosed"
-            self.put("operational.carbon_intensity", op.carbon_intensity.to("gCO2e/kWh"), "gCO2e/kWh",
-                     DISCLOSED, detail)
+            self.put(
+                "operational.carbon_intensity", op.carbon_intensity.to("gCO2e/kWh"), "gCO2e/kWh", DISCLOSED, detail
+            )
         else:
             row, used = self._nearest(self.f.grid, (zone, country, "WORLD"))
             if row is not None:
                 year = int(row["year"])
                 if self.grid_options.mode != "hourly":
                     self._year_gap(year, "grid carbon intensity", used)
-                self.from_table("operational.carbon_intensity", row, "intensity", "gCO2e/kWh",
-                                f"annual {row['basis'] or ''} intensity of {used}, {year}".replace("  ", " "))
+                self.from_table(
+                    "operational.carbon_intensity",
+                    row,
+                    "intensity",
+                    "gCO2e/kWh",
+                    f"annual {row['basis'] or ''} intensity of {used}, {year}".replace("  ", " "),
+                )
             if self.grid_options.mode == "hourly":
                 self._hourly(zone, country)
         if op is not None and op.electricity_water_intensity is not None:
-            self.disclosed("operational.electricity_water_intensity", op.electricity_water_intensity.to("L/kWh"),
-                           "L/kWh")
+            self.disclosed(
+                "operational.electricity_water_intensity", op.electricity_water_intensity.to("L/kWh"), "L/kWh"
+            )
         else:
             row, used = self._nearest(self.f.water, (zone, country, "WORLD"))
             if row is not None:
-                self.from_table("operational.electricity_water_intensity", row, "consumed", "L/kWh",
-                                f"water consumed per kWh generated in {used}")
+                self.from_table(
+                    "operational.electricity_water_intensity",
+                    row,
+                    "consumed",
+                    "L/kWh",
+                    f"water consumed per kWh generated in {used}",
+                )
 
     def _hourly(self, zone: str, country: str) -> None:
         """The run window's mean intensity from a grid-data service (origin fetched), if it can be had."""
@@ -728,22 +1060,33 @@ class _Resolver:
         annual = self.r.get("operational.carbon_intensity")
         where = ("operational", "carbon_intensity")
         if start_input is None or hours <= 0 or annual is None:
-            self.warn("FTD315", "hourly grid data needs the run's start and duration; the annual value is used",
-                      where, "disclose operational.start (with its time zone) and the duration")
+            self.warn(
+                "FTD315",
+                "hourly grid data needs the run's start and duration; the annual value is used",
+                where,
+                "disclose operational.start (with its time zone) and the duration",
+            )
             return
         start = dt.datetime.fromisoformat(str(start_input.value))
         region = self.r.get("infrastructure.location.cloud_region")
         provider = self.r.get("infrastructure.provider")
-        result = hourly_intensity(zone, country, str(region.value) if region else None, start, hours,
-                                  annual_g_per_kwh=float(annual.value), offline=self.grid_options.offline,
-                                  cloud_provider=str(provider.value) if provider else None,
-                                  file=self.doc.file if self.doc else "<disclosure>")
+        result = hourly_intensity(
+            zone,
+            country,
+            str(region.value) if region else None,
+            start,
+            hours,
+            annual_g_per_kwh=float(annual.value),
+            offline=self.grid_options.offline,
+            cloud_provider=str(provider.value) if provider else None,
+            file=self.doc.file if self.doc else "<disclosure>",
+        )
         line, col = self.doc.locate(where) if self.doc is not None else (None, None)
-        self.r.findings.extend(dataclasses.replace(f, line=f.line or line, column=f.column or col)
-                               for f in result.findings)
+        self.r.findings.extend(
+            dataclasses.replace(f, line=f.line or line, column=f.column or col) for f in result.findings
+        )
         if result.value_g_per_kwh is not None:
-            self.put("operational.carbon_intensity", result.value_g_per_kwh, "gCO2e/kWh", FETCHED,
-                     result.source_text)
+            self.put("operational.carbon_intensity", result.value_g_per_kwh, "gCO2e/kWh", FETCHED, result.source_text)
 
     def _nearest(self, index: dict[str, Any], zones: tuple[str, ...]) -> tuple[Row | None, str]:
         for zone in zones:
@@ -759,8 +1102,12 @@ class _Resolver:
 
     def _year_gap(self, year: int, what: str, zone: str) -> None:
         if abs(year - self.run_year) > YEAR_GAP_WARNING:
-            self.warn("FTD306", f"the nearest year of {what} for {zone} is {year}, "
-                      f"{abs(year - self.run_year)} years from the run's {self.run_year}", ("operational",))
+            self.warn(
+                "FTD306",
+                f"the nearest year of {what} for {zone} is {year}, "
+                f"{abs(year - self.run_year)} years from the run's {self.run_year}",
+                ("operational",),
+            )
 
     def usage(self) -> None:
         usage = self._block("usage")
@@ -771,11 +1118,17 @@ class _Resolver:
         if usage.use_life is not None:
             self.disclosed("usage.use_life", usage.use_life.to("d"), "d")
         elif usage.refresh_interval is not None:
-            self.put("usage.use_life", usage.refresh_interval.to("d"), "d", DERIVED,
-                     "continuous fine-tuning: the use life is usage.refresh_interval")
+            self.put(
+                "usage.use_life",
+                usage.refresh_interval.to("d"),
+                "d",
+                DERIVED,
+                "continuous fine-tuning: the use life is usage.refresh_interval",
+            )
 
 
-def resolve(disclosure: Any, factors: FactorSet, doc: Document | None = None,
-            grid: GridOptions | None = None) -> Resolution:
+def resolve(
+    disclosure: Any, factors: FactorSet, doc: Document | None = None, grid: GridOptions | None = None
+) -> Resolution:
     """Resolve every input of a validated spec-1.0 disclosure."""
     return _Resolver(disclosure, factors, doc, grid or GridOptions()).run()

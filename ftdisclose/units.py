@@ -16,9 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-_NUMBER = re.compile(
-    r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(?P<unit>.*?)\s*$"
-)
+_NUMBER = re.compile(r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(?P<unit>.*?)\s*$")
 _CO2E_SPELLINGS = re.compile(r"CO[2₂]\s*-?\s*e(?:q(?:uivalent)?)?\b|CO[2₂]\s*-?\s*eq\.?", re.IGNORECASE)
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "·": "*", "×": "*"})
 
@@ -94,13 +92,90 @@ def normalise_unit(text: str) -> str:
 # units_cache.json (regenerate: python -m ftdisclose.units), so that validating a file
 # written in them does not import pint; a test checks the file against pint.
 COMMON_UNITS = (
-    "Wh", "kWh", "MWh", "GWh", "TWh", "J", "kJ", "MJ", "GJ", "W", "kW", "MW", "mW", "s", "sec", "min", "h",
-    "hr", "d", "wk", "y", "yr", "a", "mo", "g", "kg", "t", "mg", "lb", "lbs", "gCO2e", "kgCO2e", "tCO2e",
-    "MtCO2e", "gCO2eq", "kgCO2eq", "tCO2eq", "gCO2e/kWh", "g/kWh", "kgCO2e/kWh", "kgCO2e/MWh", "tCO2e/MWh",
-    "lb/MWh", "lbs/MWh", "g/MWh", "gCO2e/MWh", "kg/kWh", "kg/MWh", "L", "mL", "kL", "ML", "l", "ml", "m3",
-    "gal", "L/kWh", "mL/kWh", "L/MWh", "gal/MWh", "m3/MWh", "m3/kWh", "B", "kB", "MB", "GB", "TB", "KiB",
-    "MiB", "GiB", "TiB", "FLOP/s", "TFLOP/s", "PFLOP/s", "GFLOP/s", "m", "km", "mi", "gCO2e/km", "W/GB", "%",
-    "count", "1", "dimensionless",
+    "Wh",
+    "kWh",
+    "MWh",
+    "GWh",
+    "TWh",
+    "J",
+    "kJ",
+    "MJ",
+    "GJ",
+    "W",
+    "kW",
+    "MW",
+    "mW",
+    "s",
+    "sec",
+    "min",
+    "h",
+    "hr",
+    "d",
+    "wk",
+    "y",
+    "yr",
+    "a",
+    "mo",
+    "g",
+    "kg",
+    "t",
+    "mg",
+    "lb",
+    "lbs",
+    "gCO2e",
+    "kgCO2e",
+    "tCO2e",
+    "MtCO2e",
+    "gCO2eq",
+    "kgCO2eq",
+    "tCO2eq",
+    "gCO2e/kWh",
+    "g/kWh",
+    "kgCO2e/kWh",
+    "kgCO2e/MWh",
+    "tCO2e/MWh",
+    "lb/MWh",
+    "lbs/MWh",
+    "g/MWh",
+    "gCO2e/MWh",
+    "kg/kWh",
+    "kg/MWh",
+    "L",
+    "mL",
+    "kL",
+    "ML",
+    "l",
+    "ml",
+    "m3",
+    "gal",
+    "L/kWh",
+    "mL/kWh",
+    "L/MWh",
+    "gal/MWh",
+    "m3/MWh",
+    "m3/kWh",
+    "B",
+    "kB",
+    "MB",
+    "GB",
+    "TB",
+    "KiB",
+    "MiB",
+    "GiB",
+    "TiB",
+    "FLOP/s",
+    "TFLOP/s",
+    "PFLOP/s",
+    "GFLOP/s",
+    "m",
+    "km",
+    "mi",
+    "gCO2e/km",
+    "W/GB",
+    "%",
+    "count",
+    "1",
+    "dimensionless",
 )
 
 
@@ -111,8 +186,10 @@ def _cached_units() -> dict[str, UnitInfo]:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    return {k: UnitInfo(v["text"], v["dimensionality"], v["factor"], tuple((d, e) for d, e in v["dims"]))
-            for k, v in raw.items()}
+    return {
+        k: UnitInfo(v["text"], v["dimensionality"], v["factor"], tuple((d, e) for d, e in v["dims"]))
+        for k, v in raw.items()
+    }
 
 
 @cache
@@ -135,8 +212,17 @@ def pint_unit_info(norm: str) -> UnitInfo:
     try:
         quantity = reg.Quantity(1.0, norm)
         base = quantity.to_base_units()
-    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, AssertionError,
-            IndexError, KeyError, RecursionError) as exc:  # pint fails in these ways on malformed text
+    except (
+        pint.errors.PintError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        SyntaxError,
+        AssertionError,
+        IndexError,
+        KeyError,
+        RecursionError,
+    ) as exc:  # pint fails in these ways on malformed text
         raise UnitError(str(exc)) from exc
     factor = float(base.magnitude)
     if not math.isfinite(factor) or factor == 0:
@@ -150,8 +236,12 @@ def write_cache() -> str:
     out = {}
     for text in COMMON_UNITS:
         info = pint_unit_info(normalise_unit(text))
-        out[normalise_unit(text)] = {"text": info.text, "dimensionality": info.dimensionality,
-                                     "factor": info.factor, "dims": [list(d) for d in info.dims]}
+        out[normalise_unit(text)] = {
+            "text": info.text,
+            "dimensionality": info.dimensionality,
+            "factor": info.factor,
+            "dims": [list(d) for d in info.dims],
+        }
     path = Path(__file__).with_name("units_cache.json")
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return str(path)
@@ -205,8 +295,31 @@ def known_unit_names() -> tuple[str, ...]:
         if name.startswith("_"):
             continue
         names.add(name)
-    common = ("kWh", "MWh", "GWh", "Wh", "MJ", "kW", "W", "h", "min", "s", "d", "y",
-              "gCO2e", "kgCO2e", "tCO2e", "gCO2e/kWh", "g/kWh", "L", "mL", "kL", "m3", "L/kWh", "GB")
+    common = (
+        "kWh",
+        "MWh",
+        "GWh",
+        "Wh",
+        "MJ",
+        "kW",
+        "W",
+        "h",
+        "min",
+        "s",
+        "d",
+        "y",
+        "gCO2e",
+        "kgCO2e",
+        "tCO2e",
+        "gCO2e/kWh",
+        "g/kWh",
+        "L",
+        "mL",
+        "kL",
+        "m3",
+        "L/kWh",
+        "GB",
+    )
     return tuple(sorted(names | set(common)))
 
 

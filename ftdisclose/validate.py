@@ -21,12 +21,34 @@ from ftdisclose.findings import Finding, Severity, finding
 from ftdisclose.loader import Document, _dotted, load
 
 _TYPE_ERRORS = {
-    "model_type", "model_attributes_type", "dict_type", "list_type", "string_type", "float_type", "int_type",
-    "bool_type", "bool_parsing", "float_parsing", "int_parsing", "int_from_float", "string_sub_type",
-    "dataclass_type", "is_instance_of", "none_required",
+    "model_type",
+    "model_attributes_type",
+    "dict_type",
+    "list_type",
+    "string_type",
+    "float_type",
+    "int_type",
+    "bool_type",
+    "bool_parsing",
+    "float_parsing",
+    "int_parsing",
+    "int_from_float",
+    "string_sub_type",
+    "dataclass_type",
+    "is_instance_of",
+    "none_required",
 }
-_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short", "too_long",
-                 "string_too_short", "string_too_long", "finite_number"}
+_RANGE_ERRORS = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "too_short",
+    "too_long",
+    "string_too_short",
+    "string_too_long",
+    "finite_number",
+}
 _PATTERN_CODES = {"country": "FTD302", "factors_version": "FTD309"}
 
 
@@ -56,14 +78,16 @@ class ValidationResult:
         return self.errors == 0
 
 
-def validate_path(path: str | Path, *, display: str | None = None, with_tables: bool = True,
-                  factors_version: str | None = None) -> ValidationResult:
+def validate_path(
+    path: str | Path, *, display: str | None = None, with_tables: bool = True, factors_version: str | None = None
+) -> ValidationResult:
     """Load and validate one file."""
     return validate_document(load(path, display=display), with_tables=with_tables, factors_version=factors_version)
 
 
-def validate_document(doc: Document, *, with_tables: bool = True,
-                      factors_version: str | None = None) -> ValidationResult:
+def validate_document(
+    doc: Document, *, with_tables: bool = True, factors_version: str | None = None
+) -> ValidationResult:
     """Validate an already loaded document.
 
     ``with_tables=False`` leaves out the checks that need the factor tables (unknown names,
@@ -75,10 +99,14 @@ def validate_document(doc: Document, *, with_tables: bool = True,
 
         # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
         result.findings.extend(check_hub_block(doc))
-        if doc.data is None and HUB_KEY not in doc.front_matter and not any(
-                f.severity is Severity.ERROR for f in doc.findings):
-            result.findings.append(finding("FTD108", "the card's front matter has no carbon_disclosure",
-                                           file=doc.file, line=2, column=1))
+        if (
+            doc.data is None
+            and HUB_KEY not in doc.front_matter
+            and not any(f.severity is Severity.ERROR for f in doc.findings)
+        ):
+            result.findings.append(
+                finding("FTD108", "the card's front matter has no carbon_disclosure", file=doc.file, line=2, column=1)
+            )
     if doc.kind == "card" and doc.data is None:
         return _done(result)
     if not doc.ok:
@@ -88,20 +116,47 @@ def validate_document(doc: Document, *, with_tables: bool = True,
     data = doc.data
     if not isinstance(data, dict):
         line, col = doc.locate(())
-        result.findings.append(finding("FTD112", f"the disclosure is a {type(data).__name__}, not a mapping",
-                                       file=doc.file, line=line, column=col))
+        result.findings.append(
+            finding(
+                "FTD112",
+                f"the disclosure is a {type(data).__name__}, not a mapping",
+                file=doc.file,
+                line=line,
+                column=col,
+            )
+        )
         return _done(result)
     version = data.get("spec_version")
     if "spec_version" not in data:
-        result.findings.append(finding("FTD107", "spec_version is missing", file=doc.file,
-                                       line=doc.locate(())[0], column=1, path="spec_version"))
+        result.findings.append(
+            finding(
+                "FTD107",
+                "spec_version is missing",
+                file=doc.file,
+                line=doc.locate(())[0],
+                column=1,
+                path="spec_version",
+            )
+        )
         return _done(result)
     if not isinstance(version, str) or version not in spec.VERSIONS:
         line, col = doc.locate(("spec_version",))
-        hint = (f'quote it: spec_version: "{version}"' if isinstance(version, int | float) and
-                str(version) in spec.VERSIONS else f"known versions: {', '.join(spec.VERSIONS)}")
-        result.findings.append(finding("FTD106", f"spec_version {version!r} is not supported", file=doc.file,
-                                       line=line, column=col, path="spec_version", hint=hint))
+        hint = (
+            f'quote it: spec_version: "{version}"'
+            if isinstance(version, int | float) and str(version) in spec.VERSIONS
+            else f"known versions: {', '.join(spec.VERSIONS)}"
+        )
+        result.findings.append(
+            finding(
+                "FTD106",
+                f"spec_version {version!r} is not supported",
+                file=doc.file,
+                line=line,
+                column=col,
+                path="spec_version",
+                hint=hint,
+            )
+        )
         return _done(result)
     result.spec_version = version
     model = spec.model_for(version)
@@ -114,8 +169,9 @@ def validate_document(doc: Document, *, with_tables: bool = True,
 
         result.findings.extend(consistency(result.disclosure, doc))
         if with_tables:
-            result.findings.extend(table_checks(result.disclosure, doc, result.findings,
-                                                factors_version=factors_version))
+            result.findings.extend(
+                table_checks(result.disclosure, doc, result.findings, factors_version=factors_version)
+            )
     return _done(result)
 
 
@@ -146,8 +202,10 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
         elif kind == "string_pattern_mismatch":
             code = _PATTERN_CODES.get(str(loc[-1]), "FTD104")
             message = f"{error.get('input')!r} does not have the form of {loc[-1]}"
-            hint = {"FTD302": 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"',
-                    "FTD309": 'a factor version such as "2026.1"'}.get(code)
+            hint = {
+                "FTD302": 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"',
+                "FTD309": 'a factor version such as "2026.1"',
+            }.get(code)
         elif kind in _RANGE_ERRORS:
             code, message, hint = "FTD105", f"{loc[-1]}: {error['msg'].lower()}", None
         elif kind in _TYPE_ERRORS:

@@ -118,8 +118,17 @@ def _tree(text: str) -> tuple[_Node | None, set[str]]:
         if isinstance(event, yaml.ScalarEvent):
             style = event.style or None
             tag = event.tag if event.tag and event.tag != "!" else None
-            attach(_Node("scalar", start, _scalar_end(text, start, end, style), style=style, value=event.value,
-                         tag=tag, anchor=event.anchor))
+            attach(
+                _Node(
+                    "scalar",
+                    start,
+                    _scalar_end(text, start, end, style),
+                    style=style,
+                    value=event.value,
+                    tag=tag,
+                    anchor=event.anchor,
+                )
+            )
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor:
                 used.add(event.anchor)
@@ -177,11 +186,13 @@ def _newline(text: str, default: str) -> str:
 
 def _prepare(text: str) -> tuple[str, str]:
     bom = BOM if text.startswith(BOM) else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     odd = _ODD_BREAKS.search(body)
     if odd:
-        raise YamlEditError(f"the text has a line break U+{ord(odd.group()[0]):04X} other than LF or CRLF "
-                            f"at offset {odd.start()}; it cannot be edited exactly")
+        raise YamlEditError(
+            f"the text has a line break U+{ord(odd.group()[0]):04X} other than LF or CRLF "
+            f"at offset {odd.start()}; it cannot be edited exactly"
+        )
     return bom, body
 
 
@@ -221,8 +232,9 @@ def _check_unreferenced(entry: _Entry, used: set[str], path: tuple[str, ...]) ->
     referenced = (entry.key.anchors() | entry.value.anchors()) & used
     if referenced:
         names = ", ".join(f"&{a}" for a in sorted(referenced))
-        raise YamlEditError(f"{_dotted(path)} defines {names}, which an alias elsewhere refers to; it is not "
-                            "replaced or removed")
+        raise YamlEditError(
+            f"{_dotted(path)} defines {names}, which an alias elsewhere refers to; it is not replaced or removed"
+        )
 
 
 def _indent_step(text: str, root: _Node) -> int:
@@ -299,7 +311,8 @@ def _render_scalar(value: object) -> str:
 
 def _is_block(value: object) -> bool:
     return (isinstance(value, Mapping) and bool(value)) or (
-        isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value))
+        isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value)
+    )
 
 
 def _inline(value: object) -> str:
@@ -318,7 +331,7 @@ def _sequence_lines(items: list[object], indent: int, step: int) -> list[str]:
     for item in items:
         if isinstance(item, Mapping) and item:
             inner = _block_lines(item, indent + 2, step)
-            lines.append(f"{pad}- {inner[0][indent + 2:]}")
+            lines.append(f"{pad}- {inner[0][indent + 2 :]}")
             lines.extend(inner[1:])
         elif isinstance(item, list) and any(isinstance(v, Mapping | list) for v in item):
             raise YamlEditError("a list inside a list is not rendered")
@@ -365,16 +378,17 @@ def _replace_value(text: str, entry: _Entry, value: object, newline: str, step: 
             indent = _column(text, old.items[0].start)
         else:
             indent = _column(text, entry.key.start) + step
-        rendered = (_block_lines(value, indent, step) if isinstance(value, Mapping)
-                    else _sequence_lines(value, indent, step))  # type: ignore[arg-type]
+        rendered = (
+            _block_lines(value, indent, step) if isinstance(value, Mapping) else _sequence_lines(value, indent, step)
+        )  # type: ignore[arg-type]
         lines = newline.join(rendered)
     single_line = old.end <= key_line_end
     if single_line:
         if not _is_block(value):
             if old.start == old.end:  # an empty value: `key:` or `key:  # comment`
                 return text[:colon] + " " + _inline(value) + text[colon:]
-            return text[: old.start] + _inline(value) + text[old.end:]
-        tail = text[max(old.end, colon):key_line_end]
+            return text[: old.start] + _inline(value) + text[old.end :]
+        tail = text[max(old.end, colon) : key_line_end]
         comment = tail.rstrip() if tail.strip().startswith("#") else ""
         return text[:colon] + comment + newline + lines + text[key_line_end:]
     region_end = _eol(text, old.end)
@@ -419,7 +433,7 @@ def set_value(text: str, path: tuple[str, ...], value: Value, *, newline: str = 
     step = _indent_step(body, root)
     node = root
     for depth, key in enumerate(path):
-        here, rest = path[: depth + 1], path[depth + 1:]
+        here, rest = path[: depth + 1], path[depth + 1 :]
         entry = _find(body, node, key, here)
         if entry is None:
             return bom + _append_entry(body, node, key, _nest(rest, value), nl, step)
@@ -465,7 +479,7 @@ def remove_key(text: str, path: tuple[str, ...]) -> str:
     if len(node.items) == 2 and parent is not None:
         return bom + _replace_value(body, parent, {}, nl, step)
     start = _line_start(body, entry.key.start)
-    if body[start: entry.key.start].strip():
+    if body[start : entry.key.start].strip():
         raise YamlEditError(f"the key {_dotted(path)} does not start its line; it is not removed")
     end = _eol(body, entry.value.end)
     if body.startswith("\r\n", end):
@@ -473,5 +487,5 @@ def remove_key(text: str, path: tuple[str, ...]) -> str:
     elif body.startswith("\n", end):
         end += 1
     elif start > 0:  # the last line had no final newline: keep it that way
-        start -= 2 if body[start - 2: start] == "\r\n" else 1
+        start -= 2 if body[start - 2 : start] == "\r\n" else 1
     return bom + body[:start] + body[end:]

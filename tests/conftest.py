@@ -14,12 +14,21 @@ CASES = ROOT / "tests" / "cases"
 EXAMPLES = ROOT / "examples"
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m ftdisclose`` as a user would, in a separate process."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "ftdisclose", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=full_env, input=stdin, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ftdisclose", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture

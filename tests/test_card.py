@@ -48,12 +48,14 @@ ALL_CARDS = sorted(WRITE.glob("*.md")) + sorted((CASES / "cards").glob("*.md"))
 def synthetic(*, per_inference: bool = False) -> Computation:
     """A computation with round numbers, so that the expected cards can be written by hand."""
     resolution = Resolution(factors.load("2026.1"))
-    resolution.inputs.update({
-        "infrastructure.location.country": Input("DK", None, "disclosed", "disclosed"),
-        "infrastructure.cluster.gpu.model": Input("nvidia-rtx-a4000", None, "disclosed", "disclosed"),
-        "infrastructure.cluster.gpu.count": Input(1.0, None, "disclosed", "disclosed"),
-        "infrastructure.datacenter.pue": Input(1.56, "1", "default", "a default"),
-    })
+    resolution.inputs.update(
+        {
+            "infrastructure.location.country": Input("DK", None, "disclosed", "disclosed"),
+            "infrastructure.cluster.gpu.model": Input("nvidia-rtx-a4000", None, "disclosed", "disclosed"),
+            "infrastructure.cluster.gpu.count": Input(1.0, None, "disclosed", "disclosed"),
+            "infrastructure.datacenter.pue": Input(1.56, "1", "default", "a default"),
+        }
+    )
     results = {"energy.it": Span.of(0.694), "emissions.total": Span(0.05, 0.0573, 0.07)}
     if per_inference:
         results["per_inference.emissions"] = Span(0.0012, 0.0015, 0.002)
@@ -78,8 +80,10 @@ def refresh() -> Computation:
 
 def labels(computation: Computation) -> dict[str, str | None]:
     tables = computation.resolution.factors
-    return {"hardware": hardware_label(computation.inputs, tables),
-            "location": location_label(computation.inputs, tables)}
+    return {
+        "hardware": hardware_label(computation.inputs, tables),
+        "location": location_label(computation.inputs, tables),
+    }
 
 
 # --- bytes worked out by hand -----------------------------------------------------------
@@ -136,33 +140,60 @@ def write_synthetic(card: bytes, *, per_inference: bool = False) -> bytes:
 
 
 HAND: list[tuple[str, str]] = [
-    ("crlf.md",
-     "---\r\nlicense: mit\r\n# Hub figure, grams\r\n" + co2("\r\n") + "library_name: peft\r\n---\r\n\r\n"
-     "# crlf card\r\n\r\nWritten on Windows.\r\n\r\n" + section("\r\n") + "\r\n"),
+    (
+        "crlf.md",
+        "---\r\nlicense: mit\r\n# Hub figure, grams\r\n" + co2("\r\n") + "library_name: peft\r\n---\r\n\r\n"
+        "# crlf card\r\n\r\nWritten on Windows.\r\n\r\n" + section("\r\n") + "\r\n",
+    ),
     ("no-body-no-newline.md", "---\nlicense: mit\n" + co2() + "---\n" + section()),
     ("no-body.md", "---\nlicense: mit\nlanguage: en\n" + co2() + "---\n" + section() + "\n"),
-    ("no-final-newline.md",
-     "---\nlicense: mit\n" + co2() + "---\n\n# no final newline\n\nThe last line has no newline.\n\n" + section()),
-    ("no-front-matter.md",
-     "---\n" + co2() + "---\n# A card without front matter\n\nJust Markdown.\n\n" + section() + "\n"),
-    ("empty-front-matter.md",
-     "---\n" + co2() + "---\nBody of a card whose front matter is empty.\n\n" + section() + "\n"),
-    ("co2-string-unit.md", "---\nlicense: mit\n" + co2() + "---\nBody with a unit-glued figure.\n\n" + section()
-     + "\n"),
+    (
+        "no-final-newline.md",
+        "---\nlicense: mit\n" + co2() + "---\n\n# no final newline\n\nThe last line has no newline.\n\n" + section(),
+    ),
+    (
+        "no-front-matter.md",
+        "---\n" + co2() + "---\n# A card without front matter\n\nJust Markdown.\n\n" + section() + "\n",
+    ),
+    (
+        "empty-front-matter.md",
+        "---\n" + co2() + "---\nBody of a card whose front matter is empty.\n\n" + section() + "\n",
+    ),
+    (
+        "co2-string-unit.md",
+        "---\nlicense: mit\n" + co2() + "---\nBody with a unit-glued figure.\n\n" + section() + "\n",
+    ),
     ("co2-last-key.md", "---\nlicense: mit\n" + co2() + "---\nBody.\n\n\n" + section() + "\n"),
-    ("co2-flow.md",
-     "---\nlicense: mit\n" + co2().replace(":\n", ":  # flow style\n", 1) + "language: [da, en]\n---\nBody.\n\n"
-     + section() + "\n"),
-    ("bom.md",
-     "\ufeff---\nlicense: 'cc-by-4.0'\n" + co2() + "---\n# BOM card\n\nSaved by an editor that writes a "
-     "byte-order mark.\n\n" + section() + "\n"),
-    ("section-existing.md",
-     "---\nlicense: mit\n" + co2() + "---\n\n# With an old section\n\nIntro text.\n\n" + section()
-     + "\n\n## Limitations\n\nText after the section stays.\n"),
-    ("four-space.md",
-     (WRITE / "four-space.md").read_text(encoding="utf-8").replace(
-         "co2_eq_emissions:\n    emissions: 0.12\n    hardware_used: \"1 x T4\"\n", co2(indent="    "))
-     + "\n" + section() + "\n"),
+    (
+        "co2-flow.md",
+        "---\nlicense: mit\n"
+        + co2().replace(":\n", ":  # flow style\n", 1)
+        + "language: [da, en]\n---\nBody.\n\n"
+        + section()
+        + "\n",
+    ),
+    (
+        "bom.md",
+        "\ufeff---\nlicense: 'cc-by-4.0'\n" + co2() + "---\n# BOM card\n\nSaved by an editor that writes a "
+        "byte-order mark.\n\n" + section() + "\n",
+    ),
+    (
+        "section-existing.md",
+        "---\nlicense: mit\n"
+        + co2()
+        + "---\n\n# With an old section\n\nIntro text.\n\n"
+        + section()
+        + "\n\n## Limitations\n\nText after the section stays.\n",
+    ),
+    (
+        "four-space.md",
+        (WRITE / "four-space.md")
+        .read_text(encoding="utf-8")
+        .replace('co2_eq_emissions:\n    emissions: 0.12\n    hardware_used: "1 x T4"\n', co2(indent="    "))
+        + "\n"
+        + section()
+        + "\n",
+    ),
 ]
 
 
@@ -219,7 +250,7 @@ def split_front(text: str) -> tuple[str, str]:
         return "", text
     for i, line in enumerate(lines[1:], 1):
         if line.rstrip("\r\n").rstrip() in ("---", "..."):
-            return "".join(lines[: i + 1]), "".join(lines[i + 1:])
+            return "".join(lines[: i + 1]), "".join(lines[i + 1 :])
     raise AssertionError("unclosed front matter")
 
 
@@ -229,8 +260,7 @@ def without_co2(front: str) -> str:
     out: list[str] = []
     skipping = False
     for line in front.splitlines(keepends=True):
-        if skipping and (line[:1] in (" ", "\t") or not line.strip() or line.startswith("- ")
-                         or line.rstrip() == "-"):
+        if skipping and (line[:1] in (" ", "\t") or not line.strip() or line.startswith("- ") or line.rstrip() == "-"):
             continue
         skipping = line.startswith(f"{HUB_KEY}:")
         if not skipping:
@@ -292,7 +322,8 @@ def test_only_the_co2_block_and_the_section_change(path: Path, which: str, reque
     # what was there before, other than the Hub block, reads the same
     before = loads(old, path.name, kind="card").front_matter or {}
     assert {k: v for k, v in doc.front_matter.items() if k != HUB_KEY} == {
-        k: v for k, v in before.items() if k != HUB_KEY}
+        k: v for k, v in before.items() if k != HUB_KEY
+    }
 
 
 def test_a_new_computation_replaces_the_old_one_in_place(munin: Computation, refresh: Computation) -> None:
@@ -327,13 +358,16 @@ def test_the_card_cross_checks_after_writing(munin: Computation, tmp_path: Path)
 # --- the Hub block's values ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kg", "grams"), [
-    (0.427938323912521, 427.9),
-    (12.79436, 12790),
-    (0.0000123456, 0.01235),
-    (1234.5678, 1235000),
-    (0.0, 0),
-])
+@pytest.mark.parametrize(
+    ("kg", "grams"),
+    [
+        (0.427938323912521, 427.9),
+        (12.79436, 12790),
+        (0.0000123456, 0.01235),
+        (1234.5678, 1235000),
+        (0.0, 0),
+    ],
+)
 def test_emissions_are_grams_to_four_significant_digits(kg: float, grams: float) -> None:
     computation = synthetic()
     computation.results["emissions.total"] = Span.of(kg)
@@ -351,17 +385,25 @@ def test_a_non_finite_total_is_refused() -> None:
 def test_hardware_and_location_are_left_out_when_unknown() -> None:
     new = write_card(b"---\n---\n", synthetic(), disclosure_file="munin.yaml", hardware=None, location=None)
     front = loads(new, kind="card").front_matter
-    assert front == {HUB_KEY: {"emissions": 57.3, "training_type": "fine-tuning",
-                               "source": f"ftdisclose {__version__}, factor tables 2026.1 (munin.yaml)"}}
+    assert front == {
+        HUB_KEY: {
+            "emissions": 57.3,
+            "training_type": "fine-tuning",
+            "source": f"ftdisclose {__version__}, factor tables 2026.1 (munin.yaml)",
+        }
+    }
 
 
-@pytest.mark.parametrize(("example", "hardware", "location"), [
-    ("munin-7b-lora.yaml", "1 x RTX A4000", "Denmark"),
-    ("scope3-4xa100-cluster.yaml", "4 x A100 SXM4 80GB", "Oregon, United States (aws us-west-2)"),
-    ("scope3-bloom-cluster.yaml", "384 x A100 SXM4 80GB", "France"),
-    # a managed service: the instance is ftdisclose's assumption, so no hardware is claimed
-    ("scope3-bedrock-tokens-only.yaml", None, "Oregon, United States (aws us-west-2)"),
-])
+@pytest.mark.parametrize(
+    ("example", "hardware", "location"),
+    [
+        ("munin-7b-lora.yaml", "1 x RTX A4000", "Denmark"),
+        ("scope3-4xa100-cluster.yaml", "4 x A100 SXM4 80GB", "Oregon, United States (aws us-west-2)"),
+        ("scope3-bloom-cluster.yaml", "384 x A100 SXM4 80GB", "France"),
+        # a managed service: the instance is ftdisclose's assumption, so no hardware is claimed
+        ("scope3-bedrock-tokens-only.yaml", None, "Oregon, United States (aws us-west-2)"),
+    ],
+)
 def test_labels_from_resolved_inputs(example: str, hardware: str | None, location: str | None) -> None:
     computation = compute_path(EXAMPLES / example).computation
     assert computation is not None
@@ -402,17 +444,20 @@ def test_source_with_odd_characters_is_quoted() -> None:
 # --- what is refused -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("card", "message"), [
-    (b"---\nlicense: mit\n\n# no closing line\n", "never closed"),
-    (b"---\n{license: mit}\n---\n", "flow-style"),
-    (b"---\n- a\n---\n", "not a mapping"),
-    (b"---\nlicense: [mit\n---\n", "cannot be parsed"),
-    (b"---\nco2_eq_emissions: 1\nco2_eq_emissions: 2\n---\n", "2 times"),
-    (b"---\nlicense: mit\n---\n" + START_MARKER.encode() + b"\n", "markers"),
-    (b"---\nlicense: mit\n---\n" + END_MARKER.encode() + b"\n" + START_MARKER.encode() + b"\n", "markers"),
-    (b"---\nlicense: mit\n---\n" + (START_MARKER + END_MARKER).encode() * 2, "markers"),
-    (b"---\nlicense: mit\n---\n\xff\n", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        (b"---\nlicense: mit\n\n# no closing line\n", "never closed"),
+        (b"---\n{license: mit}\n---\n", "flow-style"),
+        (b"---\n- a\n---\n", "not a mapping"),
+        (b"---\nlicense: [mit\n---\n", "cannot be parsed"),
+        (b"---\nco2_eq_emissions: 1\nco2_eq_emissions: 2\n---\n", "2 times"),
+        (b"---\nlicense: mit\n---\n" + START_MARKER.encode() + b"\n", "markers"),
+        (b"---\nlicense: mit\n---\n" + END_MARKER.encode() + b"\n" + START_MARKER.encode() + b"\n", "markers"),
+        (b"---\nlicense: mit\n---\n" + (START_MARKER + END_MARKER).encode() * 2, "markers"),
+        (b"---\nlicense: mit\n---\n\xff\n", "not UTF-8"),
+    ],
+)
 def test_cards_that_cannot_be_written_exactly(card: bytes, message: str) -> None:
     with pytest.raises(CardError, match=message):
         write_synthetic(card)

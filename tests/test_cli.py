@@ -105,8 +105,14 @@ def test_folder_walk_skips_hidden_and_plain_markdown(tmp_path: Path) -> None:
 
 
 def test_garbage_never_gives_a_traceback(tmp_path: Path) -> None:
-    samples = {"a.yaml": b"\x00\x01\x02", "b.json": b"[[[[", "c.md": b"---\n- 1\n---\n", "d.yaml": b"- - - -",
-               "e.yaml": b"!!binary aGVsbG8=", "f.json": b'{"spec_version": "1.0", "model": 5}'}
+    samples = {
+        "a.yaml": b"\x00\x01\x02",
+        "b.json": b"[[[[",
+        "c.md": b"---\n- 1\n---\n",
+        "d.yaml": b"- - - -",
+        "e.yaml": b"!!binary aGVsbG8=",
+        "f.json": b'{"spec_version": "1.0", "model": 5}',
+    }
     for name, data in samples.items():
         (tmp_path / name).write_bytes(data)
     proc = run_cli("validate", *(str(tmp_path / name) for name in samples))

@@ -19,8 +19,14 @@ BLOOM = str(EXAMPLES / "scope3-bloom-cluster.yaml")
 def test_compute_text_report() -> None:
     proc = run_cli("compute", MUNIN)
     assert proc.returncode == 0, proc.stderr
-    for text in ("Emissions, total", "range (low - high)", "by part", "Defaulted inputs", "For scale",
-                 "years of an average Dane's emissions"):
+    for text in (
+        "Emissions, total",
+        "range (low - high)",
+        "by part",
+        "Defaulted inputs",
+        "For scale",
+        "years of an average Dane's emissions",
+    ):
         assert text in proc.stdout
 
 
@@ -28,9 +34,11 @@ def test_compute_json_contract() -> None:
     proc = run_cli("compute", "--format", "json", BLOOM)
     doc = json.loads(proc.stdout)
     assert list(doc) == ["tool_version", "spec_version", "factors_version", "file", "results", "inputs", "findings"]
-    units = {"energy": {"it": "kWh", "facility": "kWh"},
-             "emissions": {"operational": "kgCO2e", "embodied": "kgCO2e", "total": "kgCO2e"},
-             "water": {"onsite": "L", "offsite": "L", "embodied": "L", "total": "L"}}
+    units = {
+        "energy": {"it": "kWh", "facility": "kWh"},
+        "emissions": {"operational": "kgCO2e", "embodied": "kgCO2e", "total": "kgCO2e"},
+        "water": {"onsite": "L", "offsite": "L", "embodied": "L", "total": "L"},
+    }
     for group, keys in units.items():
         for key, unit in keys.items():
             q = doc["results"][group][key]
@@ -50,8 +58,14 @@ def test_per_inference_in_json() -> None:
 
 def test_json_is_byte_identical_across_runs_time_zones_and_locales() -> None:
     first = run_cli("compute", "--format", "json", MUNIN, BLOOM).stdout
-    again = run_cli("compute", "--format", "json", MUNIN, BLOOM,
-                    env={"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8"}).stdout
+    again = run_cli(
+        "compute",
+        "--format",
+        "json",
+        MUNIN,
+        BLOOM,
+        env={"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8"},
+    ).stdout
     assert first == again
     assert isinstance(json.loads(first), list)
 
@@ -82,8 +96,9 @@ def test_unknown_factor_version(tmp_path: Path) -> None:
     assert "no such factor version" in proc.stderr
     assert run_cli("validate", "--factors", "1999.1", MUNIN).returncode == 2
     pinned = tmp_path / "pinned.yaml"  # a file pinning an unknown version: a finding on its line
-    pinned.write_text('spec_version: "1.0"\nfactors_version: "1999.1"\nmodel: {name: m}\n'
-                      "operational: {duration: 1 h}\n")
+    pinned.write_text(
+        'spec_version: "1.0"\nfactors_version: "1999.1"\nmodel: {name: m}\noperational: {duration: 1 h}\n'
+    )
     proc = run_cli("compute", str(pinned))
     assert proc.returncode == 1 and "FTD309" in proc.stderr
     assert run_cli("validate", "--factors", "2026.1", str(pinned)).returncode == 0
@@ -142,9 +157,11 @@ def test_a_table_year_far_from_the_run_year_is_said() -> None:
 
 def test_explain_writes_out_the_component_power_model(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
-    path.write_text('spec_version: "1.0"\nmodel: {name: m}\ninfrastructure:\n  datacenter: {pue: 1.0}\n'
-                    "  cluster:\n    gpu: {model: NVIDIA A100-SXM4-80GB, count: 2, tdp: 400 W, idle_power: 50 W}\n"
-                    "    memory: 100 GB\noperational: {duration: 10 h, gpu_utilization: 0.5}\n")
+    path.write_text(
+        'spec_version: "1.0"\nmodel: {name: m}\ninfrastructure:\n  datacenter: {pue: 1.0}\n'
+        "  cluster:\n    gpu: {model: NVIDIA A100-SXM4-80GB, count: 2, tdp: 400 W, idle_power: 50 W}\n"
+        "    memory: 100 GB\noperational: {duration: 10 h, gpu_utilization: 0.5}\n"
+    )
     out = run_cli("explain", str(path)).stdout
     assert "= 50 W + 0.5 x (400 W - 50 W)\n    = 225 W" in out  # 50 + 0.5 x 350
     assert "= 100 GB x 0.3725 W/GB\n    = 37.25 W" in out  # Green Algorithms' 0.3725 W/GB

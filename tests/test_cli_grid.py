@@ -119,15 +119,19 @@ def test_pin_without_a_provider_writes_nothing(tmp_path: Path) -> None:
 
 def test_card_command_writes_then_checks(tmp_path: Path) -> None:
     card = tmp_path / "README.md"
-    original = (CASES / "valid" / "model-card-crlf.md").read_bytes().replace(
-        b"    energy: 0.694 kWh\r\n", b"    duration: 4 h\r\n    energy: 0.694 kWh\r\n")
+    original = (
+        (CASES / "valid" / "model-card-crlf.md")
+        .read_bytes()
+        .replace(b"    energy: 0.694 kWh\r\n", b"    duration: 4 h\r\n    energy: 0.694 kWh\r\n")
+    )
     card.write_bytes(original)
     assert run_cli("card", str(card), "--card", str(card), "--check").returncode == 1
     proc = run_cli("card", str(card), "--card", str(card))
     assert proc.returncode == 0, proc.stderr
     written = card.read_bytes()
-    assert b"<!-- ftdisclose:start -->" in written and b"\r\n" in written and b"\n\n" not in written.replace(
-        b"\r\n", b"")
+    assert (
+        b"<!-- ftdisclose:start -->" in written and b"\r\n" in written and b"\n\n" not in written.replace(b"\r\n", b"")
+    )
     assert run_cli("card", str(card), "--card", str(card), "--check").returncode == 0
     validated = run_cli("validate", "--strict", str(card))
     assert validated.returncode == 0, validated.stdout  # the Hub figure now agrees with the disclosure

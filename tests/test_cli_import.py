@@ -14,8 +14,17 @@ CC = CASES / "codecarbon"
 
 def test_import_writes_a_valid_disclosure(tmp_path: Path) -> None:
     out = tmp_path / "disclosure.yaml"
-    proc = run_cli("import", "codecarbon", str(CC / "v2.3-pue-aws-a100.csv"), "--timezone", "UTC",
-                   "--model-name", "demo", "-o", str(out))
+    proc = run_cli(
+        "import",
+        "codecarbon",
+        str(CC / "v2.3-pue-aws-a100.csv"),
+        "--timezone",
+        "UTC",
+        "--model-name",
+        "demo",
+        "-o",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     result = validate_document(load(out))
     assert result.valid, [f.message for f in result.findings]

@@ -85,27 +85,43 @@ def test_scope3_amortisation_example(backend: str) -> None:
 def test_amortisation_over_a_use_life() -> None:
     # 0.5 kWh measured, PUE 1, 400 g/kWh, no embodied spread (1,000 y life): 200 g; over
     # 365 d x 100 a day = 36,500 inferences -> 200 / 36,500 = 0.005479 g per inference.
-    c = run({"spec_version": "1.0", "model": {"name": "m"},
-             "infrastructure": {"datacenter": {"pue": 1.0, "wue": "0 L/kWh"},
-                                "cluster": {"hardware_life": "1000000 y"}},
-             "operational": {"duration": "1 h", "energy": "0.5 kWh", "carbon_intensity": "400 gCO2e/kWh"},
-             "usage": {"use_life": "365 d", "inferences_per_day": 100}})
+    c = run(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m"},
+            "infrastructure": {"datacenter": {"pue": 1.0, "wue": "0 L/kWh"}, "cluster": {"hardware_life": "1000000 y"}},
+            "operational": {"duration": "1 h", "energy": "0.5 kWh", "carbon_intensity": "400 gCO2e/kWh"},
+            "usage": {"use_life": "365 d", "inferences_per_day": 100},
+        }
+    )
     assert c.results["emissions.operational"].mid == pytest.approx(0.2)
     assert c.results["per_inference.emissions"].mid == pytest.approx(200 / 36_500, rel=1e-3)
 
 
 def test_measured_energy_that_includes_pue_is_not_multiplied_again() -> None:
     # 1.1 kWh metered at the facility, PUE 1.1: IT energy 1.0 kWh, facility stays 1.1 kWh.
-    c = run({"spec_version": "1.0", "model": {"name": "m"}, "infrastructure": {"datacenter": {"pue": 1.1}},
-             "operational": {"duration": "1 h", "energy": {"value": "1.1 kWh", "includes_pue": True}}})
+    c = run(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m"},
+            "infrastructure": {"datacenter": {"pue": 1.1}},
+            "operational": {"duration": "1 h", "energy": {"value": "1.1 kWh", "includes_pue": True}},
+        }
+    )
     assert c.results["energy.facility"].mid == pytest.approx(1.1)
     assert c.results["energy.it"].mid == pytest.approx(1.0)
 
 
 def test_wall_meter_correction() -> None:
     # Seed 003: wall meter / CodeCarbon = 1.09 on the A100 node: 2.0 kWh x 1.09 = 2.18 kWh.
-    c = run({"spec_version": "1.0", "model": {"name": "m"}, "infrastructure": {"datacenter": {"pue": 1.0}},
-             "operational": {"duration": "1 h", "energy": {"value": "2 kWh", "correction": 1.09}}})
+    c = run(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m"},
+            "infrastructure": {"datacenter": {"pue": 1.0}},
+            "operational": {"duration": "1 h", "energy": {"value": "2 kWh", "correction": 1.09}},
+        }
+    )
     assert c.results["energy.it"].mid == pytest.approx(2.18)
 
 
@@ -113,12 +129,21 @@ def test_component_power_model_by_hand() -> None:
     # 2 GPUs: TDP 400 W, idle 50 W, u 0.5 -> 50 + 0.5 x 350 = 225 W each, 450 W;
     # 1 CPU socket: TDP 200 W, idle fraction from the table f, u 0.25 -> 200f + 0.25 x (200 - 200f);
     # memory 100 GB x 0.3725 W/GB = 37.25 W (Green Algorithms); for 10 h.
-    c = run({"spec_version": "1.0", "model": {"name": "m"},
-             "infrastructure": {"datacenter": {"pue": 1.0},
-                                "cluster": {"gpu": {"model": "NVIDIA A100-SXM4-80GB", "count": 2, "tdp": "400 W",
-                                                    "idle_power": "50 W"},
-                                            "cpu": {"count": 1, "tdp": "200 W"}, "memory": "100 GB"}},
-             "operational": {"duration": "10 h", "gpu_utilization": 0.5, "cpu_utilization": 0.25}})
+    c = run(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m"},
+            "infrastructure": {
+                "datacenter": {"pue": 1.0},
+                "cluster": {
+                    "gpu": {"model": "NVIDIA A100-SXM4-80GB", "count": 2, "tdp": "400 W", "idle_power": "50 W"},
+                    "cpu": {"count": 1, "tdp": "200 W"},
+                    "memory": "100 GB",
+                },
+            },
+            "operational": {"duration": "10 h", "gpu_utilization": 0.5, "cpu_utilization": 0.25},
+        }
+    )
     f = TABLES.constants["cpu_idle_fraction"].number("value")
     assert f is not None
     cpu = 200 * f + 0.25 * (200 - 200 * f)
@@ -130,9 +155,14 @@ def test_component_power_model_by_hand() -> None:
 def test_tokens_to_time_by_hand() -> None:
     # LoRA (k = 4) on a 7e9-parameter model, 1e9 tokens: 2.8e19 FLOPs. 8 x A100 SXM4 40GB at
     # 312 TFLOP/s dense BF16 and the method table's MFU m: t = 2.8e19 / (8 x 312e12 x m) s.
-    c = run({"spec_version": "1.0", "model": {"name": "m", "parameters": 7e9, "method": "lora"},
-             "infrastructure": {"cluster": {"gpu": {"model": "NVIDIA A100-SXM4-40GB", "count": 8}}},
-             "operational": {"tokens": 1_000_000_000}})
+    c = run(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m", "parameters": 7e9, "method": "lora"},
+            "infrastructure": {"cluster": {"gpu": {"model": "NVIDIA A100-SXM4-40GB", "count": 8}}},
+            "operational": {"tokens": 1_000_000_000},
+        }
+    )
     mfu = TABLES.methods["lora"].number("mfu")
     assert mfu is not None
     duration = c.inputs["operational.duration"]
@@ -144,8 +174,9 @@ def test_tokens_to_time_by_hand() -> None:
 
 def test_minimal_disclosure_computes_with_every_origin_visible() -> None:
     # issue "factors": only spec_version, a model name, a published date and a duration.
-    c = run({"spec_version": "1.0", "model": {"name": "m", "published": "2023-05-01"},
-             "operational": {"duration": "6 h"}})
+    c = run(
+        {"spec_version": "1.0", "model": {"name": "m", "published": "2023-05-01"}, "operational": {"duration": "6 h"}}
+    )
     assert c.results["emissions.total"].mid > 0
     inputs = c.inputs
     assert inputs["infrastructure.location.country"].value == "US"
@@ -162,8 +193,13 @@ def test_minimal_disclosure_computes_with_every_origin_visible() -> None:
 
 
 def test_runs_add_up_with_shares() -> None:
-    c = run({"spec_version": "1.0", "model": {"name": "m"},
-             "operational": {"runs": [{"name": "a", "duration": "1 h"}, {"name": "b", "duration": "3 h"}]}})
+    c = run(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m"},
+            "operational": {"runs": [{"name": "a", "duration": "1 h"}, {"name": "b", "duration": "3 h"}]},
+        }
+    )
     assert c.inputs["operational.duration"].value == pytest.approx(4.0)
     shares = [r["share"] for r in c.runs]
     assert sum(shares) == pytest.approx(1.0)
@@ -175,10 +211,17 @@ def test_runs_add_up_with_shares() -> None:
 BASE: dict[str, Any] = {
     "spec_version": "1.0",
     "model": {"name": "m", "method": "lora", "published": "2024-03-01"},
-    "infrastructure": {"location": {"country": "DE"}, "datacenter": {"pue": 1.2, "wue": "1.1 L/kWh"},
-                       "cluster": {"gpu": {"model": "NVIDIA A100-SXM4-80GB", "count": 4}}},
-    "operational": {"duration": "10 h", "gpu_utilization": 0.6, "carbon_intensity": "300 gCO2e/kWh",
-                    "electricity_water_intensity": "2 L/kWh"},
+    "infrastructure": {
+        "location": {"country": "DE"},
+        "datacenter": {"pue": 1.2, "wue": "1.1 L/kWh"},
+        "cluster": {"gpu": {"model": "NVIDIA A100-SXM4-80GB", "count": 4}},
+    },
+    "operational": {
+        "duration": "10 h",
+        "gpu_utilization": 0.6,
+        "carbon_intensity": "300 gCO2e/kWh",
+        "electricity_water_intensity": "2 L/kWh",
+    },
     "usage": {"use_life": "100 d", "inferences_per_day": 500},
 }
 
@@ -200,8 +243,7 @@ def with_(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 def test_units_do_not_change_results(hours: float) -> None:
     a = run(with_(BASE, "operational.duration", f"{hours} h"))
     b = run(with_(BASE, "operational.duration", f"{hours * 60} min"))
-    c = run(with_(with_(BASE, "operational.duration", f"{hours * 3600} s"), "operational.energy",
-                  f"{hours * 3.6} MJ"))
+    c = run(with_(with_(BASE, "operational.duration", f"{hours * 3600} s"), "operational.energy", f"{hours * 3.6} MJ"))
     d = run(with_(with_(BASE, "operational.duration", f"{hours} h"), "operational.energy", f"{hours} kWh"))
     for key in a.results:
         assert a.results[key].mid == pytest.approx(b.results[key].mid, rel=1e-9)
@@ -209,8 +251,10 @@ def test_units_do_not_change_results(hours: float) -> None:
 
 
 MONOTONE = [
-    ("operational.duration", "{} h"), ("operational.energy", "{} kWh"),
-    ("operational.carbon_intensity", "{} gCO2e/kWh"), ("infrastructure.datacenter.wue", "{} L/kWh"),
+    ("operational.duration", "{} h"),
+    ("operational.energy", "{} kWh"),
+    ("operational.carbon_intensity", "{} gCO2e/kWh"),
+    ("infrastructure.datacenter.wue", "{} L/kWh"),
     ("operational.electricity_water_intensity", "{} L/kWh"),
 ]
 
@@ -234,9 +278,20 @@ def test_more_pue_never_lowers_an_output(low: float, factor: float) -> None:
         assert b.results[key].mid >= a.results[key].mid * (1 - 1e-12), key
 
 
-drop = st.sets(st.sampled_from(["infrastructure.datacenter", "infrastructure.cluster", "infrastructure.location",
-                                "operational.gpu_utilization", "operational.carbon_intensity", "usage",
-                                "model.method", "operational.electricity_water_intensity"]))
+drop = st.sets(
+    st.sampled_from(
+        [
+            "infrastructure.datacenter",
+            "infrastructure.cluster",
+            "infrastructure.location",
+            "operational.gpu_utilization",
+            "operational.carbon_intensity",
+            "usage",
+            "model.method",
+            "operational.electricity_water_intensity",
+        ]
+    )
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -254,11 +309,13 @@ def test_ranges_hold_the_central_value_and_totals_add_up(removed: set[str], back
         assert span.low <= span.mid <= span.high, key
     r = c.results
     assert r["emissions.total"].mid == pytest.approx(r["emissions.operational"].mid + r["emissions.embodied"].mid)
-    assert r["water.total"].mid == pytest.approx(r["water.onsite"].mid + r["water.offsite"].mid
-                                                 + r["water.embodied"].mid)
+    assert r["water.total"].mid == pytest.approx(
+        r["water.onsite"].mid + r["water.offsite"].mid + r["water.embodied"].mid
+    )
     for bound in ("low", "high"):
         assert getattr(r["emissions.total"], bound) == pytest.approx(
-            getattr(r["emissions.operational"], bound) + getattr(r["emissions.embodied"], bound))
+            getattr(r["emissions.operational"], bound) + getattr(r["emissions.embodied"], bound)
+        )
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)

@@ -91,17 +91,25 @@ def blocks(page: Path) -> list[Block]:
         body: list[str] = []
         i += 1
         while i < len(lines) and not (lines[i].strip().startswith(fence) and lines[i].strip().strip(fence[0]) == ""):
-            body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i].lstrip())
+            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i].lstrip())
             i += 1
         i += 1
         title = _TITLE.search(m.group("attrs"))
         previous = next((lines[j] for j in range(start - 1, -1, -1) if lines[j].strip()), "")
         marker = _MARKER.match(previous)
         not_run = _NOT_RUN.match(previous)
-        found.append(Block(page, start + 1, m.group("lang").lower(), title.group("title") if title else None,
-                           "\n".join(body) + "\n", disclosure=marker is not None,
-                           expected_codes=sorted((marker.group("codes") or "").split()) if marker else [],
-                           not_run=not_run.group("reason") if not_run else None))
+        found.append(
+            Block(
+                page,
+                start + 1,
+                m.group("lang").lower(),
+                title.group("title") if title else None,
+                "\n".join(body) + "\n",
+                disclosure=marker is not None,
+                expected_codes=sorted((marker.group("codes") or "").split()) if marker else [],
+                not_run=not_run.group("reason") if not_run else None,
+            )
+        )
     return found
 
 
@@ -117,6 +125,7 @@ def test_docs_have_pages_and_runnable_blocks() -> None:
 
 
 # --- (a) disclosures in the docs validate, or show the codes the page says -------------
+
 
 def _codes(block: Block) -> list[str]:
     kind = "card" if block.lang in {"markdown", "md"} else "json" if block.lang == "json" else "yaml"
@@ -145,6 +154,7 @@ def test_yaml_blocks_parse(page: Path) -> None:
 
 
 # --- (b) console blocks run through the real CLI --------------------------------------
+
 
 @dataclass
 class Command:
@@ -201,11 +211,11 @@ _OUTPUT_OPTIONS = {"-o", "--output", "--card"}
 
 def _outputs(argv: list[str]) -> list[int]:
     """Positions in ``argv`` of the files the command writes."""
-    found = [i + 1 for i, a in enumerate(argv[:-1]) if a in _OUTPUT_OPTIONS
-             and not (a == "--card" and "--check" in argv)]
+    found = [
+        i + 1 for i, a in enumerate(argv[:-1]) if a in _OUTPUT_OPTIONS and not (a == "--card" and "--check" in argv)
+    ]
     if argv and argv[0] == "pin":
-        found += [i for i, a in enumerate(argv) if i > 0 and not a.startswith("-")
-                  and argv[i - 1] not in {"--factors"}]
+        found += [i for i, a in enumerate(argv) if i > 0 and not a.startswith("-") and argv[i - 1] not in {"--factors"}]
     return found
 
 
@@ -225,10 +235,19 @@ def _offline_env(scratch: Path) -> dict[str, str]:
     no credentials, and every grid-data service at a closed port."""
     from ftdisclose.grid.providers import ENV_URLS
 
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME", "WATTTIME_PASSWORD"}}
-    env.update({"NO_COLOR": "1", "COLUMNS": "100", "FTDISCLOSE_CACHE_DIR": str(scratch / ".cache"),
-                "FTDISCLOSE_HTTP_TIMEOUT": "2"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME", "WATTTIME_PASSWORD"}
+    }
+    env.update(
+        {
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+            "FTDISCLOSE_CACHE_DIR": str(scratch / ".cache"),
+            "FTDISCLOSE_HTTP_TIMEOUT": "2",
+        }
+    )
     env.update({variable: "http://127.0.0.1:9" for variable, _ in ENV_URLS.values()})
     return env
 
@@ -264,19 +283,28 @@ def test_console_blocks_run(page: Path, tmp_path: Path) -> None:
             for i in _outputs(cmd.argv):
                 _into_scratch(cmd.argv[i], files, tmp_path)
             argv = [_rewrite(a, files, tmp_path) for a in cmd.argv]
-            proc = subprocess.run([sys.executable, "-m", "ftdisclose", *argv], capture_output=True, text=True,
-                                  cwd=ROOT, env=env, timeout=60, check=False)
+            proc = subprocess.run(
+                [sys.executable, "-m", "ftdisclose", *argv],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env=env,
+                timeout=60,
+                check=False,
+            )
             shown = (proc.stdout + proc.stderr).replace(f"{tmp_path}/", "")
             actual = shown.rstrip("\n").split("\n") if shown.strip() else []
             label = f"{block.where()}: $ ftdisclose {' '.join(cmd.argv)}"
             assert proc.returncode == cmd.exit_code, (
-                f"{label}: exit {proc.returncode}, documented {cmd.exit_code}\n{shown}")
+                f"{label}: exit {proc.returncode}, documented {cmd.exit_code}\n{shown}"
+            )
             if not _matches(cmd.output, actual):
                 diff = "\n".join(difflib.unified_diff(cmd.output, actual, "documented", "actual", lineterm=""))
                 pytest.fail(f"{label}: output differs from the page (`...` lines match anything)\n{diff}")
 
 
 # --- (c) the strict build, and what the built site must mention ---------------------------
+
 
 def _hook() -> ModuleType:
     spec = importlib.util.spec_from_file_location("ftdisclose_docs_hook", DOCS / "hooks" / "generate.py")
@@ -296,8 +324,10 @@ def _required_terms() -> dict[str, list[str]]:
         "commands": [f"ftdisclose {name}" for name, _, _ in hook.cli_commands()],
         "spec fields": list(schema["properties"]),
         "factor tables": [t for _, _, m in hook.factor_versions() for t in m["tables"]],
-        "flags": sorted({o for _, _, p in hook.cli_commands() for a in p._actions for o in a.option_strings}
-                        | {o for a in build_parser()._actions for o in a.option_strings}),
+        "flags": sorted(
+            {o for _, _, p in hook.cli_commands() for a in p._actions for o in a.option_strings}
+            | {o for a in build_parser()._actions for o in a.option_strings}
+        ),
     }
 
 
@@ -332,8 +362,9 @@ def test_bloom_picture_matches_the_hand_calculation() -> None:
 
 
 _COMING = re.compile(r"`ftdisclose ([a-z][a-z -]*?)(?: [A-Z.-][^`]*)?`[^.`]{0,20}\(coming in the next release\)")
-_FUTURE = re.compile(r"coming in the next release|in the next release|coming soon|not yet (?:available|shipped)",
-                     re.IGNORECASE)
+_FUTURE = re.compile(
+    r"coming in the next release|in the next release|coming soon|not yet (?:available|shipped)", re.IGNORECASE
+)
 _SPAN = re.compile(r"`([^`\n]+)`")
 
 
@@ -360,8 +391,11 @@ def test_coming_soon_is_not_already_here() -> None:
                 continue
             for span in _SPAN.findall(sentence):
                 name = span.removeprefix("ftdisclose ").strip()
-                shipped_here = (span.startswith("ftdisclose ") and name in shipped) or span in flags or (
-                    " " not in span and "." in span and (ROOT / span).is_file())
+                shipped_here = (
+                    (span.startswith("ftdisclose ") and name in shipped)
+                    or span in flags
+                    or (" " not in span and "." in span and (ROOT / span).is_file())
+                )
                 assert not shipped_here, f"{where}: {span} is here already, but the page says: {sentence[:160]!r}"
 
 
@@ -381,8 +415,13 @@ def test_api_page_covers_the_package() -> None:
     listed = [m for m, _ in hook.API_MODULES]
     excluded: dict[str, str] = hook.API_EXCLUDED
     assert all(reason.strip() for reason in excluded.values())
-    missing = [name for name in _package_modules() if name != "ftdisclose" and name not in excluded
-               and not any(name == m or name.startswith(m + ".") for m in listed)]
+    missing = [
+        name
+        for name in _package_modules()
+        if name != "ftdisclose"
+        and name not in excluded
+        and not any(name == m or name.startswith(m + ".") for m in listed)
+    ]
     assert not missing, f"modules neither in API_MODULES nor in API_EXCLUDED (docs/hooks/generate.py): {missing}"
     stale = [name for name in excluded if importlib.util.find_spec(name) is None]
     assert not stale, f"API_EXCLUDED names modules that do not exist: {stale}"
@@ -409,9 +448,13 @@ def test_integration_pages_match_the_repository() -> None:
     from ftdisclose.grid.providers import ENV_URLS
 
     page = _page_text("howto/hourly-grid.md")
-    settings = [v for v, _ in ENV_URLS.values()] + ["ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME",
-                                                     "WATTTIME_PASSWORD", "FTDISCLOSE_CACHE_DIR",
-                                                     "FTDISCLOSE_HTTP_TIMEOUT"]
+    settings = [v for v, _ in ENV_URLS.values()] + [
+        "ELECTRICITYMAPS_TOKEN",
+        "WATTTIME_USERNAME",
+        "WATTTIME_PASSWORD",
+        "FTDISCLOSE_CACHE_DIR",
+        "FTDISCLOSE_HTTP_TIMEOUT",
+    ]
     for name in settings:
         assert f"`{name}`" in page, f"howto/hourly-grid.md does not name {name}"
 
@@ -432,9 +475,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if missing:
         pytest.skip(f"{missing} is not installed (pip install -e '.[docs]' to build the docs)")
     out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=240, check=False,
-                          env={**os.environ, "NO_COLOR": "1"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=240,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     return out
 

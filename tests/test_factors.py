@@ -85,11 +85,30 @@ GPU_NAMES = {
     "Tesla T4": "nvidia-t4",
     "NVIDIA H100 80GB HBM3": "nvidia-h100-sxm5-80gb",
     "NVIDIA GeForce RTX 3060": None,
-    "Tesla V100-SXM2-16GB": None, "NVIDIA L4": None, "NVIDIA A10G": None, "NVIDIA RTX A6000": None,
-    "NVIDIA RTX A4000": None, "Quadro RTX 8000": None, "NVIDIA GeForce RTX 4090": None, "NVIDIA GeForce RTX 3090": None,
-    "Tesla K80": None, "H200": None, "B200": None, "GB200": None, "MI250X": None, "MI300X": None, "MI355X": None,
-    "TPU v2": None, "TPU v4": None, "TPU v5p": None, "TPU v7": None, "Trainium": None, "Trainium2": None,
-    "Gaudi 2": None, "Gaudi 3": None, "RTX 5090": None,
+    "Tesla V100-SXM2-16GB": None,
+    "NVIDIA L4": None,
+    "NVIDIA A10G": None,
+    "NVIDIA RTX A6000": None,
+    "NVIDIA RTX A4000": None,
+    "Quadro RTX 8000": None,
+    "NVIDIA GeForce RTX 4090": None,
+    "NVIDIA GeForce RTX 3090": None,
+    "Tesla K80": None,
+    "H200": None,
+    "B200": None,
+    "GB200": None,
+    "MI250X": None,
+    "MI300X": None,
+    "MI355X": None,
+    "TPU v2": None,
+    "TPU v4": None,
+    "TPU v5p": None,
+    "TPU v7": None,
+    "Trainium": None,
+    "Trainium2": None,
+    "Gaudi 2": None,
+    "Gaudi 3": None,
+    "RTX 5090": None,
 }
 
 
@@ -121,11 +140,21 @@ def test_servers_and_services_point_at_known_rows() -> None:
         assert (normalise_name(row["provider"]), normalise_name(row["cloud_region"])) in TABLES.regions
 
 
-@pytest.mark.parametrize(("provider", "region", "country"), [
-    ("aws", "us-east-1", "US"), ("aws", "us-west-2", "US"), ("aws", "eu-west-1", "IE"), ("aws", "eu-north-1", "SE"),
-    ("gcp", "us-central1", "US"), ("gcp", "europe-west4", "NL"), ("gcp", "asia-northeast1", "JP"),
-    ("azure", "eastus", "US"), ("azure", "westeurope", "NL"), ("azure", "swedencentral", "SE"),
-])
+@pytest.mark.parametrize(
+    ("provider", "region", "country"),
+    [
+        ("aws", "us-east-1", "US"),
+        ("aws", "us-west-2", "US"),
+        ("aws", "eu-west-1", "IE"),
+        ("aws", "eu-north-1", "SE"),
+        ("gcp", "us-central1", "US"),
+        ("gcp", "europe-west4", "NL"),
+        ("gcp", "asia-northeast1", "JP"),
+        ("azure", "eastus", "US"),
+        ("azure", "westeurope", "NL"),
+        ("azure", "swedencentral", "SE"),
+    ],
+)
 def test_cloud_regions_resolve_to_country_and_zone(provider: str, region: str, country: str) -> None:
     row = TABLES.regions[(provider, normalise_name(region))]
     assert row["country"] == country
@@ -141,9 +170,14 @@ def test_every_country_with_data_resolves_to_its_own_intensity() -> None:
     countries = [z for z in TABLES.grid if len(z) == 2 and normalise_name(z) in TABLES.countries]
     assert len(countries) >= 180  # about 200 countries publish annual intensities
     for code in countries:
-        d = model.model_validate({"spec_version": "1.0", "model": {"name": "m"},
-                                  "infrastructure": {"location": {"country": code}},
-                                  "operational": {"duration": "1 h", "start": "2023-06-01T00:00:00Z"}})
+        d = model.model_validate(
+            {
+                "spec_version": "1.0",
+                "model": {"name": "m"},
+                "infrastructure": {"location": {"country": code}},
+                "operational": {"duration": "1 h", "start": "2023-06-01T00:00:00Z"},
+            }
+        )
         item = resolve(d, TABLES)["operational.carbon_intensity"]
         assert item.origin == "default"
         assert f"intensity of {code}," in item.detail, (code, item.detail)
@@ -157,8 +191,10 @@ def test_us_subnational_zones_have_intensities() -> None:
 
 def test_overlay_replaces_a_row_and_is_reported(tmp_path: Path) -> None:
     overlay = tmp_path / "datacenter_efficiency.csv"
-    overlay.write_text("scope,provider,region,location,year,pue_low,pue,pue_high,wue_low,wue,wue_high,source\n"
-                       "default,,,,,1.05,1.07,1.09,0.1,0.2,0.3,my-dc-meter-2025\n")
+    overlay.write_text(
+        "scope,provider,region,location,year,pue_low,pue,pue_high,wue_low,wue,wue_high,source\n"
+        "default,,,,,1.05,1.07,1.09,0.1,0.2,0.3,my-dc-meter-2025\n"
+    )
     disclosure = tmp_path / "d.yaml"
     disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h}\n')
     proc = run_cli("compute", "--format", "json", "--factors-overlay", str(overlay), str(disclosure))
@@ -199,21 +235,39 @@ def test_factors_cli_list_show_diff(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the public data folder ../shared/reference/data is absent")
 def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, str(ROOT / "tools" / "factors" / "build.py"), "--data", str(SHARED_DATA),
-                    "--out", str(tmp_path)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "factors" / "build.py"),
+            "--data",
+            str(SHARED_DATA),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for path in sorted((ROOT / "factors" / "2026.1").iterdir()):
         assert (tmp_path / "2026.1" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
-@pytest.mark.parametrize(("written", "zone"), [("GB-13", "GB-13"), ("GB-London", "GB-13"), ("UK-1", "GB-1"),
-                                               ("gb-north-scotland", "GB-1"), ("DK-DK2", "DK2")])
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [("GB-13", "GB-13"), ("GB-London", "GB-13"), ("UK-1", "GB-1"), ("gb-north-scotland", "GB-1"), ("DK-DK2", "DK2")],
+)
 def test_grid_zones_resolve_with_their_country(written: str, zone: str) -> None:
     from ftdisclose.resolve import resolve
     from ftdisclose.spec import model_for
 
-    d = model_for("1.0").model_validate({"spec_version": "1.0", "model": {"name": "m"},
-                                         "infrastructure": {"location": {"grid_zone": written}},
-                                         "operational": {"duration": "1 h"}})
+    d = model_for("1.0").model_validate(
+        {
+            "spec_version": "1.0",
+            "model": {"name": "m"},
+            "infrastructure": {"location": {"grid_zone": written}},
+            "operational": {"duration": "1 h"},
+        }
+    )
     r = resolve(d, TABLES)
     assert r["infrastructure.location.grid_zone"].value == zone
     assert r["infrastructure.location.country"].value == zone[:2]

@@ -116,8 +116,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
 
-    def send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
-             content_type: str = "application/json") -> None:
+    def send(
+        self, status: int, body: bytes, headers: dict[str, str] | None = None, content_type: str = "application/json"
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -195,9 +196,12 @@ class Handler(BaseHTTPRequestHandler):
             for area in areas:
                 value = self.replay.eds_value(t, area)
                 if value is not None:
-                    record = {"Minutes5UTC": t.strftime("%Y-%m-%dT%H:%M:%S"),
-                              "Minutes5DK": t.astimezone(CPH).strftime("%Y-%m-%dT%H:%M:%S"),
-                              "PriceArea": area, "CO2Emission": value}
+                    record = {
+                        "Minutes5UTC": t.strftime("%Y-%m-%dT%H:%M:%S"),
+                        "Minutes5DK": t.astimezone(CPH).strftime("%Y-%m-%dT%H:%M:%S"),
+                        "PriceArea": area,
+                        "CO2Emission": value,
+                    }
                     if not self.replay.eds_utc_column:
                         del record["Minutes5UTC"]
                     records.append(record)
@@ -207,8 +211,11 @@ class Handler(BaseHTTPRequestHandler):
         offset = int(q.get("offset", "0"))
         limit = int(q.get("limit", "0")) or len(records)
         limit = min(limit, self.replay.eds_page_cap)
-        body: dict[str, Any] = {"total": len(records), "dataset": "CO2Emis",
-                                "records": records[offset:offset + limit]}
+        body: dict[str, Any] = {
+            "total": len(records),
+            "dataset": "CO2Emis",
+            "records": records[offset : offset + limit],
+        }
         if "limit" in q:
             body["limit"] = limit
         self.send(200, _json_bytes(body))
@@ -228,19 +235,34 @@ class Handler(BaseHTTPRequestHandler):
         data = []
         for t in _half_hours(lo, hi):
             actual, forecast = self.replay.uk_value(t)
-            data.append({"from": _z(t), "to": _z(t + dt.timedelta(minutes=30)),
-                         "intensity": {"forecast": forecast, "actual": actual, "index": "moderate"}})
+            data.append(
+                {
+                    "from": _z(t),
+                    "to": _z(t + dt.timedelta(minutes=30)),
+                    "intensity": {"forecast": forecast, "actual": actual, "index": "moderate"},
+                }
+            )
         self.send(200, _json_bytes({"data": data}))
 
     def answer_uk_regional(self, path: str, q: dict[str, str]) -> None:
         lo, hi, pieces = self._uk_span(path)
         region = int(pieces[-1])
-        periods = [{"from": _z(t), "to": _z(t + dt.timedelta(minutes=30)),
-                    "intensity": {"forecast": self.replay.uk_regional_value(t), "index": "low"},
-                    "generationmix": [{"fuel": "gas", "perc": 43.6}]} for t in _half_hours(lo, hi)]
+        periods = [
+            {
+                "from": _z(t),
+                "to": _z(t + dt.timedelta(minutes=30)),
+                "intensity": {"forecast": self.replay.uk_regional_value(t), "index": "low"},
+                "generationmix": [{"fuel": "gas", "perc": 43.6}],
+            }
+            for t in _half_hours(lo, hi)
+        ]
         # the live API answers regionid queries with an object, not a list
-        self.send(200, _json_bytes({"data": {"regionid": region, "dnoregion": "UKPN London", "shortname": "London",
-                                             "data": periods}}))
+        self.send(
+            200,
+            _json_bytes(
+                {"data": {"regionid": region, "dnoregion": "UKPN London", "shortname": "London", "data": periods}}
+            ),
+        )
 
     # --- Electricity Maps -----------------------------------------------------------------------
 
@@ -256,13 +278,22 @@ class Handler(BaseHTTPRequestHandler):
         data = []
         t = lo
         while t < hi:
-            data.append({"zone": q["zone"], "carbonIntensity": self.replay.emaps_value(t),
-                         "datetime": t.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "updatedAt": "2024-08-01T00:00:00.000Z",
-                         "createdAt": "2024-07-01T00:00:00.000Z", "emissionFactorType": "lifecycle",
-                         "isEstimated": False, "estimationMethod": None})
+            data.append(
+                {
+                    "zone": q["zone"],
+                    "carbonIntensity": self.replay.emaps_value(t),
+                    "datetime": t.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "updatedAt": "2024-08-01T00:00:00.000Z",
+                    "createdAt": "2024-07-01T00:00:00.000Z",
+                    "emissionFactorType": "lifecycle",
+                    "isEstimated": False,
+                    "estimationMethod": None,
+                }
+            )
             t += dt.timedelta(hours=1)
-        self.send(200, _json_bytes({"zone": q["zone"], "data": data, "temporalGranularity": "hourly",
-                                    "unit": "gCO2eq/kWh"}))
+        self.send(
+            200, _json_bytes({"zone": q["zone"], "data": data, "temporalGranularity": "hourly", "unit": "gCO2eq/kWh"})
+        )
 
     # --- WattTime --------------------------------------------------------------------------------
 
@@ -285,13 +316,31 @@ class Handler(BaseHTTPRequestHandler):
         data = []
         t = lo
         while t <= hi:  # start and end are both inclusive
-            data.append({"point_time": t.isoformat(), "value": self.replay.wt_value(t),
-                         "last_updated": "2024-08-01T00:00:00+00:00", "imputed_data_used": False})
+            data.append(
+                {
+                    "point_time": t.isoformat(),
+                    "value": self.replay.wt_value(t),
+                    "last_updated": "2024-08-01T00:00:00+00:00",
+                    "imputed_data_used": False,
+                }
+            )
             t += dt.timedelta(minutes=5)
-        self.send(200, _json_bytes({"data": data, "meta": {
-            "data_point_period_seconds": 300, "region": q["region"], "warnings": [],
-            "signal_type": q["signal_type"], "model": {"type": "binned_regression", "date": "2023-03-01"},
-            "units": "lbs_co2_per_mwh"}}))
+        self.send(
+            200,
+            _json_bytes(
+                {
+                    "data": data,
+                    "meta": {
+                        "data_point_period_seconds": 300,
+                        "region": q["region"],
+                        "warnings": [],
+                        "signal_type": q["signal_type"],
+                        "model": {"type": "binned_regression", "date": "2023-03-01"},
+                        "units": "lbs_co2_per_mwh",
+                    },
+                }
+            ),
+        )
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -312,10 +361,21 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", connect)
-    for name in ("ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME", "WATTTIME_PASSWORD", "FTDISCLOSE_CACHE_DIR",
-                 "FTDISCLOSE_HTTP_TIMEOUT", "FTDISCLOSE_ELECTRICITYMAPS_EMISSION_FACTOR_TYPE",
-                 "FTDISCLOSE_WATTTIME_SIGNAL_TYPE", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                 "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "ELECTRICITYMAPS_TOKEN",
+        "WATTTIME_USERNAME",
+        "WATTTIME_PASSWORD",
+        "FTDISCLOSE_CACHE_DIR",
+        "FTDISCLOSE_HTTP_TIMEOUT",
+        "FTDISCLOSE_ELECTRICITYMAPS_EMISSION_FACTOR_TYPE",
+        "FTDISCLOSE_WATTTIME_SIGNAL_TYPE",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
@@ -340,10 +400,19 @@ def replay(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Replay]:
         thread.join(timeout=5)
 
 
-def fetch(zone: str | None, start: str, hours: float, *, offline: bool = False, country: str | None = None,
-          timeout: float | None = 5.0, **kw: Any) -> GridResult:
-    return hourly_intensity(zone, country, None, utc(start), hours, annual_g_per_kwh=ANNUAL, offline=offline,
-                            timeout=timeout, **kw)
+def fetch(
+    zone: str | None,
+    start: str,
+    hours: float,
+    *,
+    offline: bool = False,
+    country: str | None = None,
+    timeout: float | None = 5.0,
+    **kw: Any,
+) -> GridResult:
+    return hourly_intensity(
+        zone, country, None, utc(start), hours, annual_g_per_kwh=ANNUAL, offline=offline, timeout=timeout, **kw
+    )
 
 
 def codes(result: GridResult) -> list[str]:
@@ -359,10 +428,15 @@ def test_dk2_window_mean_by_hand(replay: Replay) -> None:
     result = fetch("DK2", "2024-07-06T17:00", 12)
     assert result.value_g_per_kwh == pytest.approx(85.0)
     assert result.findings == []
-    assert (result.provider, result.zone, result.records, result.coverage) == ("Energi Data Service CO2Emis",
-                                                                               "DK2", 144, 1.0)
-    assert result.source_text == ("Energi Data Service CO2Emis, DK2, 2024-07-06T17:00Z..2024-07-07T05:00Z, "
-                                  "144 records, coverage 100%")
+    assert (result.provider, result.zone, result.records, result.coverage) == (
+        "Energi Data Service CO2Emis",
+        "DK2",
+        144,
+        1.0,
+    )
+    assert result.source_text == (
+        "Energi Data Service CO2Emis, DK2, 2024-07-06T17:00Z..2024-07-07T05:00Z, 144 records, coverage 100%"
+    )
     assert not result.from_cache
     (request,) = replay.seen
     assert request.path == "/dataset/CO2Emis"
@@ -448,12 +522,15 @@ def test_partial_coverage_filled_with_annual(replay: Replay) -> None:
 # --- failures ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("mode", "code"), [
-    ("500", "FTD312"),
-    ("404", "FTD313"),
-    ("malformed", "FTD314"),
-    ("html", "FTD314"),
-])
+@pytest.mark.parametrize(
+    ("mode", "code"),
+    [
+        ("500", "FTD312"),
+        ("404", "FTD313"),
+        ("malformed", "FTD314"),
+        ("html", "FTD314"),
+    ],
+)
 def test_failures_fall_back(replay: Replay, mode: str, code: str) -> None:
     replay.fail["eds"] = (mode, 99)
     result = fetch("DK2", "2024-07-06T17:00", 12)
@@ -623,15 +700,21 @@ def test_default_cache_dir(tmp_path: Path) -> None:
 def test_gb_national(replay: Replay) -> None:
     # 2 h from 12:00Z: four half hours with actuals 200, 220, 240, 260 -> 230; the extra period the API
     # puts before `from` (11:30-12:00, actual 999) lies outside the window and weighs nothing
-    values = {utc("2024-01-10T11:30"): 999.0, utc("2024-01-10T12:00"): 200.0, utc("2024-01-10T12:30"): 220.0,
-              utc("2024-01-10T13:00"): 240.0, utc("2024-01-10T13:30"): 260.0}
+    values = {
+        utc("2024-01-10T11:30"): 999.0,
+        utc("2024-01-10T12:00"): 200.0,
+        utc("2024-01-10T12:30"): 220.0,
+        utc("2024-01-10T13:00"): 240.0,
+        utc("2024-01-10T13:30"): 260.0,
+    }
     replay.uk_value = lambda t: (values.get(t, 999.0), 0.0)
     result = fetch("GB", "2024-01-10T12:00", 2)
     assert result.value_g_per_kwh == pytest.approx(230.0)
     assert result.records == 4 and result.findings == []
     assert replay.seen[0].path == "/intensity/2024-01-10T12:00Z/2024-01-10T14:00Z"
-    assert result.source_text == ("UK Carbon Intensity API, GB, 2024-01-10T12:00Z..2024-01-10T14:00Z, 4 records, "
-                                  "coverage 100%")
+    assert result.source_text == (
+        "UK Carbon Intensity API, GB, 2024-01-10T12:00Z..2024-01-10T14:00Z, 4 records, coverage 100%"
+    )
 
 
 def test_gb_null_actual_uses_the_forecast(replay: Replay) -> None:
@@ -721,8 +804,13 @@ def test_watttime_bad_login(replay: Replay, monkeypatch: pytest.MonkeyPatch) -> 
     assert "wrong-SECRET-password" not in result.findings[0].message
 
 
-def test_secrets_never_leave(replay: Replay, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+def test_secrets_never_leave(
+    replay: Replay,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("ELECTRICITYMAPS_TOKEN", EMAPS_TOKEN)
     results = [fetch("DE", "2024-07-06T17:00", 2)]  # success, cached
@@ -754,20 +842,27 @@ def test_secrets_never_leave(replay: Replay, monkeypatch: pytest.MonkeyPatch, tm
 # --- selection, averaging, rules --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("zone", "env", "provider", "asked"), [
-    ("DK2", {}, EnergiDataService, "DK2"),
-    ("dk-dk1", {}, EnergiDataService, "DK1"),
-    ("DK", {}, EnergiDataService, "DK"),
-    ("GB", {}, UkCarbonIntensity, "GB"),
-    ("GB-13", {}, UkCarbonIntensity, "GB-13"),
-    ("GB-North Scotland", {}, UkCarbonIntensity, "GB-1"),
-    ("DE", {"ELECTRICITYMAPS_TOKEN": "t", "WATTTIME_USERNAME": "u", "WATTTIME_PASSWORD": "p"},
-     ElectricityMaps, "DE"),
-    ("DK2", {"ELECTRICITYMAPS_TOKEN": "t"}, EnergiDataService, "DK2"),
-    ("US-CA", {"WATTTIME_USERNAME": "u", "WATTTIME_PASSWORD": "p"}, WattTime, "US-CA"),
-    ("DE", {"WATTTIME_USERNAME": "u"}, None, "DE"),
-    ("FR", {}, None, "FR"),
-])
+@pytest.mark.parametrize(
+    ("zone", "env", "provider", "asked"),
+    [
+        ("DK2", {}, EnergiDataService, "DK2"),
+        ("dk-dk1", {}, EnergiDataService, "DK1"),
+        ("DK", {}, EnergiDataService, "DK"),
+        ("GB", {}, UkCarbonIntensity, "GB"),
+        ("GB-13", {}, UkCarbonIntensity, "GB-13"),
+        ("GB-North Scotland", {}, UkCarbonIntensity, "GB-1"),
+        (
+            "DE",
+            {"ELECTRICITYMAPS_TOKEN": "t", "WATTTIME_USERNAME": "u", "WATTTIME_PASSWORD": "p"},
+            ElectricityMaps,
+            "DE",
+        ),
+        ("DK2", {"ELECTRICITYMAPS_TOKEN": "t"}, EnergiDataService, "DK2"),
+        ("US-CA", {"WATTTIME_USERNAME": "u", "WATTTIME_PASSWORD": "p"}, WattTime, "US-CA"),
+        ("DE", {"WATTTIME_USERNAME": "u"}, None, "DE"),
+        ("FR", {}, None, "FR"),
+    ],
+)
 def test_provider_choice(zone: str, env: dict[str, str], provider: type | None, asked: str) -> None:
     choice = choose(zone, env)
     if provider is None:
@@ -818,13 +913,16 @@ def test_user_session_is_used(replay: Replay) -> None:
     assert replay.seen[0].headers["X-Test"] == "1"
 
 
-@pytest.mark.parametrize("body", [
-    {"records": [1, 2]},
-    {"records": [{"Minutes5UTC": "yesterday", "PriceArea": "DK2", "CO2Emission": 80}]},
-    {"records": [{"Minutes5UTC": "2024-07-06T17:00:00", "PriceArea": "DK2", "CO2Emission": "eighty"}]},
-    {"records": [{"PriceArea": "DK2", "CO2Emission": 80}]},
-    [],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"records": [1, 2]},
+        {"records": [{"Minutes5UTC": "yesterday", "PriceArea": "DK2", "CO2Emission": 80}]},
+        {"records": [{"Minutes5UTC": "2024-07-06T17:00:00", "PriceArea": "DK2", "CO2Emission": "eighty"}]},
+        {"records": [{"PriceArea": "DK2", "CO2Emission": 80}]},
+        [],
+    ],
+)
 def test_odd_shapes_are_invalid_responses(replay: Replay, monkeypatch: pytest.MonkeyPatch, body: Any) -> None:
     monkeypatch.setattr(Handler, "answer_eds", lambda self, path, q: self.send(200, _json_bytes(body)))
     result = fetch("DK2", "2024-07-06T17:00", 1)

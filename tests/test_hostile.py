@@ -34,9 +34,16 @@ def _limit() -> None:
 
 
 def run_limited(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ftdisclose", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env={**os.environ, "NO_COLOR": "1"}, preexec_fn=_limit, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ftdisclose", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env={**os.environ, "NO_COLOR": "1"},
+        preexec_fn=_limit,
+        timeout=60,
+        check=False,
+    )
 
 
 def _bomb(levels: int) -> bytes:
@@ -108,10 +115,14 @@ def test_hostile_file(name: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # validate writes nothing
 
 
-MUTATIONS = st.lists(st.tuples(st.sampled_from(["flip", "insert", "delete", "dup"]), st.integers(0, 10_000),
-                               st.integers(0, 255)), min_size=1, max_size=8)
+MUTATIONS = st.lists(
+    st.tuples(st.sampled_from(["flip", "insert", "delete", "dup"]), st.integers(0, 10_000), st.integers(0, 255)),
+    min_size=1,
+    max_size=8,
+)
 SEEDS = [p.read_bytes() for p in sorted(EXAMPLES.glob("*.yaml"))] + [
-    p.read_bytes() for p in sorted((ROOT / "tests" / "cases" / "valid").iterdir())]
+    p.read_bytes() for p in sorted((ROOT / "tests" / "cases" / "valid").iterdir())
+]
 
 
 def _mutate(data: bytes, ops: list[tuple[str, int, int]]) -> bytes:
@@ -125,7 +136,7 @@ def _mutate(data: bytes, ops: list[tuple[str, int, int]]) -> bytes:
         elif op == "delete" and buf:
             del buf[i % len(buf)]
         elif op == "dup":
-            buf[i:i] = buf[i:i + byte]
+            buf[i:i] = buf[i : i + byte]
     return bytes(buf)
 
 
@@ -145,8 +156,10 @@ def test_atomic_write_survives_a_kill_mid_write(tmp_path: Path) -> None:
     target.write_bytes(old)
     os.chmod(target, 0o640)
     new = b"n" * (64 << 20)  # 64 MiB: writing takes long enough to be interrupted
-    script = (f"from ftdisclose.files import write_atomic\nimport pathlib\n"
-              f"while True: write_atomic({str(target)!r}, b'n' * {len(new)})\n")
+    script = (
+        f"from ftdisclose.files import write_atomic\nimport pathlib\n"
+        f"while True: write_atomic({str(target)!r}, b'n' * {len(new)})\n"
+    )
     for delay in (0.05, 0.1, 0.2, 0.3, 0.5):
         proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
         time.sleep(delay)

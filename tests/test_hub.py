@@ -57,17 +57,20 @@ def test_card(name: str) -> None:
     assert any(f.severity is Severity.ERROR for f in found) is malformed
 
 
-@pytest.mark.parametrize(("name", "grams"), [
-    ("hub-number.md", 57.0),
-    ("hub-mapping.md", 1710.0),
-    ("hub-autotrain-subgram.md", 0.08471612463898623),
-    ("hub-with-disclosure.md", 57.0),
-    ("hub-crlf.md", 12.5),  # emissions_unit: g agrees with the Hub's grams
-    ("malformed-string-unit.md", None),
-    ("malformed-emissions-unit-kg.md", None),  # 0.057 with a kg unit the Hub ignores: not grams
-    ("malformed-list.md", None),
-    ("malformed-missing-emissions.md", None),
-])
+@pytest.mark.parametrize(
+    ("name", "grams"),
+    [
+        ("hub-number.md", 57.0),
+        ("hub-mapping.md", 1710.0),
+        ("hub-autotrain-subgram.md", 0.08471612463898623),
+        ("hub-with-disclosure.md", 57.0),
+        ("hub-crlf.md", 12.5),  # emissions_unit: g agrees with the Hub's grams
+        ("malformed-string-unit.md", None),
+        ("malformed-emissions-unit-kg.md", None),  # 0.057 with a kg unit the Hub ignores: not grams
+        ("malformed-list.md", None),
+        ("malformed-missing-emissions.md", None),
+    ],
+)
 def test_hub_emissions_grams(name: str, grams: float | None) -> None:
     assert hub_emissions_grams(load(CARDS / name)) == grams
 
@@ -87,7 +90,10 @@ def test_hints_convert_to_grams() -> None:
 def test_misspelt_keys_say_did_you_mean() -> None:
     found = check_hub_block(load(CARDS / "malformed-misspelt-keys.md"))
     assert [f.message.rsplit("did you mean ", 1)[1] for f in found] == [
-        "'emissions'?", "'hardware_used'?", "'geographical_location'?"]
+        "'emissions'?",
+        "'hardware_used'?",
+        "'geographical_location'?",
+    ]
     # the misspelt emissions is reported once, not again as missing emissions
     assert "FTD523" not in {f.code for f in found}
 
@@ -106,17 +112,20 @@ def test_no_block_no_findings() -> None:
     assert hub_emissions_grams(doc) is None
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("co2_eq_emissions: -3", "FTD519"),
-    ("co2_eq_emissions: .nan", "FTD519"),
-    ("co2_eq_emissions: true", "FTD519"),
-    ("co2_eq_emissions:", "FTD519"),
-    ('co2_eq_emissions: "57"', "FTD519"),
-    ("co2_eq_emissions: 0.5 kWh", "FTD518"),
-    ("co2_eq_emissions: 57 g CO2", "FTD518"),
-    ("co2_eq_emissions: {emissions: {value: 57, unit: g}}", "FTD519"),
-    ("co2_eq_emissions: {emissions: 57, training_type: [fine-tuning]}", "FTD524"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("co2_eq_emissions: -3", "FTD519"),
+        ("co2_eq_emissions: .nan", "FTD519"),
+        ("co2_eq_emissions: true", "FTD519"),
+        ("co2_eq_emissions:", "FTD519"),
+        ('co2_eq_emissions: "57"', "FTD519"),
+        ("co2_eq_emissions: 0.5 kWh", "FTD518"),
+        ("co2_eq_emissions: 57 g CO2", "FTD518"),
+        ("co2_eq_emissions: {emissions: {value: 57, unit: g}}", "FTD519"),
+        ("co2_eq_emissions: {emissions: 57, training_type: [fine-tuning]}", "FTD524"),
+    ],
+)
 def test_other_malformed_shapes(text: str, code: str) -> None:
     doc = loads(f"---\n{text}\n---\n", "card.md", "card")
     codes = {f.code for f in check_hub_block(doc)}

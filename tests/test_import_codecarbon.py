@@ -43,8 +43,9 @@ def _energy(result: Any) -> str:
 
 
 def test_v1_twelve_columns_no_pue_column() -> None:
-    result = import_codecarbon([CC / "v1.2-twelve-columns.csv"], timezone="Europe/Copenhagen",
-                               model_name="munin-7b-alpha-instruct")
+    result = import_codecarbon(
+        [CC / "v1.2-twelve-columns.csv"], timezone="Europe/Copenhagen", model_name="munin-7b-alpha-instruct"
+    )
     d = result.disclosure
     # 0.694 kWh and no pue column (before 2.3): PUE 1, the energy as written
     assert _energy(result) == "0.694 kWh"
@@ -329,18 +330,21 @@ def test_dst_ambiguous_timestamp_warns(tmp_path: Path) -> None:
 # --- pieces -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "total", "expected"), [
-    ("4 x NVIDIA A100-SXM4-80GB", 4, [("NVIDIA A100-SXM4-80GB", 4)]),
-    ("1 x NVIDIA GeForce RTX 3060", None, [("NVIDIA GeForce RTX 3060", 1)]),
-    ("2 x NVIDIA A100-SXM4-40GB 2 x Tesla T4", 4, [("NVIDIA A100-SXM4-40GB", 2), ("Tesla T4", 2)]),
-    # CodeCarbon's "".join: no separator, the count sticks to the name before it
-    ("2 x NVIDIA A100-SXM4-40GB2 x Tesla T4", 4, [("NVIDIA A100-SXM4-40GB", 2), ("Tesla T4", 2)]),
-    ("1 x NVIDIA GeForce RTX 30601 x Tesla T4", 2, [("NVIDIA GeForce RTX 3060", 1), ("Tesla T4", 1)]),
-    ("1 x NVIDIA GeForce RTX 306012 x Tesla T4", 13, [("NVIDIA GeForce RTX 3060", 1), ("Tesla T4", 12)]),
-    ("1 x NVIDIA GeForce RTX 30601 x Tesla T4", None, [("NVIDIA GeForce RTX 3060", 1), ("Tesla T4", 1)]),
-    ("Apple M1", 1, [("Apple M1", 1)]),
-    ("", 0, []),
-])
+@pytest.mark.parametrize(
+    ("text", "total", "expected"),
+    [
+        ("4 x NVIDIA A100-SXM4-80GB", 4, [("NVIDIA A100-SXM4-80GB", 4)]),
+        ("1 x NVIDIA GeForce RTX 3060", None, [("NVIDIA GeForce RTX 3060", 1)]),
+        ("2 x NVIDIA A100-SXM4-40GB 2 x Tesla T4", 4, [("NVIDIA A100-SXM4-40GB", 2), ("Tesla T4", 2)]),
+        # CodeCarbon's "".join: no separator, the count sticks to the name before it
+        ("2 x NVIDIA A100-SXM4-40GB2 x Tesla T4", 4, [("NVIDIA A100-SXM4-40GB", 2), ("Tesla T4", 2)]),
+        ("1 x NVIDIA GeForce RTX 30601 x Tesla T4", 2, [("NVIDIA GeForce RTX 3060", 1), ("Tesla T4", 1)]),
+        ("1 x NVIDIA GeForce RTX 306012 x Tesla T4", 13, [("NVIDIA GeForce RTX 3060", 1), ("Tesla T4", 12)]),
+        ("1 x NVIDIA GeForce RTX 30601 x Tesla T4", None, [("NVIDIA GeForce RTX 3060", 1), ("Tesla T4", 1)]),
+        ("Apple M1", 1, [("Apple M1", 1)]),
+        ("", 0, []),
+    ],
+)
 def test_parse_gpu_model(text: str, total: int | None, expected: list[tuple[str, int]]) -> None:
     assert parse_gpu_model(text, total) == expected
 

@@ -32,11 +32,19 @@ def _run_hook(hook_id: str, repo: Path) -> subprocess.CompletedProcess[str]:
     """What pre-commit does: match `files` against repository paths, pass them to `entry`."""
     hook = _hook(hook_id)
     pattern = re.compile(str(hook["files"]))
-    files = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file()
-                   and pattern.search(str(p.relative_to(repo))))
+    files = sorted(
+        str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file() and pattern.search(str(p.relative_to(repo)))
+    )
     assert files, "the hook would not run on any file"
-    return subprocess.run([*shlex.split(str(hook["entry"])), *files], cwd=repo, env=_env(), capture_output=True,
-                          text=True, check=False, timeout=120)
+    return subprocess.run(
+        [*shlex.split(str(hook["entry"])), *files],
+        cwd=repo,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_disclosure_hook_passes_good_files_and_fails_bad_ones(tmp_path: Path) -> None:
@@ -53,8 +61,11 @@ def test_disclosure_hook_passes_good_files_and_fails_bad_ones(tmp_path: Path) ->
 
 
 def test_card_hook_skips_readmes_without_carbon_data(tmp_path: Path) -> None:
-    for folder, source in (("model-a", CASES / "valid" / "model-card-crlf.md"),
-                           ("plain", None), ("model-b", CASES / "invalid" / "ftd203-in-card.md")):
+    for folder, source in (
+        ("model-a", CASES / "valid" / "model-card-crlf.md"),
+        ("plain", None),
+        ("model-b", CASES / "invalid" / "ftd203-in-card.md"),
+    ):
         (tmp_path / folder).mkdir()
         target = tmp_path / folder / "README.md"
         if source is None:
@@ -78,19 +89,26 @@ def _run_validate_step(paths: str, strict: str, tmp_path: Path) -> tuple[subproc
     step = _action_step("validate")
     summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
     env = _env(FTD_PATHS=paths, FTD_STRICT=strict, GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output))
-    proc = subprocess.run(["bash", "-e", "-c", str(step["run"])], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=False, timeout=120)
+    proc = subprocess.run(
+        ["bash", "-e", "-c", str(step["run"])],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     return proc, summary.read_text(), output.read_text()
 
 
 def test_action_annotates_and_summarises(tmp_path: Path) -> None:
     assert ACTION["runs"]["using"] == "composite"
     assert "pip install" in str(_action_step("install")["run"])
-    proc, summary, output = _run_validate_step("tests/cases/invalid/ftd204-co2e-unit.yaml examples", "false",
-                                               tmp_path)
+    proc, summary, output = _run_validate_step("tests/cases/invalid/ftd204-co2e-unit.yaml examples", "false", tmp_path)
     assert proc.returncode == 1
-    assert "::error file=tests/cases/invalid/ftd204-co2e-unit.yaml,line=5,col=14,title=FTD204 co2e-unit::" \
-        in proc.stdout
+    assert (
+        "::error file=tests/cases/invalid/ftd204-co2e-unit.yaml,line=5,col=14,title=FTD204 co2e-unit::" in proc.stdout
+    )
     assert summary.startswith("### ftdisclose validate: failed")
     assert output.strip() == "exit-code=1"
 

@@ -16,8 +16,15 @@ def test_yaml_12_scalars_norway_stays_norway() -> None:
 
 def test_timestamps_stay_strings_and_exponents_are_numbers() -> None:
     doc = loads("t: 2024-07-06T17:01:00Z\nd: 2024-01-20\nn: 1e3\nm: 7.24e9\no: 0o17\nx: 0x1F\nu: 1_000\n")
-    assert doc.data == {"t": "2024-07-06T17:01:00Z", "d": "2024-01-20", "n": 1000.0, "m": 7.24e9,
-                        "o": 15, "x": 31, "u": "1_000"}
+    assert doc.data == {
+        "t": "2024-07-06T17:01:00Z",
+        "d": "2024-01-20",
+        "n": 1000.0,
+        "m": 7.24e9,
+        "o": 15,
+        "x": 31,
+        "u": "1_000",
+    }
 
 
 def test_positions_point_at_values_and_keys() -> None:

@@ -18,8 +18,13 @@ from .conftest import EXAMPLES, ROOT
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     # hatchling is in the test extra, so the wheel builds offline without isolation
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)], cwd=ROOT,
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (built,) = out.glob("ftdisclose-*.whl")
     return built
 
@@ -42,20 +47,54 @@ def test_wheel_holds_schema_factors_and_types(wheel: Path) -> None:
 
 def test_installed_cli_runs_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", "--target",
-                    str(site), str(wheel)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
-    where = subprocess.run([sys.executable, "-c", "import ftdisclose, sys; sys.stdout.write(ftdisclose.__file__)"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import ftdisclose, sys; sys.stdout.write(ftdisclose.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert where.stdout.startswith(str(site))
-    proc = subprocess.run([sys.executable, "-m", "ftdisclose", "validate", str(EXAMPLES)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ftdisclose", "validate", str(EXAMPLES)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    schema = subprocess.run([sys.executable, "-m", "ftdisclose", "schema"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, check=True)
+    schema = subprocess.run(
+        [sys.executable, "-m", "ftdisclose", "schema"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert schema.stdout == (ROOT / "schema" / "ftdisclose-1.0.schema.json").read_text()
     script = site / "bin" / "ftdisclose"
     assert script.exists()
-    version = subprocess.run([sys.executable, str(script), "--version"], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, check=True)
+    version = subprocess.run(
+        [sys.executable, str(script), "--version"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
     assert version.stdout.startswith("ftdisclose ")

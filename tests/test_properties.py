@@ -41,9 +41,17 @@ def test_any_energy_unit_validates_and_converts(value: float, unit: str) -> None
 
 
 @settings(max_examples=60, deadline=None)
-@given(value=number, table=st.sampled_from([(TIME, ["operational", "duration"], "h"),
-                                            (EMISSIONS, ["reported", "emissions"], "kgCO2e"),
-                                            (WATER, ["reported", "water"], "L")]), data=st.data())
+@given(
+    value=number,
+    table=st.sampled_from(
+        [
+            (TIME, ["operational", "duration"], "h"),
+            (EMISSIONS, ["reported", "emissions"], "kgCO2e"),
+            (WATER, ["reported", "water"], "L"),
+        ]
+    ),
+    data=st.data(),
+)
 def test_any_unit_of_the_right_dimension_validates(value: float, table: Any, data: Any) -> None:
     units, path, canonical = table
     unit = data.draw(st.sampled_from(sorted(units)))
@@ -77,13 +85,34 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=25,
 )
-SPEC_KEYS = ["spec_version", "model", "infrastructure", "operational", "usage", "reported", "name", "duration",
-             "energy", "value", "unit", "gpu", "count", "cluster", "location", "country", "pue", "runs", "x-a"]
+SPEC_KEYS = [
+    "spec_version",
+    "model",
+    "infrastructure",
+    "operational",
+    "usage",
+    "reported",
+    "name",
+    "duration",
+    "energy",
+    "value",
+    "unit",
+    "gpu",
+    "count",
+    "cluster",
+    "location",
+    "country",
+    "pue",
+    "runs",
+    "x-a",
+]
 spec_like = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.sampled_from(
-        ["1.0", "12 h", "4 kg", "47%", "NO", "0.694 kWh", "2024-07-06T17:01:00Z", "7.24B", "lora", ""]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(SPEC_KEYS), children,
-                                                                      max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.sampled_from(["1.0", "12 h", "4 kg", "47%", "NO", "0.694 kWh", "2024-07-06T17:01:00Z", "7.24B", "lora", ""]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(SPEC_KEYS), children, max_size=5),
     max_leaves=30,
 )
 

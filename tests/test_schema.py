@@ -51,16 +51,24 @@ def _yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text())
 
 
-@pytest.mark.parametrize("path", [*sorted(EXAMPLES.glob("*.yaml")), CASES / "valid" / "minimal.yaml"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*sorted(EXAMPLES.glob("*.yaml")), CASES / "valid" / "minimal.yaml"], ids=lambda p: p.name
+)
 def test_examples_validate_against_the_schema_alone(path: Path) -> None:
     validator = jsonschema.Draft202012Validator(json.loads(COMMITTED.read_text()))
     data = json.loads(json.dumps(_yaml(path), default=lambda v: v.isoformat()))
     assert list(validator.iter_errors(data)) == []
 
 
-@pytest.mark.parametrize("name", ["ftd102-unknown-field.yaml", "ftd104-invalid-choice.yaml",
-                                  "ftd101-missing-field.yaml", "ftd105-out-of-range.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ftd102-unknown-field.yaml",
+        "ftd104-invalid-choice.yaml",
+        "ftd101-missing-field.yaml",
+        "ftd105-out-of-range.yaml",
+    ],
+)
 def test_schema_alone_rejects_structural_errors(name: str) -> None:
     validator = jsonschema.Draft202012Validator(json.loads(COMMITTED.read_text()))
     data = _yaml(CASES / "invalid" / name)
@@ -78,6 +86,7 @@ def test_check_jsonschema_accepts_the_examples() -> None:
     if exe is None:
         pytest.skip("check-jsonschema is not installed (it is in the test extra)")
     files = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
-    proc = subprocess.run([exe, "--schemafile", str(COMMITTED), *files], capture_output=True, text=True,
-                          check=False, timeout=120)
+    proc = subprocess.run(
+        [exe, "--schemafile", str(COMMITTED), *files], capture_output=True, text=True, check=False, timeout=120
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr

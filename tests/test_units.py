@@ -10,20 +10,23 @@ import pytest
 from ftdisclose import units
 
 
-@pytest.mark.parametrize(("value", "unit", "target", "expected"), [
-    (1, "lb/MWh", "g/kWh", 0.45359237),  # exact by definition of the pound (factors.md)
-    (1, "gal/MWh", "L/kWh", 0.003785411784),  # exact by definition of the US gallon
-    (2500, "Wh", "kWh", 2.5),
-    (3.6, "MJ", "kWh", 1.0),
-    (4, "y", "h", 4 * 8760),  # a year is 365 days, as the Scope3 methodology counts it
-    (57, "g CO2e", "kgCO2e", 0.057),
-    (1, "tCO2e", "kgCO2e", 1000),
-    (82.5, "g/kWh", "gCO2e/kWh", 82.5),  # grid operators' g/kWh is CO2e by context
-    (0.0825, "kgCO2e/kWh", "gCO2e/kWh", 82.5),
-    (1, "m3", "L", 1000),
-    (1, "GiB", "GB", 1.073741824),
-    (3.43, "kW", "W", 3430),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "target", "expected"),
+    [
+        (1, "lb/MWh", "g/kWh", 0.45359237),  # exact by definition of the pound (factors.md)
+        (1, "gal/MWh", "L/kWh", 0.003785411784),  # exact by definition of the US gallon
+        (2500, "Wh", "kWh", 2.5),
+        (3.6, "MJ", "kWh", 1.0),
+        (4, "y", "h", 4 * 8760),  # a year is 365 days, as the Scope3 methodology counts it
+        (57, "g CO2e", "kgCO2e", 0.057),
+        (1, "tCO2e", "kgCO2e", 1000),
+        (82.5, "g/kWh", "gCO2e/kWh", 82.5),  # grid operators' g/kWh is CO2e by context
+        (0.0825, "kgCO2e/kWh", "gCO2e/kWh", 82.5),
+        (1, "m3", "L", 1000),
+        (1, "GiB", "GB", 1.073741824),
+        (3.43, "kW", "W", 3430),
+    ],
+)
 def test_exact_conversions(value: float, unit: str, target: str, expected: float) -> None:
     assert units.convert(value, unit, target) == pytest.approx(expected, rel=1e-12)
 

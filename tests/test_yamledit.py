@@ -20,8 +20,12 @@ SET_CASES: list[tuple[str, tuple[str, ...], Any, str]] = [
     # a scalar replaced by a mapping: the comment stays on the key's line
     ("a: 1\nb: 2  # two\nc: 3\n", ("b",), {"x": 1, "y": "t"}, "a: 1\nb:  # two\n  x: 1\n  y: t\nc: 3\n"),
     # a block mapping replaced whole, at its own (4-space) indentation, trailing comments of others kept
-    ("a:\n    p: 1\n    # inner\n    q: 2  # q's\n# about c\nc: 3\n", ("a",), {"r": 1},
-     "a:\n    r: 1\n# about c\nc: 3\n"),
+    (
+        "a:\n    p: 1\n    # inner\n    q: 2  # q's\n# about c\nc: 3\n",
+        ("a",),
+        {"r": 1},
+        "a:\n    r: 1\n# about c\nc: 3\n",
+    ),
     # a key-line comment of a block mapping survives its replacement
     ("a:   # note\n  p: 1\nb: 2\n", ("a",), {"q": 2}, "a:   # note\n  q: 2\nb: 2\n"),
     ("a:   # note\n  p: 1\nb: 2\n", ("a",), 7, "a: 7   # note\nb: 2\n"),
@@ -94,7 +98,7 @@ QUOTING: list[tuple[str, str]] = [
     (" lead", '" lead"'),
     ("trail ", '"trail "'),
     ("two\nlines", '"two\\nlines"'),
-    ("say \"hi\"", 'say "hi"'),  # quotes inside a plain scalar are text
+    ('say "hi"', 'say "hi"'),  # quotes inside a plain scalar are text
     ("tab\there", '"tab\\there"'),
     ("line\u2028sep", '"line\\u2028sep"'),
     ("København", "København"),
@@ -154,22 +158,25 @@ def test_any_number_reads_back(value: float) -> None:
     assert loads(text).data == {"k": value}
 
 
-@pytest.mark.parametrize(("text", "path", "message"), [
-    ("a: {x: 1}\n", ("a", "x"), "flow-style"),
-    ("{a: 1}\n", ("a",), "flow-style"),
-    ("- 1\n- 2\n", ("a",), "not a mapping"),
-    ("a: [1]\n", ("a", "b"), "not a mapping"),
-    ("a: 1\n", ("a", "b"), "not a mapping"),
-    ("a: &x\n  p: 1\nb: *x\n", ("b", "p"), "an alias, not a mapping"),
-    ("a: &x\n  p: 1\nb: *x\n", ("a",), "defines &x"),
-    ("a:\n  p: &x 1\nb: *x\n", ("a",), "defines &x"),
-    ("&k a: 1\n", ("a",), "anchor"),
-    ("a: 1\na: 2\n", ("a",), "2 times"),
-    ("a: [1\n", ("a",), "cannot be parsed"),
-    ("a: 1\n---\nb: 2\n", ("a",), "more than one"),
-    ("a: 1\rb: 2\n", ("a",), "line break"),
-    ("a: 1\n", (), "empty path"),
-])
+@pytest.mark.parametrize(
+    ("text", "path", "message"),
+    [
+        ("a: {x: 1}\n", ("a", "x"), "flow-style"),
+        ("{a: 1}\n", ("a",), "flow-style"),
+        ("- 1\n- 2\n", ("a",), "not a mapping"),
+        ("a: [1]\n", ("a", "b"), "not a mapping"),
+        ("a: 1\n", ("a", "b"), "not a mapping"),
+        ("a: &x\n  p: 1\nb: *x\n", ("b", "p"), "an alias, not a mapping"),
+        ("a: &x\n  p: 1\nb: *x\n", ("a",), "defines &x"),
+        ("a:\n  p: &x 1\nb: *x\n", ("a",), "defines &x"),
+        ("&k a: 1\n", ("a",), "anchor"),
+        ("a: 1\na: 2\n", ("a",), "2 times"),
+        ("a: [1\n", ("a",), "cannot be parsed"),
+        ("a: 1\n---\nb: 2\n", ("a",), "more than one"),
+        ("a: 1\rb: 2\n", ("a",), "line break"),
+        ("a: 1\n", (), "empty path"),
+    ],
+)
 def test_what_cannot_be_edited_exactly_is_refused(text: str, path: tuple[str, ...], message: str) -> None:
     with pytest.raises(YamlEditError, match=message):
         set_value(text, path, 1)
@@ -184,8 +191,9 @@ def test_values_that_are_not_rendered(value: Any) -> None:
 def test_lists_render_as_flow_scalars_or_block_mappings() -> None:
     value = {"boundary": ["gpu", "cpu"], "runs": [{"name": "r1", "duration": "1 h"}, {"name": "r2"}]}
     new = set_value("a: 1  # keep\nz: 2\n", ("b",), value)
-    assert new == ("a: 1  # keep\nz: 2\nb:\n  boundary: [gpu, cpu]\n  runs:\n    - name: r1\n"
-                   "      duration: 1 h\n    - name: r2\n")
+    assert new == (
+        "a: 1  # keep\nz: 2\nb:\n  boundary: [gpu, cpu]\n  runs:\n    - name: r1\n      duration: 1 h\n    - name: r2\n"
+    )
     assert yaml.safe_load(new)["b"] == value
     replaced = set_value("b:\n  runs: x  # c\nz: 2\n", ("b", "runs"), [{"name": "r1"}])
     assert replaced == "b:\n  runs:  # c\n    - name: r1\nz: 2\n"

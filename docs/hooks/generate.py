@@ -83,14 +83,17 @@ API_EXCLUDED: dict[str, str] = {
 }
 # ---------------------------------------------------------------------------------------
 
-GENERATED_NOTE = ('!!! note "Generated page"\n    This page is generated at build time from {source}; '
-                  "edit that, not this page.\n")
+GENERATED_NOTE = (
+    '!!! note "Generated page"\n    This page is generated at build time from {source}; edit that, not this page.\n'
+)
 
 CODE_GROUPS = {
     "1": ("Structure", "The disclosure's shape: required fields, unknown keys, types, choices, versions."),
     "2": ("Units", "Physical values, their units and dimensions."),
-    "3": ("Factors and gap-filling", "Names that must be found in the factor tables, and inputs that "
-          "cannot be filled."),
+    "3": (
+        "Factors and gap-filling",
+        "Names that must be found in the factor tables, and inputs that cannot be filled.",
+    ),
     "4": ("Consistency", "Disclosed fields that disagree with each other or with physics."),
     "5": ("Input format", "Bytes, YAML, JSON and model-card front matter."),
 }
@@ -99,11 +102,12 @@ EXIT_CODE_TEXT = {
     "EXIT_OK": "Success. For `validate`: every file is valid; warnings are allowed unless `--strict`.",
     "EXIT_FINDINGS": "At least one finding at error severity (or, with `--strict`, any warning).",
     "EXIT_USAGE": "The tool could not do its job: a usage error, an unreadable file, or an internal "
-                  "failure (reported in one line; `-vv` shows the traceback).",
+    "failure (reported in one line; `-vv` shows the traceback).",
 }
 
 
 # --- mkdocs events -------------------------------------------------------------------
+
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """`mkdocs serve` rebuilds when the sources of the generated pages change."""
@@ -131,6 +135,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 # --- Markdown helpers ------------------------------------------------------------------
+
 
 def text(value: str) -> str:
     """Prose from the code, safe in Markdown: HTML escaped outside `code spans`."""
@@ -170,6 +175,7 @@ def _flow(value: Any) -> str:
 
 
 # --- reference/spec.md -----------------------------------------------------------------
+
 
 def _strip_null(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """The schema of a field without its `null` branch, and whether it had one."""
@@ -264,7 +270,8 @@ class Field:
         if "pattern" in node:
             self.constraints.append(f"matches {code(node['pattern'])}")
         return {"string": "string", "number": "number", "integer": "integer", "boolean": "boolean"}.get(
-            str(kind), str(kind))
+            str(kind), str(kind)
+        )
 
 
 def _accepts(pattern: str | None, sample: str) -> bool:
@@ -317,22 +324,32 @@ def spec_page() -> str:
     from ftdisclose import spec
 
     versions = sorted(spec.VERSIONS, key=lambda v: tuple(int(x) for x in v.split(".")), reverse=True)
-    out = ["# Spec reference", "",
-           GENERATED_NOTE.format(source="the committed JSON Schema (`schema/ftdisclose-<version>.schema.json`)"),
-           "Every field a disclosure may hold, with its type, unit dimension, constraints and an "
-           "example. A quantity can be written in any unit of its dimension (`\"2500 Wh\"` is an "
-           "energy); the unit named here is the one results are reported in. Unknown keys are errors "
-           "([FTD102](codes.md#ftd102)), except keys that start with `x-`, which are kept for extensions "
-           "and ignored. A field that is not known is left out, never written as 0.", "",
-           "The schema also works on its own, in editors and in check-jsonschema: "
-           "`ftdisclose schema` prints it.", ""]
+    out = [
+        "# Spec reference",
+        "",
+        GENERATED_NOTE.format(source="the committed JSON Schema (`schema/ftdisclose-<version>.schema.json`)"),
+        "Every field a disclosure may hold, with its type, unit dimension, constraints and an "
+        'example. A quantity can be written in any unit of its dimension (`"2500 Wh"` is an '
+        "energy); the unit named here is the one results are reported in. Unknown keys are errors "
+        "([FTD102](codes.md#ftd102)), except keys that start with `x-`, which are kept for extensions "
+        "and ignored. A field that is not known is left out, never written as 0.",
+        "",
+        "The schema also works on its own, in editors and in check-jsonschema: `ftdisclose schema` prints it.",
+        "",
+    ]
     for version in versions:
         body = json.loads(schema_mod.packaged(version))
         fields = list(_walk(body, body, ""))
-        out += [f"## Spec {version} {{ #spec-{version.replace('.', '-')} }}", "",
-                text(body.get("description", "")), "",
-                f"`$id`: {code(body.get('$id', ''))}", "",
-                "### All fields", ""]
+        out += [
+            f"## Spec {version} {{ #spec-{version.replace('.', '-')} }}",
+            "",
+            text(body.get("description", "")),
+            "",
+            f"`$id`: {code(body.get('$id', ''))}",
+            "",
+            "### All fields",
+            "",
+        ]
         rows = []
         for f in fields:
             depth = f.path.count(".")
@@ -347,6 +364,7 @@ def spec_page() -> str:
 
 
 # --- reference/cli.md ------------------------------------------------------------------
+
 
 def _subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str, argparse.ArgumentParser]]:
     for action in parser._actions:
@@ -430,11 +448,19 @@ def cli_page() -> str:
 
     root = cli.build_parser()
     commands = cli_commands()
-    out = ["# Command-line reference", "",
-           GENERATED_NOTE.format(source="`ftdisclose.cli.build_parser()`"),
-           text(root.description or ""), "",
-           "```text", _usage(root).replace("\n", " ").replace("  ", " "), "```", "",
-           "## Commands", ""]
+    out = [
+        "# Command-line reference",
+        "",
+        GENERATED_NOTE.format(source="`ftdisclose.cli.build_parser()`"),
+        text(root.description or ""),
+        "",
+        "```text",
+        _usage(root).replace("\n", " ").replace("  ", " "),
+        "```",
+        "",
+        "## Commands",
+        "",
+    ]
     rows = [[f"[{code('ftdisclose ' + name)}](#{name.replace(' ', '-')})", cell(help_)] for name, help_, _ in commands]
     out += [table(["Command", "What it does"], rows), ""]
     out += ["## Global options", "", table(["Option", "Meaning", "Values", "Default"], _argument_rows(root)), ""]
@@ -450,12 +476,20 @@ def cli_page() -> str:
             out += [table(["Argument", "Meaning", "Values", "Default"], rows), ""]
         nested = [n for n, _, _ in commands if n.startswith(name + " ") and n.count(" ") == name.count(" ") + 1]
         if nested:
-            out += ["Subcommands: " + ", ".join(f"[{code('ftdisclose ' + n)}](#{n.replace(' ', '-')})"
-                                                for n in nested) + ".", ""]
-    out += ["## Exit codes", "",
-            "The same for every command. A run that finds problems at error severity exits 1; a run "
-            "that could not read its input or was called wrongly exits 2, so CI can tell a bad "
-            "disclosure from a broken job. Bad input never produces a Python traceback.", ""]
+            out += [
+                "Subcommands: "
+                + ", ".join(f"[{code('ftdisclose ' + n)}](#{n.replace(' ', '-')})" for n in nested)
+                + ".",
+                "",
+            ]
+    out += [
+        "## Exit codes",
+        "",
+        "The same for every command. A run that finds problems at error severity exits 1; a run "
+        "that could not read its input or was called wrongly exits 2, so CI can tell a bad "
+        "disclosure from a broken job. Bad input never produces a Python traceback.",
+        "",
+    ]
     constants = [n for n in dir(cli) if n.startswith("EXIT_") and isinstance(getattr(cli, n), int)]
     codes = sorted((getattr(cli, n), n) for n in constants)
     rows = [[code(value), code(name), cell(EXIT_CODE_TEXT.get(name, ""))] for value, name in codes]
@@ -467,21 +501,31 @@ def cli_page() -> str:
 
 # --- reference/codes.md ----------------------------------------------------------------
 
+
 def codes_page() -> str:
     from ftdisclose.findings import CATALOGUE, DOCS_URL
 
-    out = ["# Finding codes", "",
-           GENERATED_NOTE.format(source="`ftdisclose.findings.CATALOGUE`"),
-           "Every finding carries a stable code and a readable rule name (`FTD203 unit-dimension`). "
-           "A code never changes meaning; new problems get new codes. The hundreds group them: "
-           + ", ".join(f"`FTD{k}xx` {v[0].lower()}" for k, v in CODE_GROUPS.items()) + ".", "",
-           f"Each code's entry has a stable address, {code(DOCS_URL + '#ftd203')} for "
-           "[FTD203](#ftd203); SARIF output links every rule to its entry.", "",
-           "Severity decides the exit code: an **error** makes `validate` exit 1; a **warning** does "
-           "so only with `--strict`; **info** is shown with `-v` and never fails a run.", "",
-           "## All codes", ""]
-    rows = [[f"[{r.code}](#{r.code.lower()})", code(r.slug), str(r.severity), cell(r.title)]
-            for r in CATALOGUE.values()]
+    out = [
+        "# Finding codes",
+        "",
+        GENERATED_NOTE.format(source="`ftdisclose.findings.CATALOGUE`"),
+        "Every finding carries a stable code and a readable rule name (`FTD203 unit-dimension`). "
+        "A code never changes meaning; new problems get new codes. The hundreds group them: "
+        + ", ".join(f"`FTD{k}xx` {v[0].lower()}" for k, v in CODE_GROUPS.items())
+        + ".",
+        "",
+        f"Each code's entry has a stable address, {code(DOCS_URL + '#ftd203')} for "
+        "[FTD203](#ftd203); SARIF output links every rule to its entry.",
+        "",
+        "Severity decides the exit code: an **error** makes `validate` exit 1; a **warning** does "
+        "so only with `--strict`; **info** is shown with `-v` and never fails a run.",
+        "",
+        "## All codes",
+        "",
+    ]
+    rows = [
+        [f"[{r.code}](#{r.code.lower()})", code(r.slug), str(r.severity), cell(r.title)] for r in CATALOGUE.values()
+    ]
     out += [table(["Code", "Rule", "Severity", "Title"], rows), ""]
     group = None
     for rule in CATALOGUE.values():
@@ -492,9 +536,14 @@ def codes_page() -> str:
             out += [f"## FTD{digit}xx: {title} {{ #ftd{digit}xx }}", ""]
             if blurb:
                 out += [blurb, ""]
-        out += [f"### {rule.code} {rule.slug} {{ #{rule.code.lower()} }}", "",
-                f"**{text(rule.title)}** · severity **{rule.severity}** · rule {code(rule.slug)}", "",
-                text(rule.description), ""]
+        out += [
+            f"### {rule.code} {rule.slug} {{ #{rule.code.lower()} }}",
+            "",
+            f"**{text(rule.title)}** · severity **{rule.severity}** · rule {code(rule.slug)}",
+            "",
+            text(rule.description),
+            "",
+        ]
         if rule.example:
             out += ["Example that triggers it:", "", "```yaml", rule.example, "```", ""]
         if rule.hint:
@@ -503,6 +552,7 @@ def codes_page() -> str:
 
 
 # --- reference/factors.md --------------------------------------------------------------
+
 
 def factor_versions() -> list[tuple[str, Path, dict[str, Any]]]:
     """Every shipped factor version under factors/, newest first: (version, folder, manifest)."""
@@ -523,25 +573,45 @@ SMALL_TABLE = 12  # tables with at most this many rows are shown in full
 
 
 def factors_page() -> str:
-    out = ["# Factor tables", "",
-           GENERATED_NOTE.format(source="`factors/<version>/manifest.json` and `sources.csv`"),
-           "The defaults behind gap-filling, one folder per released version. A released version is "
-           "never edited: corrections go into the next one, so a disclosure pinned to a version "
-           "(`factors_version`) gives the same numbers years later. Every row names its sources; the "
-           "sources table gives each one's publisher, licence and the attribution its licence asks for. "
-           "See [how defaults are chosen](../explanation/defaults.md) and "
-           "[recomputing with an older version](../howto/factor-versions.md).", "",
-           "Column units are given once per column, in the manifest; `1` is a plain ratio, and a blank "
-           "unit is a name, an id or a year. Tables whose rows carry their own `unit` column say so.", ""]
+    out = [
+        "# Factor tables",
+        "",
+        GENERATED_NOTE.format(source="`factors/<version>/manifest.json` and `sources.csv`"),
+        "The defaults behind gap-filling, one folder per released version. A released version is "
+        "never edited: corrections go into the next one, so a disclosure pinned to a version "
+        "(`factors_version`) gives the same numbers years later. Every row names its sources; the "
+        "sources table gives each one's publisher, licence and the attribution its licence asks for. "
+        "See [how defaults are chosen](../explanation/defaults.md) and "
+        "[recomputing with an older version](../howto/factor-versions.md).",
+        "",
+        "Column units are given once per column, in the manifest; `1` is a plain ratio, and a blank "
+        "unit is a name, an id or a year. Tables whose rows carry their own `unit` column say so.",
+        "",
+    ]
     versions = factor_versions()
-    out += [table(["Version", "Released", "Tables", "Sources"],
-                  [[f"[{v}](#factors-{v.replace('.', '-')})", cell(m.get("released", "")),
-                    str(len(m.get("tables", {}))), str(len(_csv_rows(folder / m.get("sources", {}).get(
-                        "file", "sources.csv"))))] for v, folder, m in versions]), ""]
+    out += [
+        table(
+            ["Version", "Released", "Tables", "Sources"],
+            [
+                [
+                    f"[{v}](#factors-{v.replace('.', '-')})",
+                    cell(m.get("released", "")),
+                    str(len(m.get("tables", {}))),
+                    str(len(_csv_rows(folder / m.get("sources", {}).get("file", "sources.csv")))),
+                ]
+                for v, folder, m in versions
+            ],
+        ),
+        "",
+    ]
     for version, folder, manifest in versions:
         vslug = version.replace(".", "-")
-        out += [f"## Version {version} {{ #factors-{vslug} }}", "",
-                f"Released {manifest.get('released', 'unknown')}. Folder `factors/{version}/`.", ""]
+        out += [
+            f"## Version {version} {{ #factors-{vslug} }}",
+            "",
+            f"Released {manifest.get('released', 'unknown')}. Folder `factors/{version}/`.",
+            "",
+        ]
         tables = manifest.get("tables", {})
         rows = []
         for name, info in tables.items():
@@ -551,16 +621,27 @@ def factors_page() -> str:
         for name, info in tables.items():
             data = _csv_rows(folder / info["file"])
             key = ", ".join(code(k) for k in info.get("key", []))
-            out += [f"### `{name}` {{ #{name}-{vslug} }}", "",
-                    text(info.get("description", "")), "",
-                    f"File {code(info['file'])} · key {key} · {len(data)} rows · sha256 {code(info.get('sha256', ''))}",
-                    ""]
+            out += [
+                f"### `{name}` {{ #{name}-{vslug} }}",
+                "",
+                text(info.get("description", "")),
+                "",
+                f"File {code(info['file'])} · key {key} · {len(data)} rows · sha256 {code(info.get('sha256', ''))}",
+                "",
+            ]
             if info.get("rows") is not None and info["rows"] != len(data):
                 out += [f"The manifest says {info['rows']} rows; the file holds {len(data)}.", ""]
             columns = info.get("columns", {})
-            out += [table(["Column", "Unit", "Meaning"],
-                          [[code(c), code(meta["unit"]) if meta.get("unit") else "", cell(meta.get("description", ""))]
-                           for c, meta in columns.items()]), ""]
+            out += [
+                table(
+                    ["Column", "Unit", "Meaning"],
+                    [
+                        [code(c), code(meta["unit"]) if meta.get("unit") else "", cell(meta.get("description", ""))]
+                        for c, meta in columns.items()
+                    ],
+                ),
+                "",
+            ]
             if 0 < len(data) <= SMALL_TABLE:
                 header = list(data[0])
                 out += [f'??? info "All {len(data)} rows of `{name}`"', ""]
@@ -571,38 +652,59 @@ def factors_page() -> str:
         licences: dict[str, int] = {}
         for s in sources:
             licences[s.get("license", "")] = licences.get(s.get("license", ""), 0) + 1
-        out += [f"### Sources of {version} {{ #sources-{vslug} }}", "",
-                f"{len(sources)} sources. Licences (SPDX ids; `LicenseRef-` ids are explained in the "
-                "factor-table notes): " + ", ".join(f"{code(k)} ({n})" for k, n in sorted(licences.items())) + ".",
-                "",
-                "Figures from sources under CC BY 4.0 and similar licences need the attribution line "
-                "when you republish them.", ""]
+        out += [
+            f"### Sources of {version} {{ #sources-{vslug} }}",
+            "",
+            f"{len(sources)} sources. Licences (SPDX ids; `LicenseRef-` ids are explained in the "
+            "factor-table notes): " + ", ".join(f"{code(k)} ({n})" for k, n in sorted(licences.items())) + ".",
+            "",
+            "Figures from sources under CC BY 4.0 and similar licences need the attribution line "
+            "when you republish them.",
+            "",
+        ]
         rows = []
         for s in sources:
             title = cell(s.get("title", ""))
             url = s.get("url", "")
             linked = f"[{title}]({url})" if url.startswith(("http://", "https://")) else title
-            rows.append([code(s.get("id", "")), linked, cell(s.get("publisher", "")), code(s.get("license", "")),
-                         cell(s.get("retrieved", "")), cell(s.get("attribution", ""))])
-        out += [table(["Id", "Title (linked to the source)", "Publisher", "Licence", "Retrieved", "Attribution"],
-                      rows), ""]
+            rows.append(
+                [
+                    code(s.get("id", "")),
+                    linked,
+                    cell(s.get("publisher", "")),
+                    code(s.get("license", "")),
+                    cell(s.get("retrieved", "")),
+                    cell(s.get("attribution", "")),
+                ]
+            )
+        out += [
+            table(["Id", "Title (linked to the source)", "Publisher", "Licence", "Retrieved", "Attribution"], rows),
+            "",
+        ]
     return "\n".join(out)
 
 
 # --- reference/api.md ------------------------------------------------------------------
 
+
 def api_page() -> str:
-    out = ["# Python API", "",
-           GENERATED_NOTE.format(source="the docstrings of the modules listed in `docs/hooks/generate.py`"),
-           "Every stage of the command line is a Python module you can call. The package re-exports "
-           "the common entry points lazily, so `import ftdisclose` stays cheap:", "",
-           "```python",
-           "import ftdisclose",
-           "",
-           'result = ftdisclose.validate("examples/munin-7b-lora.yaml")',
-           "print(result.valid, [f.code for f in result.findings])",
-           "```", "",
-           "| Module | For |", "|---|---|"]
+    out = [
+        "# Python API",
+        "",
+        GENERATED_NOTE.format(source="the docstrings of the modules listed in `docs/hooks/generate.py`"),
+        "Every stage of the command line is a Python module you can call. The package re-exports "
+        "the common entry points lazily, so `import ftdisclose` stays cheap:",
+        "",
+        "```python",
+        "import ftdisclose",
+        "",
+        'result = ftdisclose.validate("examples/munin-7b-lora.yaml")',
+        "print(result.valid, [f.code for f in result.findings])",
+        "```",
+        "",
+        "| Module | For |",
+        "|---|---|",
+    ]
     out += [f"| [{code(m)}](#{m}) | {cell(blurb)} |" for m, blurb in API_MODULES]
     out.append("")
     for module, _ in API_MODULES:
@@ -611,6 +713,7 @@ def api_page() -> str:
 
 
 # --- changelog.md ----------------------------------------------------------------------
+
 
 def _rebase_headings(markdown: str, top: int) -> str:
     """Drop the first H1 and shift the remaining headings so the highest one is at ``top``."""
@@ -639,10 +742,14 @@ def _rebase_headings(markdown: str, top: int) -> str:
 
 
 def changelog_page() -> str:
-    out = ["# Changelog", "",
-           "What changed in the package, in the spec and in the factor tables. Package versions follow "
-           "semantic versioning; spec versions are `MAJOR.MINOR` and older minor versions keep "
-           "validating; factor versions are CalVer (`2026.1`) and are never edited once released.", ""]
+    out = [
+        "# Changelog",
+        "",
+        "What changed in the package, in the spec and in the factor tables. Package versions follow "
+        "semantic versioning; spec versions are `MAJOR.MINOR` and older minor versions keep "
+        "validating; factor versions are CalVer (`2026.1`) and are never edited once released.",
+        "",
+    ]
     main = ROOT / "CHANGELOG.md"
     if main.is_file():
         out += [_rebase_headings(main.read_text(encoding="utf-8"), 2)]
@@ -652,13 +759,17 @@ def changelog_page() -> str:
     else:
         out += ["## Factor tables", ""]
         for version, _, manifest in factor_versions():
-            out += [f"- `{version}` (released {manifest.get('released', 'unknown')}): "
-                    f"{len(manifest.get('tables', {}))} tables; see the "
-                    f"[factor reference](reference/factors.md#factors-{version.replace('.', '-')}).", ""]
+            out += [
+                f"- `{version}` (released {manifest.get('released', 'unknown')}): "
+                f"{len(manifest.get('tables', {}))} tables; see the "
+                f"[factor reference](reference/factors.md#factors-{version.replace('.', '-')}).",
+                "",
+            ]
     return "\n".join(out)
 
 
 # --- assets/bloom-split.svg ------------------------------------------------------------
+
 
 def bloom_numbers() -> dict[str, float]:
     """The BLOOM example (examples/scope3-bloom-cluster.yaml) worked with the methodology's formulas.
@@ -684,46 +795,67 @@ def bloom_numbers() -> dict[str, float]:
     w_on = e_it * dc.wue.to("L/kWh")
     w_off = e_fac * op.electricity_water_intensity.to("L/kWh")
     w_emb = n_gpu * cluster.gpu.embodied_water.to("L") * t_res / life
-    return {"t_run_h": t_run, "t_res_h": t_res, "e_it_kwh": e_it, "e_fac_kwh": e_fac, "life_h": life,
-            "c_op_kg": c_op, "c_emb_kg": c_emb, "c_tot_kg": c_op + c_emb,
-            "w_on_l": w_on, "w_off_l": w_off, "w_emb_l": w_emb, "w_tot_l": w_on + w_off + w_emb}
+    return {
+        "t_run_h": t_run,
+        "t_res_h": t_res,
+        "e_it_kwh": e_it,
+        "e_fac_kwh": e_fac,
+        "life_h": life,
+        "c_op_kg": c_op,
+        "c_emb_kg": c_emb,
+        "c_tot_kg": c_op + c_emb,
+        "w_on_l": w_on,
+        "w_off_l": w_off,
+        "w_emb_l": w_emb,
+        "w_tot_l": w_on + w_off + w_emb,
+    }
 
 
 def _bar(y: int, label: str, total_text: str, parts: list[tuple[str, float, str, str]]) -> list[str]:
     x0, width, height = 170, 560, 34
     total = sum(value for _, value, _, _ in parts)
-    out = [f'<text x="{x0 - 12}" y="{y + 22}" text-anchor="end" class="label">{html.escape(label)}</text>',
-           f'<text x="{x0 + width + 10}" y="{y + 22}" class="total">{html.escape(total_text)}</text>']
+    out = [
+        f'<text x="{x0 - 12}" y="{y + 22}" text-anchor="end" class="label">{html.escape(label)}</text>',
+        f'<text x="{x0 + width + 10}" y="{y + 22}" class="total">{html.escape(total_text)}</text>',
+    ]
     x = float(x0)
     for i, (name, value, shown, colour) in enumerate(parts):
         w = width * value / total
-        out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{height}" fill="{colour}">'
-                   f"<title>{html.escape(name)}: {html.escape(shown)} ({100 * value / total:.1f} %)</title></rect>")
+        out.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{height}" fill="{colour}">'
+            f"<title>{html.escape(name)}: {html.escape(shown)} ({100 * value / total:.1f} %)</title></rect>"
+        )
         share = 100 * value / total
         caption = f"{name}: {shown} ({share:.1f} %)" if share < 1 else f"{name}: {shown} ({share:.0f} %)"
         below = y + height + 17 + 15 * (i % 2 if w < 150 else 0)
         anchor_x = x if w >= 150 else x + w / 2
         anchor = "start" if w >= 150 else "middle"
-        out.append(f'<text x="{anchor_x + (4 if anchor == "start" else 0):.1f}" y="{below}" text-anchor="{anchor}" '
-                   f'class="part">{html.escape(caption)}</text>')
+        out.append(
+            f'<text x="{anchor_x + (4 if anchor == "start" else 0):.1f}" y="{below}" text-anchor="{anchor}" '
+            f'class="part">{html.escape(caption)}</text>'
+        )
         x += w
     return out
 
 
 def bloom_svg() -> str:
     n = bloom_numbers()
-    carbon = [("operational", n["c_op_kg"], f"{n['c_op_kg'] / 1000:,.1f} t", "#1f6f8b"),
-              ("embodied", n["c_emb_kg"], f"{n['c_emb_kg'] / 1000:,.1f} t", "#99c24d")]
-    water = [("on-site", n["w_on_l"], f"{n['w_on_l'] / 1000:,.0f} m³", "#4a90d9"),
-             ("off-site", n["w_off_l"], f"{n['w_off_l'] / 1000:,.0f} m³", "#7fb3e6"),
-             ("manufacturing", n["w_emb_l"], f"{n['w_emb_l'] / 1000:,.0f} m³", "#c2593f")]
+    carbon = [
+        ("operational", n["c_op_kg"], f"{n['c_op_kg'] / 1000:,.1f} t", "#1f6f8b"),
+        ("embodied", n["c_emb_kg"], f"{n['c_emb_kg'] / 1000:,.1f} t", "#99c24d"),
+    ]
+    water = [
+        ("on-site", n["w_on_l"], f"{n['w_on_l'] / 1000:,.0f} m³", "#4a90d9"),
+        ("off-site", n["w_off_l"], f"{n['w_off_l'] / 1000:,.0f} m³", "#7fb3e6"),
+        ("manufacturing", n["w_emb_l"], f"{n['w_emb_l'] / 1000:,.0f} m³", "#c2593f"),
+    ]
     body = [
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 860 250" width="860" height="250" role="img" '
         'aria-labelledby="bloom-title bloom-desc">',
         '<title id="bloom-title">BLOOM example: carbon and water split into parts</title>',
         f'<desc id="bloom-desc">Carbon {n["c_tot_kg"] / 1000:,.1f} tCO2e: operational {n["c_op_kg"] / 1000:,.1f} t, '
-        f'embodied {n["c_emb_kg"] / 1000:,.1f} t. Water {n["w_tot_l"] / 1000:,.0f} m3: on-site '
-        f'{n["w_on_l"] / 1000:,.0f}, off-site {n["w_off_l"] / 1000:,.0f}, manufacturing {n["w_emb_l"] / 1000:,.0f}.'
+        f"embodied {n['c_emb_kg'] / 1000:,.1f} t. Water {n['w_tot_l'] / 1000:,.0f} m3: on-site "
+        f"{n['w_on_l'] / 1000:,.0f}, off-site {n['w_off_l'] / 1000:,.0f}, manufacturing {n['w_emb_l'] / 1000:,.0f}."
         "</desc>",
         "<style>text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px;fill:#333}"
         ".label{font-weight:600}.total{font-weight:600}.part{font-size:12px}.head{font-size:15px;font-weight:600}"

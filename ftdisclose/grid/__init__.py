@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 
-
 STABLE_AFTER = dt.timedelta(days=7)  # a partly covered window older than this is cached: it will not fill in
 
 
@@ -78,10 +77,17 @@ class GridResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "value_g_per_kwh": self.value_g_per_kwh, "provider": self.provider, "zone": self.zone,
-            "window_start": _minute(self.window_start), "window_end": _minute(self.window_end),
-            "records": self.records, "coverage": self.coverage, "from_cache": self.from_cache,
-            "source_text": self.source_text, "basis": self.basis, "estimated_records": self.estimated_records,
+            "value_g_per_kwh": self.value_g_per_kwh,
+            "provider": self.provider,
+            "zone": self.zone,
+            "window_start": _minute(self.window_start),
+            "window_end": _minute(self.window_end),
+            "records": self.records,
+            "coverage": self.coverage,
+            "from_cache": self.from_cache,
+            "source_text": self.source_text,
+            "basis": self.basis,
+            "estimated_records": self.estimated_records,
             "findings": [f.as_dict() for f in self.findings],
         }
 
@@ -99,8 +105,9 @@ def _percent(share: float) -> str:
     return f"{math.floor(share * 1000) / 10:g}%"  # never rounds a partial window up to 100%
 
 
-def zone_for(zone: str | None, country: str | None, cloud_region: str | None = None,
-             cloud_provider: str | None = None) -> str:
+def zone_for(
+    zone: str | None, country: str | None, cloud_region: str | None = None, cloud_provider: str | None = None
+) -> str:
     """The zone to ask for: the grid zone, else the cloud region's zone (factor tables), else the country."""
     if zone and zone.strip():
         return normalise_zone(zone)
@@ -119,11 +126,22 @@ def zone_for(zone: str | None, country: str | None, cloud_region: str | None = N
     return normalise_zone(country)
 
 
-def hourly_intensity(zone: str | None, country: str | None, cloud_region: str | None, start: dt.datetime,
-                     hours: float, *, annual_g_per_kwh: float, offline: bool, cache_dir: Path | None = None,
-                     session: requests.Session | None = None, cloud_provider: str | None = None,
-                     timeout: float | None = None, file: str = "<disclosure>",
-                     path: str = "operational.carbon_intensity") -> GridResult:
+def hourly_intensity(
+    zone: str | None,
+    country: str | None,
+    cloud_region: str | None,
+    start: dt.datetime,
+    hours: float,
+    *,
+    annual_g_per_kwh: float,
+    offline: bool,
+    cache_dir: Path | None = None,
+    session: requests.Session | None = None,
+    cloud_provider: str | None = None,
+    timeout: float | None = None,
+    file: str = "<disclosure>",
+    path: str = "operational.carbon_intensity",
+) -> GridResult:
     """The time-weighted mean grid intensity (gCO2e/kWh) over [start, start + hours).
 
     ``start`` must carry a time zone and ``hours`` be positive (ValueError otherwise: the
@@ -137,58 +155,85 @@ def hourly_intensity(zone: str | None, country: str | None, cloud_region: str | 
     key = zone_for(zone, country, cloud_region, cloud_provider)
     choice = choose(key, timeout=timeout)
     hidden = secrets()
-    result = GridResult(None, choice.provider.title if choice.provider else None, choice.zone, lo, hi,
-                        basis=choice.provider.basis if choice.provider else "", annual_g_per_kwh=annual_g_per_kwh)
+    result = GridResult(
+        None,
+        choice.provider.title if choice.provider else None,
+        choice.zone,
+        lo,
+        hi,
+        basis=choice.provider.basis if choice.provider else "",
+        annual_g_per_kwh=annual_g_per_kwh,
+    )
 
     def report(code: str, message: str) -> GridResult:
         rule = CATALOGUE[code]
-        result.findings.append(Finding(rule.code, rule.slug, rule.severity, _scrub(message, hidden),
-                                       rule.hint, file, None, None, path))
+        result.findings.append(
+            Finding(rule.code, rule.slug, rule.severity, _scrub(message, hidden), rule.hint, file, None, None, path)
+        )
         return result
 
     window = f"{_minute(lo)}..{_minute(hi)}"
     provider = choice.provider
     if provider is None:
-        return report("FTD317", f"no hourly grid intensity for zone {key or '(none)'}: {choice.reason}; "
-                                f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used")
+        return report(
+            "FTD317",
+            f"no hourly grid intensity for zone {key or '(none)'}: {choice.reason}; "
+            f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
+        )
     folder = cache_dir if cache_dir is not None else _cache.default_dir()
     samples = _cache.load(folder, provider.name, choice.zone, lo, hi)
     if samples is not None:
         result.from_cache = True
     elif offline:
-        return report("FTD318", f"offline, and {provider.title} data for {choice.zone} {window} is not cached; "
-                                f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used")
+        return report(
+            "FTD318",
+            f"offline, and {provider.title} data for {choice.zone} {window} is not cached; "
+            f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
+        )
     else:
         try:
             samples = _fetch(provider, choice, lo, hi, session)
         except GridError as exc:
-            return report(exc.code, f"{exc.message}; the annual {annual_g_per_kwh:g} gCO2e/kWh is used for "
-                                    f"{choice.zone} {window}")
+            return report(
+                exc.code, f"{exc.message}; the annual {annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}"
+            )
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a shape not foreseen
-            return report("FTD314", f"{provider.title}: unexpected answer ({type(exc).__name__}); the annual "
-                                    f"{annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}")
+            return report(
+                "FTD314",
+                f"{provider.title}: unexpected answer ({type(exc).__name__}); the annual "
+                f"{annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}",
+            )
         samples = [s for s in samples if s.end > lo and s.start < hi]
     avg = time_weighted(samples, lo, hi)
     if avg.mean is None:
-        return report("FTD315", f"{provider.title} has no values for {choice.zone} {window}; "
-                                f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used")
+        return report(
+            "FTD315",
+            f"{provider.title} has no values for {choice.zone} {window}; "
+            f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
+        )
     if not result.from_cache and (avg.complete or hi < dt.datetime.now(dt.UTC) - STABLE_AFTER):
         _cache.save(folder, provider.name, choice.zone, lo, hi, samples)
     _success(result, provider, choice, avg, annual_g_per_kwh)
     if not avg.complete:
         missing = avg.window - avg.covered
-        report("FTD316", f"{provider.title} covers {_percent(avg.coverage)} of {choice.zone} {window}; the "
-                         f"uncovered {_hours(missing)} use the annual {annual_g_per_kwh:g} gCO2e/kWh")
+        report(
+            "FTD316",
+            f"{provider.title} covers {_percent(avg.coverage)} of {choice.zone} {window}; the "
+            f"uncovered {_hours(missing)} use the annual {annual_g_per_kwh:g} gCO2e/kWh",
+        )
     if avg.estimated:
         kind = "forecasts" if provider.name == "uk-carbon-intensity" else "estimated or imputed"
-        report("FTD319", f"{avg.estimated} of the {avg.records} {provider.title} values for {choice.zone} "
-                         f"{window} are {kind}")
+        report(
+            "FTD319",
+            f"{avg.estimated} of the {avg.records} {provider.title} values for {choice.zone} {window} are {kind}",
+        )
     result.source_text = _scrub(result.source_text, hidden)
     return result
 
 
-def _fetch(provider: Provider, choice: Choice, lo: dt.datetime, hi: dt.datetime,
-           session: requests.Session | None) -> list[Sample]:
+def _fetch(
+    provider: Provider, choice: Choice, lo: dt.datetime, hi: dt.datetime, session: requests.Session | None
+) -> list[Sample]:
     if session is not None:
         return provider.fetch(choice.zone, lo, hi, session)
     with requests.Session() as own:
@@ -204,8 +249,10 @@ def _success(result: GridResult, provider: Provider, choice: Choice, avg: Averag
     region = gb_region(zone)
     if region is not None:
         zone = f"{zone} ({GB_REGIONS[region]}, regional forecast)"
-    text = (f"{provider.title}, {zone}, {_minute(avg.start)}..{_minute(avg.end)}, {avg.records} records, "
-            f"coverage {_percent(avg.coverage)}")
+    text = (
+        f"{provider.title}, {zone}, {_minute(avg.start)}..{_minute(avg.end)}, {avg.records} records, "
+        f"coverage {_percent(avg.coverage)}"
+    )
     if not avg.complete:
         text += f", the rest at the annual {annual:g} gCO2e/kWh"
     result.source_text = text
@@ -219,4 +266,3 @@ def _scrub(text: str, hidden: list[str]) -> str:
     for secret in hidden:
         text = text.replace(secret, "***")
     return text
-

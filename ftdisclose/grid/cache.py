@@ -60,8 +60,12 @@ def load(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.dat
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     try:
-        if (data.get("format") != FORMAT or data.get("provider") != provider or data.get("zone") != zone
-                or data.get("window") != [_stamp(start), _stamp(end)]):
+        if (
+            data.get("format") != FORMAT
+            or data.get("provider") != provider
+            or data.get("zone") != zone
+            or data.get("window") != [_stamp(start), _stamp(end)]
+        ):
             return None
         samples = []
         for begin, stop, value, estimated in data["samples"]:
@@ -73,8 +77,9 @@ def load(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.dat
         return None
 
 
-def save(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.datetime,
-         samples: list[Sample]) -> Path | None:
+def save(
+    folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.datetime, samples: list[Sample]
+) -> Path | None:
     """Write the samples; a cache that cannot be written is skipped (None), never an error."""
     path = path_for(folder, provider, zone, start, end)
     data = {

@@ -48,10 +48,23 @@ COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 # UK Carbon Intensity API region ids (api-definitions docs)
 GB_REGIONS: dict[int, str] = {
-    1: "North Scotland", 2: "South Scotland", 3: "North West England", 4: "North East England",
-    5: "Yorkshire", 6: "North Wales", 7: "South Wales", 8: "West Midlands", 9: "East Midlands",
-    10: "East England", 11: "South West England", 12: "South England", 13: "London",
-    14: "South East England", 15: "England", 16: "Scotland", 17: "Wales",
+    1: "North Scotland",
+    2: "South Scotland",
+    3: "North West England",
+    4: "North East England",
+    5: "Yorkshire",
+    6: "North Wales",
+    7: "South Wales",
+    8: "West Midlands",
+    9: "East Midlands",
+    10: "East England",
+    11: "South West England",
+    12: "South England",
+    13: "London",
+    14: "South East England",
+    15: "England",
+    16: "Scotland",
+    17: "Wales",
 }
 
 
@@ -86,8 +99,7 @@ class Provider(Protocol):
         """Whether ``zone`` (ftdisclose's spelling, upper case) can be asked for."""
         ...
 
-    def fetch(self, zone: str, start: dt.datetime, end: dt.datetime,
-              session: requests.Session) -> list[Sample]:
+    def fetch(self, zone: str, start: dt.datetime, end: dt.datetime, session: requests.Session) -> list[Sample]:
         """Samples covering [start, end) as far as the provider has them; raises GridError."""
         ...
 
@@ -189,20 +201,30 @@ class Http:
     max_retry_after: float = MAX_RETRY_AFTER
     sleep: Callable[[float], None] = time.sleep
 
-    def get(self, session: requests.Session, url: str, *, params: Mapping[str, str] | None = None,
-            headers: Mapping[str, str] | None = None, auth: tuple[str, str] | None = None) -> requests.Response:
+    def get(
+        self,
+        session: requests.Session,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ) -> requests.Response:
         all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
         where = _where(url)
         for attempt in (1, 2):
             try:
-                response = session.get(url, params=params, headers=all_headers, auth=auth, timeout=self.timeout,
-                                       allow_redirects=True)
+                response = session.get(
+                    url, params=params, headers=all_headers, auth=auth, timeout=self.timeout, allow_redirects=True
+                )
             except requests.Timeout:
-                raise GridError(UNAVAILABLE,
-                                f"{self.title}: no answer within {self.timeout:g} s from {where}") from None
+                raise GridError(
+                    UNAVAILABLE, f"{self.title}: no answer within {self.timeout:g} s from {where}"
+                ) from None
             except requests.RequestException as exc:
-                raise GridError(UNAVAILABLE, f"{self.title}: cannot connect to {where} "
-                                             f"({type(exc).__name__})") from None
+                raise GridError(
+                    UNAVAILABLE, f"{self.title}: cannot connect to {where} ({type(exc).__name__})"
+                ) from None
             status = response.status_code
             if status in (429, 503):
                 wait = retry_after_seconds(response.headers.get("Retry-After"))
@@ -212,13 +234,16 @@ class Http:
                     continue
                 said = f"; Retry-After {wait:g} s" if wait is not None else ""
                 reason = "rate limit" if status == 429 else "service unavailable"
-                raise GridError(UNAVAILABLE, f"{self.title}: HTTP {status} ({reason}) from {where}{said}"
-                                + ("; gave up after one retry" if attempt == 2 else ""), status=status)
+                raise GridError(
+                    UNAVAILABLE,
+                    f"{self.title}: HTTP {status} ({reason}) from {where}{said}"
+                    + ("; gave up after one retry" if attempt == 2 else ""),
+                    status=status,
+                )
             if status >= 500:
                 raise GridError(UNAVAILABLE, f"{self.title}: HTTP {status} from {where}", status=status)
             if status >= 400:
-                raise GridError(REJECTED, f"{self.title}: HTTP {status} from {where}{_explain(status)}",
-                                status=status)
+                raise GridError(REJECTED, f"{self.title}: HTTP {status} from {where}{_explain(status)}", status=status)
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -231,10 +256,12 @@ class Http:
 
 
 def _explain(status: int) -> str:
-    return {400: " (bad request: zone or time range not accepted)",
-            401: " (not authorised: check the credentials)",
-            403: " (forbidden: the account may not include this data)",
-            404: " (not found: unknown zone or endpoint)"}.get(status, "")
+    return {
+        400: " (bad request: zone or time range not accepted)",
+        401: " (not authorised: check the credentials)",
+        403: " (forbidden: the account may not include this data)",
+        404: " (not found: unknown zone or endpoint)",
+    }.get(status, "")
 
 
 def _shape(title: str, what: str) -> GridError:
@@ -254,8 +281,9 @@ class EnergiDataService:
     AREAS: ClassVar[dict[str, tuple[str, ...]]] = {"DK1": ("DK1",), "DK2": ("DK2",), "DK": ("DK1", "DK2")}
     MAX_PAGES: ClassVar[int] = 10_000
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, page_size: int = 5000,
-                 env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_TIMEOUT, page_size: int = 5000, env: Mapping[str, str] | None = None
+    ) -> None:
         self.http = Http(self.title, timeout)
         self.page_size = page_size
         self.base = base_url(self.name, env)
@@ -267,11 +295,13 @@ class EnergiDataService:
         areas = self.AREAS[zone]
         first, last = floor_to(as_utc(start), self.STEP), ceil_to(as_utc(end), self.STEP)
         params = {
-            "start": first.strftime("%Y-%m-%dT%H:%M"), "end": last.strftime("%Y-%m-%dT%H:%M"),
+            "start": first.strftime("%Y-%m-%dT%H:%M"),
+            "end": last.strftime("%Y-%m-%dT%H:%M"),
             "timezone": "UTC",  # start and end are read as UTC, not Danish time
             "filter": json.dumps({"PriceArea": list(areas)}, separators=(",", ":")),
             "columns": "Minutes5UTC,Minutes5DK,PriceArea,CO2Emission",
-            "sort": "Minutes5UTC asc", "limit": str(self.page_size),
+            "sort": "Minutes5UTC asc",
+            "limit": str(self.page_size),
         }
         url = f"{self.base}/dataset/CO2Emis"
         samples: dict[tuple[dt.datetime, str], Sample] = {}
@@ -298,8 +328,7 @@ class EnergiDataService:
                 break
         return sorted(samples.values(), key=lambda s: s.start)
 
-    def _sample(self, record: Any, last_local: dt.datetime | None
-                ) -> tuple[Sample | None, str, dt.datetime | None]:
+    def _sample(self, record: Any, last_local: dt.datetime | None) -> tuple[Sample | None, str, dt.datetime | None]:
         if not isinstance(record, dict):
             raise _shape(self.title, "a record is not an object")
         area = str(record.get("PriceArea", ""))
@@ -391,8 +420,10 @@ class UkCarbonIntensity:
     def _data(self, body: Any) -> list[Any]:
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
             error = body["error"]
-            raise GridError(REJECTED, f"{self.title}: error {str(error.get('code', ''))[:60]}: "
-                                      f"{str(error.get('message', ''))[:200]}")
+            raise GridError(
+                REJECTED,
+                f"{self.title}: error {str(error.get('code', ''))[:60]}: {str(error.get('message', ''))[:200]}",
+            )
         if not isinstance(body, dict) or "data" not in body:
             raise _shape(self.title, "no 'data'")
         data = body["data"]
@@ -433,8 +464,12 @@ class UkCarbonIntensity:
 
 # --- Electricity Maps -----------------------------------------------------------------------
 
-EMAPS_ZONES = {"DK1": "DK-DK1", "DK2": "DK-DK2", **{f"SE{i}": f"SE-SE{i}" for i in range(1, 5)},
-               **{f"NO{i}": f"NO-NO{i}" for i in range(1, 6)}}
+EMAPS_ZONES = {
+    "DK1": "DK-DK1",
+    "DK2": "DK-DK2",
+    **{f"SE{i}": f"SE-SE{i}" for i in range(1, 5)},
+    **{f"NO{i}": f"NO-NO{i}" for i in range(1, 6)},
+}
 
 
 class ElectricityMaps:
@@ -444,8 +479,14 @@ class ElectricityMaps:
     title = "Electricity Maps"
     MAX_RANGE: ClassVar[dt.timedelta] = dt.timedelta(hours=240)  # hourly granularity: at most 10 days
 
-    def __init__(self, token: str, *, timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] | None = None,
-                 emission_factor_type: str | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        env: Mapping[str, str] | None = None,
+        emission_factor_type: str | None = None,
+    ) -> None:
         self._token = token
         self.http = Http(self.title, timeout)
         self.base = base_url(self.name, env)
@@ -468,8 +509,12 @@ class ElectricityMaps:
             params = {"zone": EMAPS_ZONES.get(zone, zone), "start": _z(lo), "end": _z(hi)}
             if self.emission_factor_type:
                 params["emissionFactorType"] = self.emission_factor_type
-            body = self.http.get_json(session, f"{self.base}/v3/carbon-intensity/past-range", params=params,
-                                      headers={"auth-token": self._token})
+            body = self.http.get_json(
+                session,
+                f"{self.base}/v3/carbon-intensity/past-range",
+                params=params,
+                headers={"auth-token": self._token},
+            )
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
                 raise _shape(self.title, "no 'data' list")
             step = _granularity(body.get("temporalGranularity"))
@@ -498,8 +543,12 @@ def _z(moment: dt.datetime) -> str:
 
 
 def _granularity(value: Any) -> dt.timedelta | None:
-    return {"5_minutes": dt.timedelta(minutes=5), "15_minutes": dt.timedelta(minutes=15),
-            "hourly": dt.timedelta(hours=1), "daily": dt.timedelta(days=1)}.get(str(value))
+    return {
+        "5_minutes": dt.timedelta(minutes=5),
+        "15_minutes": dt.timedelta(minutes=15),
+        "hourly": dt.timedelta(hours=1),
+        "daily": dt.timedelta(days=1),
+    }.get(str(value))
 
 
 # --- WattTime ---------------------------------------------------------------------------------
@@ -518,8 +567,15 @@ class WattTime:
         "kg_co2_per_mwh": 1.0,
     }
 
-    def __init__(self, username: str, password: str, *, timeout: float = DEFAULT_TIMEOUT,
-                 env: Mapping[str, str] | None = None, signal_type: str = "co2_aoer") -> None:
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        env: Mapping[str, str] | None = None,
+        signal_type: str = "co2_aoer",
+    ) -> None:
         self._login = (username, password)
         self._bearer: str | None = None
         self.http = Http(self.title, timeout)
@@ -528,8 +584,10 @@ class WattTime:
         self.name = f"watttime-{signal_type}"
         self.title = f"WattTime {signal_type}"
         self.http.title = self.title
-        self.basis = {"co2_aoer": "average operating emissions rate",
-                      "co2_moer": "marginal operating emissions rate"}.get(signal_type, signal_type)
+        self.basis = {
+            "co2_aoer": "average operating emissions rate",
+            "co2_moer": "marginal operating emissions rate",
+        }.get(signal_type, signal_type)
 
     def __repr__(self) -> str:
         return f"WattTime(base={self.base!r}, login=<hidden>)"
@@ -550,8 +608,12 @@ class WattTime:
         first, last = as_utc(start), as_utc(end)
         samples: dict[dt.datetime, Sample] = {}
         for lo, hi in chunks(first, last, self.MAX_RANGE):
-            params = {"region": zone, "start": lo.isoformat(timespec="minutes"),
-                      "end": hi.isoformat(timespec="minutes"), "signal_type": self.signal_type}
+            params = {
+                "region": zone,
+                "start": lo.isoformat(timespec="minutes"),
+                "end": hi.isoformat(timespec="minutes"),
+                "signal_type": self.signal_type,
+            }
             body = self._historical(session, params)
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
                 raise _shape(self.title, "no 'data' list")
@@ -578,14 +640,16 @@ class WattTime:
     def _historical(self, session: requests.Session, params: dict[str, str]) -> Any:
         url = f"{self.base}/v3/historical"
         try:
-            return self.http.get_json(session, url, params=params,
-                                      headers={"Authorization": f"Bearer {self._token(session)}"})
+            return self.http.get_json(
+                session, url, params=params, headers={"Authorization": f"Bearer {self._token(session)}"}
+            )
         except GridError as exc:
             if exc.status != 401:
                 raise
         self._bearer = None  # the token expires after 30 minutes: log in again, once
-        return self.http.get_json(session, url, params=params,
-                                  headers={"Authorization": f"Bearer {self._token(session)}"})
+        return self.http.get_json(
+            session, url, params=params, headers={"Authorization": f"Bearer {self._token(session)}"}
+        )
 
 
 # --- choosing a provider ---------------------------------------------------------------------------
@@ -597,7 +661,7 @@ def normalise_zone(zone: str | None) -> str:
     """Upper case; Electricity Maps spellings of Nordic zones (DK-DK2, SE-SE3) become ENTSO-E's (DK2)."""
     text = (zone or "").strip().upper()
     head, sep, tail = text.partition("-")
-    if sep and head in {"DK", "SE", "NO"} and tail.startswith(head) and tail[len(head):].isdigit():
+    if sep and head in {"DK", "SE", "NO"} and tail.startswith(head) and tail[len(head) :].isdigit():
         return tail
     return text
 
@@ -631,16 +695,25 @@ def choose(zone: str, env: Mapping[str, str] | None = None, *, timeout: float | 
     token = environ.get("ELECTRICITYMAPS_TOKEN", "").strip()
     if token:
         factor_type = environ.get("FTDISCLOSE_ELECTRICITYMAPS_EMISSION_FACTOR_TYPE", "").strip() or None
-        return Choice(ElectricityMaps(token, timeout=seconds, env=environ, emission_factor_type=factor_type),
-                      key, "ELECTRICITYMAPS_TOKEN is set")
+        return Choice(
+            ElectricityMaps(token, timeout=seconds, env=environ, emission_factor_type=factor_type),
+            key,
+            "ELECTRICITYMAPS_TOKEN is set",
+        )
     user = environ.get("WATTTIME_USERNAME", "").strip()
     password = environ.get("WATTTIME_PASSWORD", "")
     if user and password:
         signal = environ.get("FTDISCLOSE_WATTTIME_SIGNAL_TYPE", "").strip() or "co2_aoer"
-        return Choice(WattTime(user, password, timeout=seconds, env=environ, signal_type=signal), key,
-                      "WATTTIME_USERNAME and WATTTIME_PASSWORD are set")
-    return Choice(None, key, f"no free provider serves {key}; set ELECTRICITYMAPS_TOKEN, or WATTTIME_USERNAME "
-                             "and WATTTIME_PASSWORD")
+        return Choice(
+            WattTime(user, password, timeout=seconds, env=environ, signal_type=signal),
+            key,
+            "WATTTIME_USERNAME and WATTTIME_PASSWORD are set",
+        )
+    return Choice(
+        None,
+        key,
+        f"no free provider serves {key}; set ELECTRICITYMAPS_TOKEN, or WATTTIME_USERNAME and WATTTIME_PASSWORD",
+    )
 
 
 def secrets(env: Mapping[str, str] | None = None) -> list[str]:

@@ -69,12 +69,20 @@ _VERSION_DIR = re.compile(r"^\d{4}\.\d+$")
 _E, _W = Severity.ERROR, Severity.WARNING
 
 
-
-def _make(code: str, message: str, *, file: str, line: int | None = None, path: str = "",
-          hint: str | None = None, severity: Severity | None = None) -> Finding:
+def _make(
+    code: str,
+    message: str,
+    *,
+    file: str,
+    line: int | None = None,
+    path: str = "",
+    hint: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
     rule = CATALOGUE[code]
-    return Finding(code, rule.slug, severity or rule.severity, message, rule.hint if hint is None else hint,
-                   file, line, None, path)
+    return Finding(
+        code, rule.slug, severity or rule.severity, message, rule.hint if hint is None else hint, file, line, None, path
+    )
 
 
 @dataclass
@@ -186,8 +194,12 @@ def _decode(raw: bytes, name: str, ctx: _Context) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         # CodeCarbon opens the file in the locale's encoding: Windows writes cp1252
-        ctx.add("FTD528", "the file is not UTF-8; read as Windows-1252 (CodeCarbon writes the locale's encoding)",
-                file=name, line=1)
+        ctx.add(
+            "FTD528",
+            "the file is not UTF-8; read as Windows-1252 (CodeCarbon writes the locale's encoding)",
+            file=name,
+            line=1,
+        )
         return raw.decode("cp1252", errors="replace")
 
 
@@ -236,40 +248,60 @@ def _read_file(path: Path, ctx: _Context) -> _File | None:
     runs = [_last_flush(rows) for rows in groups.values()]
     runs = _in_time_order(runs)
     if len(runs) > 1 and "run_id" not in header:
-        ctx.add("FTD529", f"{len(runs)} rows without run_id are read as {len(runs)} separate runs",
-                file=name, line=runs[0].line)
+        ctx.add(
+            "FTD529",
+            f"{len(runs)} rows without run_id are read as {len(runs)} separate runs",
+            file=name,
+            line=runs[0].line,
+        )
     elif sum(1 for r in runs if not r.cells.get("run_id", "").strip()) > 1:
-        ctx.add("FTD529", "several rows have an empty run_id; each is read as a separate run",
-                file=name, line=runs[0].line)
+        ctx.add(
+            "FTD529", "several rows have an empty run_id; each is read as a separate run", file=name, line=runs[0].line
+        )
     _check_overlaps(runs, ctx)
     return _File(name, header, count, runs, _era(header))
 
 
 def _read_row(name: str, line: int, header: list[str], row: list[str], ctx: _Context) -> _Run | None:
     if len(row) != len(header):
-        ctx.add("FTD527", f"the row has {len(row)} cells but the header has {len(header)} columns; "
-                "it is skipped", file=name, line=line)
+        ctx.add(
+            "FTD527",
+            f"the row has {len(row)} cells but the header has {len(header)} columns; it is skipped",
+            file=name,
+            line=line,
+        )
         return None
     cells = dict(zip(header, row, strict=True))
     duration = _number(cells["duration"])
     energy = _number(cells["energy_consumed"])
     if duration is None or energy is None or duration < 0 or energy < 0:
         bad = "duration" if duration is None or duration < 0 else "energy_consumed"
-        ctx.add("FTD527", f"{bad} {cells[bad]!r} is not a non-negative number; the row is skipped",
-                file=name, line=line)
+        ctx.add(
+            "FTD527", f"{bad} {cells[bad]!r} is not a non-negative number; the row is skipped", file=name, line=line
+        )
         return None
     pue, stated = 1.0, "pue" in cells
     if stated:
         value = _number(cells["pue"])
         if value is None or value <= 0:
-            ctx.add("FTD528", f"pue {cells['pue']!r} cannot be read; the energy is taken as written (PUE 1)",
-                    file=name, line=line, path="operational.energy.value")
+            ctx.add(
+                "FTD528",
+                f"pue {cells['pue']!r} cannot be read; the energy is taken as written (PUE 1)",
+                file=name,
+                line=line,
+                path="operational.energy.value",
+            )
         else:
             pue = value
     end = _parse_time(cells.get("timestamp"))
     if end is None and not _is_blank(cells.get("timestamp")):
-        ctx.add("FTD528", f"timestamp {cells['timestamp']!r} is not ISO 8601", file=name, line=line,
-                path="operational.start")
+        ctx.add(
+            "FTD528",
+            f"timestamp {cells['timestamp']!r} is not ISO 8601",
+            file=name,
+            line=line,
+            path="operational.start",
+        )
     return _Run(name, line, cells, 1, duration, energy, pue, stated, end)
 
 
@@ -306,9 +338,13 @@ def _check_overlaps(runs: list[_Run], ctx: _Context) -> None:
     for before, after in itertools.pairwise(runs):
         a, b = _window(before), _window(after)
         if a is not None and b is not None and b[0] < a[1] - 1.0:
-            ctx.add("FTD532", f"runs {before.name} and {after.name} overlap in time in one file: two trackers "
-                    "measured at once, and in machine mode both counted the whole machine",
-                    file=after.file, line=after.line)
+            ctx.add(
+                "FTD532",
+                f"runs {before.name} and {after.name} overlap in time in one file: two trackers "
+                "measured at once, and in machine mode both counted the whole machine",
+                file=after.file,
+                line=after.line,
+            )
 
 
 # --- merging ---------------------------------------------------------------------------
@@ -336,24 +372,37 @@ class _JobRun:
 def _align(files: list[_File], ctx: _Context) -> list[_JobRun]:
     counts = [len(f.runs) for f in files if f.runs]
     if len(set(counts)) > 1:
-        ctx.add("FTD532", f"the files hold different numbers of runs ({', '.join(map(str, counts))}); "
-                "runs are matched by their order in time", file=files[0].path)
+        ctx.add(
+            "FTD532",
+            f"the files hold different numbers of runs ({', '.join(map(str, counts))}); "
+            "runs are matched by their order in time",
+            file=files[0].path,
+        )
     jobs: list[_JobRun] = []
     for k in range(max(counts, default=0)):
         ranks = [f.runs[k] for f in files if k < len(f.runs)]
         windows = [w for w in (_window(r) for r in ranks) if w is not None]
         if len(windows) > 1 and max(w[0] for w in windows) > min(w[1] for w in windows):
-            ctx.add("FTD532", f"run {k + 1} of the files does not overlap in time across files; are these "
-                    "ranks of one job?", file=ranks[-1].file, line=ranks[-1].line)
+            ctx.add(
+                "FTD532",
+                f"run {k + 1} of the files does not overlap in time across files; are these ranks of one job?",
+                file=ranks[-1].file,
+                line=ranks[-1].line,
+            )
         jobs.append(_JobRun(ranks))
     if len(files) > 1:
         machine = [f for f in files if f.runs and f.runs[-1].cells.get("tracking_mode", "").strip() == "machine"]
         many = [f for f in machine if (_count(f.runs[-1].cells.get("gpu_count")) or 0) > 1]
         if len(many) > 1:
-            ctx.add("FTD532", f"{len(many)} files were tracked in machine mode and each saw several GPUs: "
-                    "if they are ranks on one node, each measured the whole node and the sum counts it "
-                    f"{len(many)} times", file=many[1].path, line=many[1].runs[-1].line,
-                    path="operational.energy.value")
+            ctx.add(
+                "FTD532",
+                f"{len(many)} files were tracked in machine mode and each saw several GPUs: "
+                "if they are ranks on one node, each measured the whole node and the sum counts it "
+                f"{len(many)} times",
+                file=many[1].path,
+                line=many[1].runs[-1].line,
+                path="operational.energy.value",
+            )
     return jobs
 
 
@@ -380,8 +429,9 @@ def parse_gpu_model(text: str, total: int | None = None) -> list[tuple[str, int 
     for i, match in enumerate(matches):
         digits = match.group(1)
         # after the first part, leading digits may end the previous name ("RTX 3060" + "1 x")
-        splits = [(digits[:k], int(digits[k:])) for k in range(len(digits) if i > 0 else 1)
-                  if k == 0 or digits[k] != "0"]
+        splits = [
+            (digits[:k], int(digits[k:])) for k in range(len(digits) if i > 0 else 1) if k == 0 or digits[k] != "0"
+        ]
         options.append(splits)
     best: list[tuple[str, int | None]] | None = None
     for choice in itertools.product(*options):
@@ -389,7 +439,7 @@ def parse_gpu_model(text: str, total: int | None = None) -> list[tuple[str, int 
         for i, (match, (_, count)) in enumerate(zip(matches, choice, strict=True)):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             tail = choice[i + 1][0] if i + 1 < len(matches) else ""
-            parts.append(((text[match.end():end] + tail).strip(), count))
+            parts.append(((text[match.end() : end] + tail).strip(), count))
         if total is not None and sum(c or 0 for _, c in parts) == total:
             return parts
         if best is None or sum(c or 0 for _, c in parts) < sum(c or 0 for _, c in best):
@@ -402,14 +452,19 @@ def parse_gpu_model(text: str, total: int | None = None) -> list[tuple[str, int 
 def iso3_to_alpha2() -> dict[str, str]:
     """ISO 3166-1 alpha-3 -> alpha-2, from the newest shipped ``countries.csv``."""
     root = data_root("factors")
-    versions = sorted((p.name for p in root.iterdir() if _VERSION_DIR.match(p.name)),
-                      key=lambda v: tuple(int(x) for x in v.split(".")))
+    versions = sorted(
+        (p.name for p in root.iterdir() if _VERSION_DIR.match(p.name)),
+        key=lambda v: tuple(int(x) for x in v.split(".")),
+    )
     for version in reversed(versions):
         table = root.joinpath(version).joinpath("countries.csv")
         if table.is_file():
             rows = csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"), newline=""))
-            return {r["alpha3"].strip().upper(): r["alpha2"].strip().upper() for r in rows
-                    if r.get("alpha3") and r.get("alpha2")}
+            return {
+                r["alpha3"].strip().upper(): r["alpha2"].strip().upper()
+                for r in rows
+                if r.get("alpha3") and r.get("alpha2")
+            }
     return {}
 
 
@@ -440,8 +495,9 @@ def _q(value: float, unit: str) -> str:
 # --- the import ------------------------------------------------------------------------
 
 
-def import_codecarbon(paths: Sequence[Path], *, combine: str = "runs", timezone: str | None = None,
-                      model_name: str | None = None) -> ImportResult:
+def import_codecarbon(
+    paths: Sequence[Path], *, combine: str = "runs", timezone: str | None = None, model_name: str | None = None
+) -> ImportResult:
     """Read CodeCarbon emissions.csv files (one per rank) into one disclosure.
 
     ``combine``: ``runs`` sums the runs and lists them, ``sum`` sums without listing,
@@ -475,8 +531,13 @@ def _model(name: str | None, runs: list[_Run], paths: list[str], ctx: _Context) 
     projects = [r.cells.get("project_name", "").strip() for r in runs]
     project = next((p for p in reversed(projects) if p), "")
     if project:
-        ctx.add("FTD533", f"model.name is CodeCarbon's project_name {project!r}", file=runs[-1].file,
-                line=runs[-1].line, path="model.name")
+        ctx.add(
+            "FTD533",
+            f"model.name is CodeCarbon's project_name {project!r}",
+            file=runs[-1].file,
+            line=runs[-1].line,
+            path="model.name",
+        )
     else:
         project = Path(paths[0]).stem
         ctx.add("FTD533", f"model.name is the file name {project!r}", file=paths[0], path="model.name")
@@ -489,8 +550,13 @@ def _agreed(runs: list[_Run], column: str, ctx: _Context, path: str) -> str | No
     values = {r.cells.get(column, "").strip() for r in runs} - {""}
     values = {v for v in values if v.lower() not in _EMPTY}
     if len(values) > 1:
-        ctx.add("FTD532", f"the runs disagree on {column} ({', '.join(sorted(values))}); {path} is left out",
-                file=runs[-1].file, line=runs[-1].line, path=path)
+        ctx.add(
+            "FTD532",
+            f"the runs disagree on {column} ({', '.join(sorted(values))}); {path} is left out",
+            file=runs[-1].file,
+            line=runs[-1].line,
+            path=path,
+        )
         return None
     return values.pop() if values else None
 
@@ -504,8 +570,13 @@ def _infrastructure(jobs: list[_JobRun], ctx: _Context) -> dict[str, Any]:
     if iso3 is not None:
         alpha2 = iso3_to_alpha2().get(iso3.upper())
         if alpha2 is None:
-            ctx.add("FTD528", f"country_iso_code {iso3!r} is not an ISO 3166-1 alpha-3 code; the country is "
-                    "left out", file=last.file, line=last.line, path="infrastructure.location.country")
+            ctx.add(
+                "FTD528",
+                f"country_iso_code {iso3!r} is not an ISO 3166-1 alpha-3 code; the country is left out",
+                file=last.file,
+                line=last.line,
+                path="infrastructure.location.country",
+            )
         else:
             location["country"] = alpha2
             ctx.origins["infrastructure.location.country"] = "measured"
@@ -544,8 +615,13 @@ def _gpus(job: _JobRun, ctx: _Context) -> tuple[Counter[str], int | None, bool]:
     for run in job.ranks:
         count = _count(run.cells.get("gpu_count"))
         if count is None and not _is_blank(run.cells.get("gpu_count")):
-            ctx.add("FTD528", f"gpu_count {run.cells['gpu_count']!r} is not a count", file=run.file, line=run.line,
-                    path="infrastructure.cluster.gpu.count")
+            ctx.add(
+                "FTD528",
+                f"gpu_count {run.cells['gpu_count']!r} is not a count",
+                file=run.file,
+                line=run.line,
+                path="infrastructure.cluster.gpu.count",
+            )
         text = run.cells.get("gpu_model", "")
         parts = parse_gpu_model(text, count) if not _is_blank(text) else []
         mixed = mixed or len(parts) > 1
@@ -578,8 +654,13 @@ def _cluster(jobs: list[_JobRun], ctx: _Context) -> dict[str, Any]:
         if mixed:
             last = jobs[-1].ranks[-1]
             listing = ", ".join(f"{models[m]} x {m}" for m in named)
-            ctx.add("FTD531", f"gpu_model names several models ({listing}); the disclosure names {top} and "
-                    "counts every GPU", file=last.file, line=last.line, path="infrastructure.cluster.gpu.model")
+            ctx.add(
+                "FTD531",
+                f"gpu_model names several models ({listing}); the disclosure names {top} and counts every GPU",
+                file=last.file,
+                line=last.line,
+                path="infrastructure.cluster.gpu.model",
+            )
     if counts and max(counts) > 0:
         gpu["count"] = max(counts)  # sequential runs reuse the hardware
         ctx.origins["infrastructure.cluster.gpu.count"] = "measured"
@@ -605,15 +686,25 @@ def _localize(naive: dt.datetime, run: _Run, ctx: _Context) -> dt.datetime | Non
     if zone is None:
         if not ctx.warned_no_zone:
             ctx.warned_no_zone = True
-            ctx.add("FTD530", f"timestamp {run.cells.get('timestamp', '').strip()!r} is local time without a "
-                    "zone, written at the end of the run; operational.start and end are left out",
-                    file=run.file, line=run.line, path="operational.start")
+            ctx.add(
+                "FTD530",
+                f"timestamp {run.cells.get('timestamp', '').strip()!r} is local time without a "
+                "zone, written at the end of the run; operational.start and end are left out",
+                file=run.file,
+                line=run.line,
+                path="operational.start",
+            )
         return None
     early, late = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if early.utcoffset() != late.utcoffset():
-        ctx.add("FTD530", f"timestamp {naive.isoformat()} is ambiguous or skipped in {ctx.timezone_name} "
-                "(a daylight-saving change); read with the offset before the change",
-                file=run.file, line=run.line, path="operational.end")
+        ctx.add(
+            "FTD530",
+            f"timestamp {naive.isoformat()} is ambiguous or skipped in {ctx.timezone_name} "
+            "(a daylight-saving change); read with the offset before the change",
+            file=run.file,
+            line=run.line,
+            path="operational.end",
+        )
     return early
 
 
@@ -631,8 +722,13 @@ def _utilisation(jobs: list[_JobRun], part: str, ctx: _Context) -> float | None:
         value = _number(cell)
         if value is None:
             if not _is_blank(cell):
-                ctx.add("FTD528", f"{part}_utilization_percent {cell!r} is not a number", file=run.file,
-                        line=run.line, path=f"operational.{part}_utilization")
+                ctx.add(
+                    "FTD528",
+                    f"{part}_utilization_percent {cell!r} is not a number",
+                    file=run.file,
+                    line=run.line,
+                    path=f"operational.{part}_utilization",
+                )
             continue
         if value <= 0 or value > 100:  # CodeCarbon writes 0 when it took no sample
             continue
@@ -679,9 +775,14 @@ def _operational(jobs: list[_JobRun], combine: str, ctx: _Context) -> dict[str, 
                 ctx.origins[f"operational.energy.{key}"] = "derived"
         _plausibility(runs, ctx)
     else:
-        ctx.add("FTD405", "energy_consumed is zero: CodeCarbon measured nothing (a GPU without an energy "
-                "counter, or a run shorter than one measurement); the energy is left out",
-                file=last.file, line=last.line, path="operational.energy.value")
+        ctx.add(
+            "FTD405",
+            "energy_consumed is zero: CodeCarbon measured nothing (a GPU without an energy "
+            "counter, or a run shorter than one measurement); the energy is left out",
+            file=last.file,
+            line=last.line,
+            path="operational.energy.value",
+        )
     if combine == "runs" and len(jobs) > 1:
         op["runs"] = [_run_entry(j) for j in jobs]
         ctx.origins["operational.runs"] = "measured"
@@ -702,17 +803,28 @@ def _plausibility(runs: list[_Run], ctx: _Context) -> None:
         gpus = _count(run.cells.get("gpu_count")) or 0
         gpu, ram = run.component("gpu"), run.component("ram")
         if gpus > 0 and gpu == 0 and run.duration > 60:
-            ctx.add("FTD405", f"{gpus} GPU(s) detected but gpu_energy is 0: the GPUs had no readable energy "
-                    "counter, so the energy covers CPU and RAM only", file=run.file, line=run.line,
-                    path="operational.energy.boundary")
+            ctx.add(
+                "FTD405",
+                f"{gpus} GPU(s) detected but gpu_energy is 0: the GPUs had no readable energy "
+                "counter, so the energy covers CPU and RAM only",
+                file=run.file,
+                line=run.line,
+                path="operational.energy.boundary",
+            )
         elif gpus > 0 and gpu and ram and ram > gpu:
-            ctx.add("FTD405", f"RAM energy ({_fmt(ram)} kWh) exceeds GPU energy ({_fmt(gpu)} kWh) on a GPU run: "
-                    "CodeCarbon counted the whole host's memory (codecarbon#629)", file=run.file, line=run.line,
-                    path="operational.energy.value")
+            ctx.add(
+                "FTD405",
+                f"RAM energy ({_fmt(ram)} kWh) exceeds GPU energy ({_fmt(gpu)} kWh) on a GPU run: "
+                "CodeCarbon counted the whole host's memory (codecarbon#629)",
+                file=run.file,
+                line=run.line,
+                path="operational.energy.value",
+            )
 
 
-def _provenance(files: list[_File], jobs: list[_JobRun], used: list[_JobRun], combine: str,
-                ctx: _Context) -> dict[str, Any]:
+def _provenance(
+    files: list[_File], jobs: list[_JobRun], used: list[_JobRun], combine: str, ctx: _Context
+) -> dict[str, Any]:
     runs = [r for j in used for r in j.ranks]
     block: dict[str, Any] = {
         "tool": "codecarbon",
@@ -725,8 +837,9 @@ def _provenance(files: list[_File], jobs: list[_JobRun], used: list[_JobRun], co
     if versions:
         block["codecarbon_version"] = versions
     timestamps = "local time without a zone, written at the end of each run (start = timestamp - duration)"
-    block["timestamps"] = (f"{timestamps}; zone given: {ctx.timezone_name}" if ctx.timezone_name
-                           else f"{timestamps}; no zone given")
+    block["timestamps"] = (
+        f"{timestamps}; zone given: {ctx.timezone_name}" if ctx.timezone_name else f"{timestamps}; no zone given"
+    )
     block["codecarbon"] = _codecarbon_extras(runs)
     block["origins"] = dict(sorted(ctx.origins.items()))
     return block
@@ -760,8 +873,12 @@ def _codecarbon_extras(runs: list[_Run]) -> dict[str, Any]:
     if threads:
         # logical CPUs (psutil.cpu_count, or SLURM's NumCPUs): not the sockets that cluster.cpu.count means
         extras["cpu_threads"] = threads[0] if len(threads) == 1 else threads
-    for column, key in (("region", "region"), ("tracking_mode", "tracking_mode"),
-                        ("gpu_model", "gpu_model"), ("country_name", "country_name")):
+    for column, key in (
+        ("region", "region"),
+        ("tracking_mode", "tracking_mode"),
+        ("gpu_model", "gpu_model"),
+        ("country_name", "country_name"),
+    ):
         values = sorted({v for r in runs if (v := r.cells.get(column, "").strip()) and v.lower() not in _EMPTY})
         if values:
             extras[key] = values[0] if len(values) == 1 else values
@@ -824,6 +941,7 @@ def dump_yaml(disclosure: dict[str, Any]) -> str:
     """Readable YAML: spec_version first, country codes and versions quoted, short lists inline."""
     ordered = {"spec_version": disclosure["spec_version"]} if "spec_version" in disclosure else {}
     ordered.update((k, v) for k, v in disclosure.items() if k != "spec_version")
-    text: str = yaml.dump(_styled(ordered), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                          default_flow_style=False, width=100)
+    text: str = yaml.dump(
+        _styled(ordered), Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
     return text

@@ -34,7 +34,8 @@ def migrate(data: dict[str, Any], target: str = LATEST) -> dict[str, Any]:
     order = list(VERSIONS)
     if version not in VERSIONS or target not in VERSIONS:
         raise KeyError(f"cannot migrate from {version} to {target}")
-    for step_from, step_to in zip(order[order.index(version):], order[order.index(version) + 1:order.index(target) + 1],
-                                  strict=False):
+    for step_from, step_to in zip(
+        order[order.index(version) :], order[order.index(version) + 1 : order.index(target) + 1], strict=False
+    ):
         data = CONVERTERS[(step_from, step_to)](data)
     return data

@@ -75,8 +75,9 @@ class QuantityType:
             serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="json"),
         )
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         dim = units.DIMENSIONS[self.dimension]
         return {
             "anyOf": [
@@ -100,11 +101,13 @@ class QuantityType:
         if isinstance(raw, Quantity):
             value, unit = raw.value, raw.unit
         elif isinstance(raw, bool) or raw is None:
-            raise ftd_error("FTD205", f"expected a quantity of {dim.name}, got {raw!r}",
-                            f'write e.g. "{dim.example}"')
+            raise ftd_error("FTD205", f"expected a quantity of {dim.name}, got {raw!r}", f'write e.g. "{dim.example}"')
         elif isinstance(raw, int | float):
-            raise ftd_error("FTD201", f"{_fmt(raw)} has no unit; a {dim.name} needs one",
-                            f'write e.g. "{_fmt(raw)} {dim.canonical}"')
+            raise ftd_error(
+                "FTD201",
+                f"{_fmt(raw)} has no unit; a {dim.name} needs one",
+                f'write e.g. "{_fmt(raw)} {dim.canonical}"',
+            )
         elif isinstance(raw, str):
             parsed = units.split_quantity(raw)
             if parsed is None:
@@ -115,8 +118,11 @@ class QuantityType:
         elif isinstance(raw, dict):
             extra = set(raw) - {"value", "unit"}
             if extra or "value" not in raw or "unit" not in raw:
-                raise ftd_error("FTD205", "a quantity mapping has exactly the keys value and unit",
-                                f"write {{value: {dim.example.split()[0]}, unit: {dim.canonical}}}")
+                raise ftd_error(
+                    "FTD205",
+                    "a quantity mapping has exactly the keys value and unit",
+                    f"write {{value: {dim.example.split()[0]}, unit: {dim.canonical}}}",
+                )
             value, unit = raw["value"], raw["unit"]
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ftd_error("FTD205", f"value must be a number, got {value!r}", "")
@@ -128,8 +134,11 @@ class QuantityType:
         if not math.isfinite(value):
             raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
         if not unit.strip():
-            raise ftd_error("FTD201", f"{_fmt(value)} has no unit; {_a(dim.name)} needs one",
-                            f'write e.g. "{_fmt(value)} {dim.canonical}"')
+            raise ftd_error(
+                "FTD201",
+                f"{_fmt(value)} has no unit; {_a(dim.name)} needs one",
+                f'write e.g. "{_fmt(value)} {dim.canonical}"',
+            )
         try:
             info = units.unit_info(unit)
         except units.UnitError:
@@ -139,16 +148,25 @@ class QuantityType:
         if info.dimensionality not in units.dimension_key(self.dimension):
             found = units.dimension_of(info)
             if self.dimension == "emissions" and found == "mass":
-                raise ftd_error("FTD204", f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
-                                f'write "{_fmt(value)} {info.text}CO2e"')
+                raise ftd_error(
+                    "FTD204",
+                    f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
+                    f'write "{_fmt(value)} {info.text}CO2e"',
+                )
             what = _a(found) if found else f"not {_a(dim.name)}"
-            raise ftd_error("FTD203", f'"{_fmt(value)} {unit.strip()}" is {what}; expected {_a(dim.name)}',
-                            f'write e.g. "{dim.example}"')
+            raise ftd_error(
+                "FTD203",
+                f'"{_fmt(value)} {unit.strip()}" is {what}; expected {_a(dim.name)}',
+                f'write e.g. "{dim.example}"',
+            )
         if value < 0 and not self.allow_negative:
             raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is negative", "a physical amount is >= 0")
         if value == 0 and not self.allow_zero:
-            raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is zero",
-                            "leave the field out when it is not known; never write 0")
+            raise ftd_error(
+                "FTD105",
+                f"{_fmt(value)} {info.text} is zero",
+                "leave the field out when it is not known; never write 0",
+            )
         return Quantity(value, info.text)
 
 
@@ -179,8 +197,9 @@ class RatioType:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         bound = "minimum" if self.low_inclusive else "exclusiveMinimum"
         return {
             "anyOf": [
@@ -192,7 +211,7 @@ class RatioType:
 
     def validate(self, raw: Any) -> float:
         if isinstance(raw, bool) or raw is None:
-            raise ftd_error("FTD207", f"expected a ratio, got {raw!r}", f'write e.g. {self.example}')
+            raise ftd_error("FTD207", f"expected a ratio, got {raw!r}", f"write e.g. {self.example}")
         if isinstance(raw, int | float):
             value = float(raw)
         elif isinstance(raw, str):
@@ -201,7 +220,7 @@ class RatioType:
                 try:
                     value = float(raw)
                 except ValueError:
-                    raise ftd_error("FTD207", f"{raw!r} is not a ratio", f'write e.g. {self.example}') from None
+                    raise ftd_error("FTD207", f"{raw!r} is not a ratio", f"write e.g. {self.example}") from None
             else:
                 value = float(match.group(1)) / 100
         else:
@@ -211,10 +230,13 @@ class RatioType:
         too_low = value < self.low if self.low_inclusive else value <= self.low
         if too_low or value > self.high:
             lo = "[" if self.low_inclusive else "("
-            raise ftd_error("FTD105", f"{raw!r} is outside {lo}{self.low:g}, {self.high:g}]",
-                            f'a percentage needs its sign: write "{raw}%"'
-                            if isinstance(raw, int | float) and self.high == 1.0 and 1 < value <= 100
-                            else "check the value")
+            raise ftd_error(
+                "FTD105",
+                f"{raw!r} is outside {lo}{self.low:g}, {self.high:g}]",
+                f'a percentage needs its sign: write "{raw}%"'
+                if isinstance(raw, int | float) and self.high == 1.0 and 1 < value <= 100
+                else "check the value",
+            )
         return value
 
 
@@ -227,8 +249,9 @@ class CountType:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {"anyOf": [{"type": "number", "minimum": self.minimum}, {"type": "string", "pattern": COUNT_PATTERN}]}
 
     def validate(self, raw: Any) -> int:
@@ -265,11 +288,13 @@ def _parse_datetime(raw: Any) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(text.replace("z", "Z"))
         except ValueError:
-            raise ftd_error("FTD109", f"{raw!r} is not a valid ISO 8601 date-time",
-                            "write e.g. 2024-07-06T17:01:00Z") from None
+            raise ftd_error(
+                "FTD109", f"{raw!r} is not a valid ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z"
+            ) from None
     else:
-        raise ftd_error("FTD109", f"expected an ISO 8601 date-time string, got {raw!r}",
-                        'write e.g. "2024-07-06T17:01:00Z"')
+        raise ftd_error(
+            "FTD109", f"expected an ISO 8601 date-time string, got {raw!r}", 'write e.g. "2024-07-06T17:01:00Z"'
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise ftd_error("FTD110", f"{raw!r} has no time zone", f"write e.g. {raw}Z for UTC, or an offset")
     return value
@@ -291,13 +316,18 @@ class _DateTimeMarker:
         return core_schema.no_info_plain_validator_function(
             _parse_datetime,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda v: v.isoformat().replace("+00:00", "Z"), when_used="json"),
+                lambda v: v.isoformat().replace("+00:00", "Z"), when_used="json"
+            ),
         )
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        return {"type": "string", "format": "date-time",
-                "pattern": r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$"}
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "format": "date-time",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$",
+        }
 
 
 class _DateMarker:
@@ -307,8 +337,9 @@ class _DateMarker:
             serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.isoformat(), when_used="json"),
         )
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 

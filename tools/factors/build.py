@@ -30,8 +30,10 @@ def load_sources() -> dict[str, dict[str, str]]:
             if row["id"] in sources and sources[row["id"]] != row:
                 raise SystemExit(f"source {row['id']} defined twice with different text ({path.name})")
             if None in row or len(row) != len(SOURCE_COLUMNS):
-                raise SystemExit(f"{path.name}: source {row.get('id')} has {len(row)} cells, not "
-                                 f"{len(SOURCE_COLUMNS)} (an unquoted comma?)")
+                raise SystemExit(
+                    f"{path.name}: source {row.get('id')} has {len(row)} cells, not "
+                    f"{len(SOURCE_COLUMNS)} (an unquoted comma?)"
+                )
             missing = [c for c in SOURCE_COLUMNS if not row.get(c)]
             if missing:
                 raise SystemExit(f"{path.name}: source {row['id']} lacks {missing}")

@@ -93,8 +93,9 @@ def _epoch_row(models: dict[str, list[dict[str, str]]], name: str) -> dict[str, 
         raise ValueError(f"models_aliases.csv: Epoch has {found} named {name!r} with a parameter count")
     row = rows[0]
     if not row.get("Model accessibility", "").startswith("Open weights"):
-        raise ValueError(f"models_aliases.csv: Epoch model {name!r} is not open-weight "
-                         f"({row.get('Model accessibility')!r})")
+        raise ValueError(
+            f"models_aliases.csv: Epoch model {name!r} is not open-weight ({row.get('Model accessibility')!r})"
+        )
     return row
 
 
@@ -119,9 +120,12 @@ def _table() -> Table:
         columns={
             "id": ("", "slug of the Epoch model name; family-<family> for a family row"),
             "name": ("", "model name as Epoch writes it; the family name for a family row"),
-            "aliases": ("", "other spellings ('|'-separated): Hugging Face repository ids and "
-                            "names of the same release; matched after lower-casing and removing "
-                            "spaces, hyphens, underscores and dots"),
+            "aliases": (
+                "",
+                "other spellings ('|'-separated): Hugging Face repository ids and "
+                "names of the same release; matched after lower-casing and removing "
+                "spaces, hyphens, underscores and dots",
+            ),
             "family": ("", "model family (a family row's family is the row itself)"),
             "organization": ("", "developer(s) as Epoch writes them"),
             "published": ("", "publication date (YYYY-MM-DD); for a family row its first member's"),
@@ -177,8 +181,9 @@ def _base_models(data_dir: Path) -> Table:
         rows = []
         for member in members:
             if family_of.get(member) != family:
-                raise ValueError(f"models_aliases.csv: family {family!r} member {member!r} "
-                                 f"is not a model row of that family")
+                raise ValueError(
+                    f"models_aliases.csv: family {family!r} member {member!r} is not a model row of that family"
+                )
             rows.append(epoch_row[member])
         counts = [_parameters(r["Parameters"], r["Model"].strip()) for r in rows]
         organizations = {r["Organization"].strip() for r in rows}
