@@ -119,7 +119,7 @@ def main() -> None:
         tenth_t, tenth_m, _ = timed([*ftd, "validate", "-q", *tenth], args.repeat)
 
         sys.path.insert(0, str(ROOT))
-        from ftdisclose.validate import validate_path
+        from ftdisclose.spec.validate import validate_path
 
         per_file = per_file_seconds(validate_path, files)
 

@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING, Any
 from ftdisclose._version import __version__
 
 if TYPE_CHECKING:
-    from ftdisclose.loader import load, loads
-    from ftdisclose.validate import validate_document, validate_path
+    from ftdisclose.io.loader import load, loads
+    from ftdisclose.spec.validate import validate_document, validate_path
 
 __all__ = ["__version__", "load", "loads", "validate", "validate_document", "validate_path"]
 
 _LAZY = {
-    "load": ("ftdisclose.loader", "load"),
-    "loads": ("ftdisclose.loader", "loads"),
-    "validate": ("ftdisclose.validate", "validate_path"),
-    "validate_path": ("ftdisclose.validate", "validate_path"),
-    "validate_document": ("ftdisclose.validate", "validate_document"),
+    "load": ("ftdisclose.io.loader", "load"),
+    "loads": ("ftdisclose.io.loader", "loads"),
+    "validate": ("ftdisclose.spec.validate", "validate_path"),
+    "validate_path": ("ftdisclose.spec.validate", "validate_path"),
+    "validate_document": ("ftdisclose.spec.validate", "validate_document"),
 }
 
 

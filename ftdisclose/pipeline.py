@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ftdisclose import factors as factor_tables
 from ftdisclose.checks import computed_checks
-from ftdisclose.compute import Computation, compute
+from ftdisclose.engine.compute import Computation, compute
 from ftdisclose.findings import Finding, Severity, finding
 from ftdisclose.resolve import GridOptions
-from ftdisclose.validate import ValidationResult, validate_path
+from ftdisclose.spec.validate import ValidationResult, validate_path
 
 
 @dataclass

@@ -16,7 +16,10 @@ import pytest
 
 from ftdisclose import factors
 from ftdisclose._version import __version__
-from ftdisclose.card import (
+from ftdisclose.engine.compute import Computation
+from ftdisclose.engine.span import Span
+from ftdisclose.findings import Severity
+from ftdisclose.integrations.card import (
     END_MARKER,
     START_MARKER,
     CardError,
@@ -27,13 +30,10 @@ from ftdisclose.card import (
     render_section,
     write_card,
 )
-from ftdisclose.compute import Computation
-from ftdisclose.findings import Severity
-from ftdisclose.hub import HUB_KEY, check_hub_block, hub_emissions_grams
-from ftdisclose.loader import loads
+from ftdisclose.integrations.hub import HUB_KEY, check_hub_block, hub_emissions_grams
+from ftdisclose.io.loader import loads
 from ftdisclose.pipeline import compute_path
 from ftdisclose.resolve import Input, Resolution
-from ftdisclose.span import Span
 
 from .conftest import CASES, EXAMPLES
 

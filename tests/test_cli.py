@@ -165,7 +165,7 @@ def test_validate_json_is_the_same_in_any_time_zone_and_locale() -> None:
 def test_progress_bar_only_on_a_terminal_for_long_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from ftdisclose import batch
+    from ftdisclose.cli import batch
 
     mp = monkeypatch
     mp.delenv("CI", raising=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ftdisclose.loader import loads
-from ftdisclose.validate import validate_document
+from ftdisclose.io.loader import loads
+from ftdisclose.spec.validate import validate_document
 
 from .conftest import EXAMPLES, run_cli
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ftdisclose.loader import load
-from ftdisclose.validate import validate_document
+from ftdisclose.io.loader import load
+from ftdisclose.spec.validate import validate_document
 
 from .conftest import CASES, run_cli
 

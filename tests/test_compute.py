@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ftdisclose import factors
-from ftdisclose.compute import BACKENDS, compute
-from ftdisclose.loader import loads
+from ftdisclose.engine.compute import BACKENDS, compute
+from ftdisclose.io.loader import loads
 from ftdisclose.spec import model_for
-from ftdisclose.validate import validate_path
+from ftdisclose.spec.validate import validate_path
 
 from .conftest import EXAMPLES
 

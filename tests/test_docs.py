@@ -47,8 +47,8 @@ import pytest
 import yaml
 
 from ftdisclose.findings import CATALOGUE, Severity
-from ftdisclose.loader import loads
-from ftdisclose.validate import validate_document
+from ftdisclose.io.loader import loads
+from ftdisclose.spec.validate import validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -233,7 +233,7 @@ def _into_scratch(arg: str, files: dict[str, Path], scratch: Path) -> None:
 def _offline_env(scratch: Path) -> dict[str, str]:
     """The environment of a documented command: no colour, no cache outside the scratch folder,
     no credentials, and every grid-data service at a closed port."""
-    from ftdisclose.grid.providers import ENV_URLS
+    from ftdisclose.integrations.grid.providers import ENV_URLS
 
     env = {
         k: v
@@ -445,7 +445,7 @@ def test_integration_pages_match_the_repository() -> None:
     for kind in ("inputs", "outputs"):
         for name in action[kind]:
             assert f"`{name}`" in page, f"howto/github-actions.md does not name the Action's {kind[:-1]} {name}"
-    from ftdisclose.grid.providers import ENV_URLS
+    from ftdisclose.integrations.grid.providers import ENV_URLS
 
     page = _page_text("howto/hourly-grid.md")
     settings = [v for v, _ in ENV_URLS.values()] + [

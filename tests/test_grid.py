@@ -32,10 +32,10 @@ import requests
 
 from ftdisclose import findings as findings_module
 from ftdisclose._version import __version__
-from ftdisclose.grid import GridResult, hourly_intensity, zone_for
-from ftdisclose.grid import cache as grid_cache
-from ftdisclose.grid.average import time_weighted
-from ftdisclose.grid.providers import (
+from ftdisclose.integrations.grid import GridResult, hourly_intensity, zone_for
+from ftdisclose.integrations.grid import cache as grid_cache
+from ftdisclose.integrations.grid.average import time_weighted
+from ftdisclose.integrations.grid.providers import (
     LB_PER_MWH_TO_G_PER_KWH,
     USER_AGENT,
     ElectricityMaps,

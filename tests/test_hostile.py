@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftdisclose.files import write_atomic
-from ftdisclose.loader import loads
-from ftdisclose.validate import validate_document
+from ftdisclose.io.files import write_atomic
+from ftdisclose.io.loader import loads
+from ftdisclose.spec.validate import validate_document
 
 from .conftest import EXAMPLES, ROOT
 
@@ -157,7 +157,7 @@ def test_atomic_write_survives_a_kill_mid_write(tmp_path: Path) -> None:
     os.chmod(target, 0o640)
     new = b"n" * (64 << 20)  # 64 MiB: writing takes long enough to be interrupted
     script = (
-        f"from ftdisclose.files import write_atomic\nimport pathlib\n"
+        f"from ftdisclose.io.files import write_atomic\nimport pathlib\n"
         f"while True: write_atomic({str(target)!r}, b'n' * {len(new)})\n"
     )
     for delay in (0.05, 0.1, 0.2, 0.3, 0.5):

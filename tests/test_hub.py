@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ftdisclose.findings import CATALOGUE, Severity
-from ftdisclose.hub import check_hub_block, hub_emissions_grams, locate_front
-from ftdisclose.loader import load, loads
+from ftdisclose.integrations.hub import check_hub_block, hub_emissions_grams, locate_front
+from ftdisclose.io.loader import load, loads
 
 from .conftest import CASES
 

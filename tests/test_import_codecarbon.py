@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from ftdisclose.importers import dump_yaml, import_codecarbon
-from ftdisclose.importers.codecarbon import iso3_to_alpha2, parse_gpu_model
-from ftdisclose.loader import loads
-from ftdisclose.validate import validate_document
+from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon, iso3_to_alpha2, parse_gpu_model
+from ftdisclose.io.loader import loads
+from ftdisclose.spec.validate import validate_document
 
 from .conftest import CASES
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ftdisclose.loader import loads
+from ftdisclose.io.loader import loads
 
 
 def codes(doc: object) -> list[str]:

@@ -31,17 +31,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_holds_schema_factors_and_types(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "ftdisclose/schema/ftdisclose-1.0.schema.json" in names
+    assert "ftdisclose/_data/schema/ftdisclose-1.0.schema.json" in names
     assert "ftdisclose/py.typed" in names
-    assert "ftdisclose/units.txt" in names
-    assert "ftdisclose/units_cache.json" in names
-    assert "ftdisclose/schema/template.yaml" in names
-    assert "ftdisclose/grid/providers.py" in names
+    assert "ftdisclose/units/units.txt" in names
+    assert "ftdisclose/units/units_cache.json" in names
+    assert "ftdisclose/_data/schema/template.yaml" in names
+    assert "ftdisclose/integrations/grid/providers.py" in names
     for version in (p.name for p in (ROOT / "factors").iterdir() if p.is_dir()):
         manifest = json.loads((ROOT / "factors" / version / "manifest.json").read_text())
         for table in manifest["tables"].values():
-            assert f"ftdisclose/factors/{version}/{table['file']}" in names
-        assert f"ftdisclose/factors/{version}/sources.csv" in names
+            assert f"ftdisclose/_data/factors/{version}/{table['file']}" in names
+        assert f"ftdisclose/_data/factors/{version}/sources.csv" in names
     assert not any(n.startswith(("tests/", "tools/")) for n in names)
 
 

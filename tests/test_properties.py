@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftdisclose.loader import loads
-from ftdisclose.validate import validate_document
+from ftdisclose.io.loader import loads
+from ftdisclose.spec.validate import validate_document
 
 # Units of each dimension, with their size in the canonical unit (worked out by hand).
 ENERGY = {"kWh": 1.0, "Wh": 1e-3, "MWh": 1e3, "GWh": 1e6, "J": 1 / 3.6e6, "MJ": 1 / 3.6, "kJ": 1 / 3600}

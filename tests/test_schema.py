@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from ftdisclose import schema
+from ftdisclose.spec import schema
 
 from .conftest import CASES, EXAMPLES, ROOT, venv_tool
 
@@ -19,7 +19,7 @@ COMMITTED = ROOT / "schema" / "ftdisclose-1.0.schema.json"
 
 
 def test_committed_schema_matches_the_models() -> None:
-    assert COMMITTED.read_text() == schema.render("1.0"), "run: python -m ftdisclose.schema"
+    assert COMMITTED.read_text() == schema.render("1.0"), "run: python -m ftdisclose.spec.schema"
 
 
 def test_schema_is_valid_draft_2020_12_with_an_id() -> None:

@@ -44,7 +44,7 @@ def test_co2e_spellings(spelling: str) -> None:
 
 
 def test_the_cache_is_what_pint_says() -> None:
-    cached = json.loads(resources.files("ftdisclose").joinpath("units_cache.json").read_text(encoding="utf-8"))
+    cached = json.loads(resources.files("ftdisclose.units").joinpath("units_cache.json").read_text(encoding="utf-8"))
     assert sorted(cached) == sorted({units.normalise_unit(u) for u in units.COMMON_UNITS})
     for text, entry in cached.items():
         fresh = units.pint_unit_info(text)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ftdisclose.validate import validate_path
+from ftdisclose.spec.validate import validate_path
 
 from .conftest import CASES, EXAMPLES
 

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftdisclose.loader import loads
-from ftdisclose.yamledit import YamlEditError, remove_key, set_value
+from ftdisclose.io.loader import loads
+from ftdisclose.io.yamledit import YamlEditError, remove_key, set_value
 
 # (text, path, value, expected) worked out by hand
 SET_CASES: list[tuple[str, tuple[str, ...], Any, str]] = [

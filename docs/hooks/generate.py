@@ -45,41 +45,59 @@ log = logging.getLogger("mkdocs.hooks.ftdisclose")
 # module listed here that does not exist fails the strict build, and a module of the
 # package in neither this list nor API_EXCLUDED fails tests/test_docs.py.
 API_MODULES: list[tuple[str, str]] = [
-    ("ftdisclose.loader", "Load stage: files and model cards to data with line and column positions."),
-    ("ftdisclose.validate", "Validate stage: data to the spec model of its version, and findings."),
+    ("ftdisclose.io.loader", "Load stage: files and model cards to data with line and column positions."),
+    ("ftdisclose.spec.validate", "Validate stage: data to the spec model of its version, and findings."),
     ("ftdisclose.checks", "Consistency checks between disclosed fields (FTD4xx)."),
     ("ftdisclose.resolve", "Resolve stage: every input from the disclosure, a derivation or the factor tables."),
-    ("ftdisclose.compute", "Compute stage: energy, carbon, water and the amortised share, with ranges."),
+    ("ftdisclose.engine.compute", "Compute stage: energy, carbon, water and the amortised share, with ranges."),
     ("ftdisclose.pipeline", "The whole flow for one file: load, validate, resolve, compute."),
-    ("ftdisclose.explain", "Every output with its formula and numbers, every input with its origin."),
-    ("ftdisclose.fill", "The disclosure with every gap filled, each value marked with its origin."),
+    ("ftdisclose.output.explain", "Every output with its formula and numbers, every input with its origin."),
+    ("ftdisclose.output.fill", "The disclosure with every gap filled, each value marked with its origin."),
     ("ftdisclose.units", "The unit registry and dimension checks."),
     ("ftdisclose.findings", "Findings and the catalogue of finding codes."),
-    ("ftdisclose.report", "Report stage: text, JSON, GitHub, SARIF and Markdown output."),
-    ("ftdisclose.schema", "The JSON Schema of each spec version."),
+    ("ftdisclose.output.validation", "Report stage: text, JSON, GitHub, SARIF and Markdown output."),
+    ("ftdisclose.spec.schema", "The JSON Schema of each spec version."),
     ("ftdisclose.spec", "Spec versions and migration between them."),
     ("ftdisclose.factors", "The versioned factor tables, and private overlays of your own rows."),
-    ("ftdisclose.span", "A low / central / high triple that does arithmetic bound by bound: the ranges."),
-    ("ftdisclose.report_compute", "Report stage for computations: JSON, text and Markdown."),
-    ("ftdisclose.grid", "Hourly grid intensity: the time-weighted mean over the run window, with fallback."),
-    ("ftdisclose.grid.providers", "The four grid-data providers behind one interface, and how one is chosen."),
-    ("ftdisclose.grid.average", "The time-weighted mean of samples over a window, and its coverage."),
-    ("ftdisclose.grid.cache", "The on-disk cache of fetched grid samples."),
-    ("ftdisclose.pin", "Write a fetched grid intensity into a disclosure or card, changing nothing else."),
-    ("ftdisclose.importers.codecarbon", "CodeCarbon emissions.csv files to a disclosure: eras, flushes, runs, ranks."),
-    ("ftdisclose.hub", "The Hugging Face Hub's own co2_eq_emissions block: checks and the grams it states."),
-    ("ftdisclose.card", "Write co2_eq_emissions and an Environmental impact section into a model card."),
-    ("ftdisclose.yamledit", "Exact edits of block-style YAML text, used by card and pin."),
-    ("ftdisclose.files", "Atomic writes: the whole new file or the old one, never half of either."),
-    ("ftdisclose.batch", "Many files at once (--jobs): ordered output from a process pool."),
+    ("ftdisclose.engine.span", "A low / central / high triple that does arithmetic bound by bound: the ranges."),
+    ("ftdisclose.output.computation", "Report stage for computations: JSON, text and Markdown."),
+    (
+        "ftdisclose.integrations.grid",
+        "Hourly grid intensity: the time-weighted mean over the run window, with fallback.",
+    ),
+    (
+        "ftdisclose.integrations.grid.providers",
+        "The four grid-data providers behind one interface, and how one is chosen.",
+    ),
+    ("ftdisclose.integrations.grid.average", "The time-weighted mean of samples over a window, and its coverage."),
+    ("ftdisclose.integrations.grid.cache", "The on-disk cache of fetched grid samples."),
+    (
+        "ftdisclose.integrations.pin",
+        "Write a fetched grid intensity into a disclosure or card, changing nothing else.",
+    ),
+    (
+        "ftdisclose.integrations.codecarbon",
+        "CodeCarbon emissions.csv files to a disclosure: eras, flushes, runs, ranks.",
+    ),
+    (
+        "ftdisclose.integrations.hub",
+        "The Hugging Face Hub's own co2_eq_emissions block: checks and the grams it states.",
+    ),
+    ("ftdisclose.integrations.card", "Write co2_eq_emissions and an Environmental impact section into a model card."),
+    ("ftdisclose.io.yamledit", "Exact edits of block-style YAML text, used by card and pin."),
+    ("ftdisclose.io.files", "Atomic writes: the whole new file or the old one, never half of either."),
+    ("ftdisclose.cli.batch", "Many files at once (--jobs): ordered output from a process pool."),
 ]
 # Modules of the package that reference/api.md leaves out on purpose, with the reason. A
 # module in neither list fails tests/test_docs.py, so a new module gets a decision.
 API_EXCLUDED: dict[str, str] = {
     "ftdisclose.cli": "documented as the command line, on reference/cli.md",
-    "ftdisclose.factors_cli": "the `ftdisclose factors` commands, on reference/cli.md",
+    "ftdisclose.cli.factors": "the `ftdisclose factors` commands, on reference/cli.md",
     "ftdisclose.resources": "where the packaged data lives; internal",
-    "ftdisclose.importers": "a namespace; its importers are listed one by one",
+    "ftdisclose.io": "a namespace: its modules are listed one by one",
+    "ftdisclose.engine": "a namespace: its modules are listed one by one",
+    "ftdisclose.output": "a namespace: its modules are listed one by one",
+    "ftdisclose.integrations": "a namespace: its modules are listed one by one",
 }
 # ---------------------------------------------------------------------------------------
 
@@ -296,8 +314,8 @@ def _anchor(path: str, version: str, latest: str) -> str:
 
 def spec_fields(version: str | None = None) -> list[Field]:
     """Every field of a spec version's committed schema, depth first."""
-    from ftdisclose import schema as schema_mod
     from ftdisclose import spec
+    from ftdisclose.spec import schema as schema_mod
 
     body = json.loads(schema_mod.packaged(version or spec.LATEST))
     return list(_walk(body, body, ""))
@@ -320,8 +338,8 @@ def _field_section(f: Field, anchor: str, level: str) -> str:
 
 
 def spec_page() -> str:
-    from ftdisclose import schema as schema_mod
     from ftdisclose import spec
+    from ftdisclose.spec import schema as schema_mod
 
     versions = sorted(spec.VERSIONS, key=lambda v: tuple(int(x) for x in v.split(".")), reverse=True)
     out = [
@@ -698,7 +716,7 @@ def api_page() -> str:
         "```python",
         "import ftdisclose",
         "",
-        'result = ftdisclose.validate("examples/munin-7b-lora.yaml")',
+        'result = ftdisclose.spec.validate("examples/munin-7b-lora.yaml")',
         "print(result.valid, [f.code for f in result.findings])",
         "```",
         "",
@@ -776,8 +794,8 @@ def bloom_numbers() -> dict[str, float]:
 
     Everything it needs is disclosed, so no factor table enters and the result has no range.
     """
-    from ftdisclose.loader import load
-    from ftdisclose.validate import validate_document
+    from ftdisclose.io.loader import load
+    from ftdisclose.spec.validate import validate_document
 
     result = validate_document(load(ROOT / "examples" / "scope3-bloom-cluster.yaml"))
     d: Any = result.disclosure

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ftdisclose.grid.providers import Sample, as_utc
+from ftdisclose.integrations.grid.providers import Sample, as_utc
 
 FULL = 1.0 - 1e-9  # coverage at or above this counts as complete
 

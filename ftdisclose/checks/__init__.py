@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftdisclose.engine.span import Span
 from ftdisclose.findings import Finding, finding
-from ftdisclose.loader import Document, _dotted
+from ftdisclose.io.loader import Document, _dotted
 from ftdisclose.resolve import Resolution
-from ftdisclose.span import Span
 
 DURATION_TOLERANCE = 0.05
 GPU_HOURS_TOLERANCE = 0.10
@@ -137,7 +137,7 @@ def table_checks(
     the disclosure's own pin.
     """
     from ftdisclose import factors
-    from ftdisclose.compute import compute
+    from ftdisclose.engine.compute import compute
     from ftdisclose.resolve import resolve
 
     pinned = factors_version or disclosure.factors_version
@@ -225,7 +225,7 @@ def _hub(doc: Document, r: dict[str, Span]) -> list[Finding]:
     """A model card's co2_eq_emissions (grams) against the disclosure's computed emissions."""
     if doc.kind != "card":
         return []
-    from ftdisclose.hub import HUB_KEY, hub_emissions_grams, locate_front
+    from ftdisclose.integrations.hub import HUB_KEY, hub_emissions_grams, locate_front
 
     grams = hub_emissions_grams(doc)
     if grams is None or not r:

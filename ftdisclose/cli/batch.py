@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ftdisclose.findings import Finding, Severity
-from ftdisclose.loader import Document
+from ftdisclose.io.loader import Document
 from ftdisclose.resolve import GridOptions
-from ftdisclose.validate import ValidationResult
+from ftdisclose.spec.validate import ValidationResult
 
 PROGRESS_FROM = 50  # files; below this a batch is quick enough without a bar
 
@@ -35,7 +35,7 @@ class Job:
 
 def validate_job(job: Job) -> ValidationResult:
     """Validate one file; the result carries findings only (small to send between processes)."""
-    from ftdisclose.validate import validate_path
+    from ftdisclose.spec.validate import validate_path
 
     result = validate_path(job.path, display=job.display, factors_version=job.options.get("factors"))
     light = ValidationResult(Document(result.document.file, result.document.kind), result.findings)
@@ -57,8 +57,8 @@ class ComputeOutcome:
 
 
 def compute_job(job: Job) -> ComputeOutcome:
-    from ftdisclose import report_compute as rc
     from ftdisclose._version import __version__
+    from ftdisclose.output import computation as rc
     from ftdisclose.pipeline import compute_path
 
     o = job.options

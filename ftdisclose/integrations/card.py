@@ -19,13 +19,13 @@ import math
 from collections.abc import Mapping
 
 from ftdisclose._version import __version__
-from ftdisclose.compute import RESULT_UNITS, Computation
+from ftdisclose.engine.compute import RESULT_UNITS, Computation
 from ftdisclose.factors import FactorSet, normalise_name
-from ftdisclose.hub import HUB_KEY
-from ftdisclose.loader import CARD_KEY
-from ftdisclose.report_compute import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.integrations.hub import HUB_KEY
+from ftdisclose.io.loader import CARD_KEY
+from ftdisclose.io.yamledit import YamlEditError, set_value
+from ftdisclose.output.computation import RESULT_LABELS, fmt_number, fmt_range
 from ftdisclose.resolve import DEFAULT, DERIVED, Input
-from ftdisclose.yamledit import YamlEditError, set_value
 
 __all__ = [
     "END_MARKER",
@@ -215,7 +215,7 @@ def render_section(computation: Computation, *, disclosure_file: str, newline: s
 def _split(text: str) -> tuple[str, str, str, str] | None:
     """(opening line, front-matter YAML, closing line, body), or None for a card without front matter.
 
-    The lines are found as ``ftdisclose.loader`` finds them, so what is edited is what is validated.
+    The lines are found as ``ftdisclose.io.loader`` finds them, so what is edited is what is validated.
     """
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":

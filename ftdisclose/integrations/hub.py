@@ -21,7 +21,7 @@ from typing import Any
 
 from ftdisclose import units
 from ftdisclose.findings import CATALOGUE, Finding, Severity
-from ftdisclose.loader import Document, Path_, _dotted
+from ftdisclose.io.loader import Document, Path_, _dotted
 
 HUB_KEY = "co2_eq_emissions"
 HUB_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")

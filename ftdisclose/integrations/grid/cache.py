@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ftdisclose._version import __version__
-from ftdisclose.files import write_atomic
-from ftdisclose.grid.providers import Sample, parse_time
+from ftdisclose.integrations.grid.providers import Sample, parse_time
+from ftdisclose.io.files import write_atomic
 
 FORMAT = 1
 

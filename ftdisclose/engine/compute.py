@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from ftdisclose.engine.span import Span
 from ftdisclose.factors import FactorSet
 from ftdisclose.findings import Finding
-from ftdisclose.loader import Document
+from ftdisclose.io.loader import Document
 from ftdisclose.resolve import GridOptions, Input, Resolution, RunSlice, resolve
-from ftdisclose.span import Span
 from ftdisclose.units import UnitError, registry, unit_info
 
 # The unit each result is reported in (cli.md).

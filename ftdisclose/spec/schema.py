@@ -1,7 +1,7 @@
 """JSON Schema of each spec version, generated from the pydantic models.
 
 The committed file ``schema/ftdisclose-<version>.schema.json`` is what editors and
-check-jsonschema use; ``python -m ftdisclose.schema`` rewrites it, and a test fails
+check-jsonschema use; ``python -m ftdisclose.spec.schema`` rewrites it, and a test fails
 when it and the models drift apart.
 """
 

@@ -340,7 +340,7 @@ CATALOGUE: dict[str, Rule] = _rules(
         "",
         "",
     ),
-    # --- FTD312-319: hourly grid intensity (ftdisclose.grid) --------------------------------
+    # --- FTD312-319: hourly grid intensity (ftdisclose.integrations.grid) --------------------------------
     Rule(
         "FTD312",
         "grid-unavailable",

@@ -70,7 +70,7 @@ def registry() -> Any:
     """The package's pint registry (built once per process from units.txt)."""
     import pint
 
-    path = resources.files("ftdisclose").joinpath("units.txt")
+    path = resources.files("ftdisclose.units").joinpath("units.txt")
     with resources.as_file(path) as real:
         reg: Any = pint.UnitRegistry(str(real), autoconvert_offset_to_baseunit=False, cache_folder=None)
     reg.formatter.default_format = "~"
@@ -181,7 +181,7 @@ COMMON_UNITS = (
 
 @cache
 def _cached_units() -> dict[str, UnitInfo]:
-    path = resources.files("ftdisclose").joinpath("units_cache.json")
+    path = resources.files("ftdisclose.units").joinpath("units_cache.json")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftdisclose.compute import RESULT_UNITS, Computation
-from ftdisclose.report_compute import RESULT_LABELS, quantity
+from ftdisclose.engine.compute import RESULT_UNITS, Computation
+from ftdisclose.output.computation import RESULT_LABELS, quantity
 
 
 def _span_text(low: float, mid: float, high: float, unit: str) -> str:

@@ -7,8 +7,8 @@ as it was. JSON files are not rewritten: their formatting is not ours to change.
 
 from __future__ import annotations
 
-from ftdisclose.card import CardError, _split
-from ftdisclose.yamledit import YamlEditError, set_value
+from ftdisclose.integrations.card import CardError, _split
+from ftdisclose.io.yamledit import YamlEditError, set_value
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

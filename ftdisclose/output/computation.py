@@ -11,9 +11,9 @@ import json
 from typing import IO, Any
 
 from ftdisclose._version import __version__
-from ftdisclose.compute import RESULT_UNITS, Computation
+from ftdisclose.engine.compute import RESULT_UNITS, Computation
+from ftdisclose.engine.span import Span
 from ftdisclose.findings import Finding, Severity
-from ftdisclose.span import Span
 
 RESULT_LABELS: dict[str, str] = {
     "energy.it": "Energy, IT equipment",

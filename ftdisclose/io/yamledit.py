@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import yaml
 
-from ftdisclose.loader import _Yaml12Loader
+from ftdisclose.io.loader import _Yaml12Loader
 
 __all__ = ["YamlEditError", "remove_key", "set_value"]
 
@@ -379,8 +379,10 @@ def _replace_value(text: str, entry: _Entry, value: object, newline: str, step: 
         else:
             indent = _column(text, entry.key.start) + step
         rendered = (
-            _block_lines(value, indent, step) if isinstance(value, Mapping) else _sequence_lines(value, indent, step)
-        )  # type: ignore[arg-type]
+            _block_lines(value, indent, step)
+            if isinstance(value, Mapping)
+            else _sequence_lines(list(value), indent, step)  # type: ignore[call-overload]
+        )
         lines = newline.join(rendered)
     single_line = old.end <= key_line_end
     if single_line:

@@ -34,7 +34,7 @@ DEFAULT_TIMEOUT = 20.0  # seconds, per request (connect and read); FTDISCLOSE_HT
 MAX_RETRY_AFTER = 3.0  # seconds: a 429/503 asking for a longer wait is not retried at all
 LB_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 453.59237 g (exact); 1 MWh = 1000 kWh
 
-# finding codes raised by providers (the rules are in ftdisclose.grid.NEW_RULES)
+# finding codes raised by providers (the rules are in ftdisclose.integrations.grid.NEW_RULES)
 UNAVAILABLE, REJECTED, INVALID, NO_DATA = "FTD312", "FTD313", "FTD314", "FTD315"
 
 ENV_URLS = {

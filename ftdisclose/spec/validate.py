@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ftdisclose import spec
 from ftdisclose.findings import Finding, Severity, finding
-from ftdisclose.loader import Document, _dotted, load
+from ftdisclose.io.loader import Document, _dotted, load
 
 _TYPE_ERRORS = {
     "model_type",
@@ -95,7 +95,7 @@ def validate_document(
     """
     result = ValidationResult(doc, list(doc.findings))
     if doc.kind == "card" and doc.front_matter is not None:
-        from ftdisclose.hub import HUB_KEY, check_hub_block
+        from ftdisclose.integrations.hub import HUB_KEY, check_hub_block
 
         # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
         result.findings.extend(check_hub_block(doc))

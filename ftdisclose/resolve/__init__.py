@@ -15,10 +15,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ftdisclose.engine.span import Span
 from ftdisclose.factors import FactorSet, Row, normalise_name
 from ftdisclose.findings import Finding, finding
-from ftdisclose.loader import Document
-from ftdisclose.span import Span
+from ftdisclose.io.loader import Document
 
 DISCLOSED, DERIVED, MEASURED, DEFAULT, FETCHED = "disclosed", "derived", "measured", "default", "fetched"
 YEAR_GAP_WARNING = 2  # years between the run and the nearest table year before FTD306
@@ -1053,7 +1053,7 @@ class _Resolver:
         """The run window's mean intensity from a grid-data service (origin fetched), if it can be had."""
         import dataclasses
 
-        from ftdisclose.grid import hourly_intensity
+        from ftdisclose.integrations.grid import hourly_intensity
 
         start_input = self.r.get("operational.start")
         hours = float(self.r["operational.duration"].value) if "operational.duration" in self.r.inputs else 0.0

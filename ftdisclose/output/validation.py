@@ -13,7 +13,7 @@ from typing import IO, Any, ClassVar
 
 from ftdisclose._version import __version__
 from ftdisclose.findings import CATALOGUE, Finding, Severity
-from ftdisclose.validate import ValidationResult
+from ftdisclose.spec.validate import ValidationResult
 
 
 class Reporter:

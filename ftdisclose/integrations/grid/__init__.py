@@ -23,9 +23,9 @@ from typing import Any
 import requests
 
 from ftdisclose.findings import CATALOGUE, Finding
-from ftdisclose.grid import cache as _cache
-from ftdisclose.grid.average import Average, time_weighted
-from ftdisclose.grid.providers import (
+from ftdisclose.integrations.grid import cache as _cache
+from ftdisclose.integrations.grid.average import Average, time_weighted
+from ftdisclose.integrations.grid.providers import (
     GB_REGIONS,
     USER_AGENT,
     Choice,

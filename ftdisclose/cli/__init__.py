@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ftdisclose._version import __version__
 
 if TYPE_CHECKING:
-    from ftdisclose.compute import Computation
+    from ftdisclose.engine.compute import Computation
     from ftdisclose.pipeline import FileComputation
 
 FORMATS = ["text", "json", "github", "sarif", "markdown"]
@@ -230,7 +230,7 @@ def _use_color(choice: str, stream: object) -> bool:
 
 def iter_paths(paths: Sequence[str], *, only_carbon_cards: bool = False) -> Iterator[tuple[Path, str]]:
     """Files to validate: named files as given, folders walked in sorted order."""
-    from ftdisclose.loader import SUFFIXES
+    from ftdisclose.io.loader import SUFFIXES
 
     for raw in paths:
         path = Path(raw)
@@ -264,8 +264,8 @@ def _looks_like_card(path: Path) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ftdisclose.batch import Job, run_many, validate_job, workers
-    from ftdisclose.report import REPORTERS
+    from ftdisclose.cli.batch import Job, run_many, validate_job, workers
+    from ftdisclose.output.validation import REPORTERS
 
     verbosity = args.verbose - args.quiet
     reporter = REPORTERS[args.format](sys.stdout, color=_use_color(args.color, sys.stdout), verbosity=verbosity)
@@ -286,7 +286,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from ftdisclose import schema, spec
+    from ftdisclose import spec
+    from ftdisclose.spec import schema
 
     version = args.spec_version or spec.LATEST
     if version not in spec.VERSIONS:
@@ -312,7 +313,7 @@ def _computations(args: argparse.Namespace, paths: Sequence[str]) -> Iterator[Fi
 
 
 def _print_findings(results: list[FileComputation], args: argparse.Namespace) -> None:
-    from ftdisclose.report import TextReporter
+    from ftdisclose.output.validation import TextReporter
 
     reporter = TextReporter(sys.stderr, color=_use_color(args.color, sys.stderr), verbosity=args.verbose - args.quiet)
     for item in results:
@@ -322,9 +323,9 @@ def _print_findings(results: list[FileComputation], args: argparse.Namespace) ->
 
 
 def cmd_compute(args: argparse.Namespace) -> int:
-    from ftdisclose import report_compute as rc
-    from ftdisclose.batch import Job, compute_job, run_many, workers
-    from ftdisclose.report import TextReporter
+    from ftdisclose.cli.batch import Job, compute_job, run_many, workers
+    from ftdisclose.output import computation as rc
+    from ftdisclose.output.validation import TextReporter
 
     options = {
         "format": args.format,
@@ -368,7 +369,7 @@ def _single(args: argparse.Namespace) -> tuple[FileComputation, Computation] | N
 def cmd_explain(args: argparse.Namespace) -> int:
     import json
 
-    from ftdisclose.explain import explain_dict, explain_text
+    from ftdisclose.output.explain import explain_dict, explain_text
 
     single = _single(args)
     if single is None:
@@ -384,7 +385,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
-    from ftdisclose.fill import fill_yaml
+    from ftdisclose.output.fill import fill_yaml
 
     single = _single(args)
     if single is None:
@@ -395,8 +396,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
-    from ftdisclose.files import write_atomic
-    from ftdisclose.pin import PinError, pin_bytes
+    from ftdisclose.integrations.pin import PinError, pin_bytes
+    from ftdisclose.io.files import write_atomic
     from ftdisclose.pipeline import compute_path
     from ftdisclose.resolve import GridOptions
 
@@ -430,8 +431,8 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from ftdisclose.card import CardError, hardware_label, location_label, write_card
-    from ftdisclose.files import write_atomic
+    from ftdisclose.integrations.card import CardError, hardware_label, location_label, write_card
+    from ftdisclose.io.files import write_atomic
     from ftdisclose.pipeline import compute_path
     from ftdisclose.resolve import GridOptions
 
@@ -477,17 +478,17 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_factors(args: argparse.Namespace) -> int:
-    from ftdisclose import factors_cli
+    from ftdisclose.cli import factors
 
-    return factors_cli.run(args)
+    return factors.run(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ftdisclose.files import write_atomic
-    from ftdisclose.importers import dump_yaml, import_codecarbon
-    from ftdisclose.loader import Document
-    from ftdisclose.report import TextReporter
-    from ftdisclose.validate import ValidationResult
+    from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
+    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.loader import Document
+    from ftdisclose.output.validation import TextReporter
+    from ftdisclose.spec.validate import ValidationResult
 
     try:
         result = import_codecarbon(

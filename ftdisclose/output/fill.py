@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from ftdisclose.compute import Computation
+from ftdisclose.engine.compute import Computation
 
 _COUNTS = {
     "infrastructure.cluster.gpu.count",
