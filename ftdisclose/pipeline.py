@@ -11,7 +11,7 @@ from pathlib import Path
 from ftdisclose import factors as factor_tables
 from ftdisclose.checks import computed_checks
 from ftdisclose.engine.compute import Computation, compute
-from ftdisclose.findings import Finding, Severity, finding
+from ftdisclose.findings import Code, Finding, Severity, finding
 from ftdisclose.resolve import GridOptions
 from ftdisclose.spec.validate import ValidationResult, validate_path
 
@@ -56,7 +56,7 @@ def compute_path(
     try:
         tables = factor_set(validation.disclosure, factors_version, overlay)
     except factor_tables.FactorError as exc:
-        code = "FTD311" if isinstance(exc, factor_tables.OverlayError) else "FTD309"
+        code = Code.INVALID_OVERLAY if isinstance(exc, factor_tables.OverlayError) else Code.UNKNOWN_FACTORS_VERSION
         line, col = validation.document.locate(("factors_version",))
         result.findings.append(
             finding(
@@ -65,7 +65,7 @@ def compute_path(
                 file=validation.file,
                 line=line,
                 column=col,
-                path="factors_version" if code == "FTD309" else "",
+                path="factors_version" if code == Code.UNKNOWN_FACTORS_VERSION else "",
             )
         )
         return result
@@ -81,6 +81,8 @@ def compute_path(
         )
     )
     for table, key in tables.shadowed:
-        result.findings.append(finding("FTD307", f"the overlay replaces {table} row {key}", file=validation.file))
+        result.findings.append(
+            finding(Code.OVERLAY_SHADOWS, f"the overlay replaces {table} row {key}", file=validation.file)
+        )
     result.findings.sort(key=Finding.sort_key)
     return result

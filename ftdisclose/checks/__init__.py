@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ftdisclose.engine.span import Span
-from ftdisclose.findings import Finding, finding
+from ftdisclose.findings import Code, Finding, finding
 from ftdisclose.io.loader import Document, _dotted
 from ftdisclose.resolve import Resolution
 
@@ -23,7 +23,7 @@ def consistency(disclosure: Any, doc: Document) -> list[Finding]:
     """FTD4xx findings for a validated spec-1.0 disclosure."""
     found: list[Finding] = []
 
-    def add(code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
+    def add(code: Code, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
         line, col = doc.locate(path)
         found.append(finding(code, message, file=doc.file, line=line, column=col, path=_dotted(path), hint=hint))
 
@@ -36,11 +36,13 @@ def consistency(disclosure: Any, doc: Document) -> list[Finding]:
             span_h = (op.end - op.start).total_seconds() / 3600
             if span_h < 0:
                 add(
-                    "FTD401", f"end {op.end.isoformat()} is before start {op.start.isoformat()}", ("operational", "end")
+                    Code.END_BEFORE_START,
+                    f"end {op.end.isoformat()} is before start {op.start.isoformat()}",
+                    ("operational", "end"),
                 )
             elif run_h is not None and span_h > 0 and abs(run_h - span_h) > DURATION_TOLERANCE * span_h:
                 add(
-                    "FTD402",
+                    Code.DURATION_MISMATCH,
                     f"duration {op.duration} differs from end - start ({span_h:.4g} h)",
                     ("operational", "duration"),
                 )
@@ -48,7 +50,7 @@ def consistency(disclosure: Any, doc: Document) -> list[Finding]:
                 run_h = span_h
         if op.reserved_time is not None and run_h is not None and op.reserved_time.to("h") < run_h * 0.999:
             add(
-                "FTD403",
+                Code.RESERVED_BELOW_RUN,
                 f"reserved_time {op.reserved_time} is shorter than the run time ({run_h:.4g} h)",
                 ("operational", "reserved_time"),
             )
@@ -57,13 +59,13 @@ def consistency(disclosure: Any, doc: Document) -> list[Finding]:
             expected = gpus * run_h
             if abs(op.gpu_hours.to("h") - expected) > GPU_HOURS_TOLERANCE * expected:
                 add(
-                    "FTD404",
+                    Code.GPU_HOURS_MISMATCH,
                     f"gpu_hours {op.gpu_hours} but {gpus} GPUs x {run_h:.4g} h = {expected:.4g} h",
                     ("operational", "gpu_hours"),
                 )
         if op.energy is not None and op.energy.value.value == 0:
             add(
-                "FTD405",
+                Code.ENERGY_IMPLAUSIBLE,
                 "the measured energy is zero",
                 ("operational", "energy", "value"),
                 "leave the field out when there is no measurement",
@@ -92,7 +94,7 @@ def _reported_intensity(disclosure: Any, add: Any) -> None:
     intensity = reported.emissions.to("gCO2e") / energy.to("kWh")
     if intensity > MAX_INTENSITY or intensity <= 0:
         add(
-            "FTD406",
+            Code.INTENSITY_IMPLAUSIBLE,
             f"reported emissions {reported.emissions} over {energy} imply {intensity:,.4g} gCO2e/kWh, "
             f"outside 0..{MAX_INTENSITY:,.0f}",
             ("reported", "emissions"),
@@ -104,7 +106,14 @@ def _reported_intensity(disclosure: Any, add: Any) -> None:
 
 ENERGY_HEADROOM = 1.5  # measured energy may exceed GPUs x TDP x time by CPU, memory and overhead
 RANGE_TOLERANCE = 0.02  # reported figures are rounded; 2% either side of the computed range
-_VALIDATE_CODES = {"FTD301", "FTD302", "FTD303", "FTD304", "FTD305", "FTD310"}
+_VALIDATE_CODES = {
+    Code.UNKNOWN_GPU,
+    Code.UNKNOWN_COUNTRY,
+    Code.UNKNOWN_REGION,
+    Code.UNKNOWN_INSTANCE,
+    Code.UNKNOWN_SERVICE,
+    Code.UNKNOWN_ZONE,
+}
 _NOT_DEFAULT = ("disclosed", "derived", "measured")
 
 
@@ -145,7 +154,7 @@ def table_checks(
         line, col = doc.locate(("factors_version",))
         return [
             finding(
-                "FTD309",
+                Code.UNKNOWN_FACTORS_VERSION,
                 f"factor version {pinned!r} is not shipped with this ftdisclose; shipped: "
                 f"{', '.join(factors.available_versions())}",
                 file=doc.file,
@@ -180,7 +189,7 @@ def computed_checks(
     when ``results`` are given (a computation), against the recomputed ranges."""
     found: list[Finding] = []
 
-    def add(code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
+    def add(code: Code, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
         line, col = doc.locate(path)
         found.append(finding(code, message, file=doc.file, line=line, column=col, path=_dotted(path), hint=hint))
 
@@ -207,7 +216,7 @@ def computed_checks(
         ceiling = (n * watts * ENERGY_HEADROOM + host_w) * slack / 1000 * hours
         if float(energy.value) > ceiling:
             add(
-                "FTD405",
+                Code.ENERGY_IMPLAUSIBLE,
                 f"the measured {float(energy.value):.4g} kWh exceeds what {n:g} GPU{'s' * (n != 1)} of "
                 f"{watts:g} W "
                 f"(x {ENERGY_HEADROOM}) and their host can draw in {hours:.4g} h: {ceiling:.4g} kWh",
@@ -215,7 +224,7 @@ def computed_checks(
                 "check the energy's unit (Wh vs kWh) and the GPU count",
             )
     _mfu(disclosure, resolution, add)
-    flagged = {f.path for f in earlier or [] if f.code == "FTD406"}
+    flagged = {f.path for f in earlier or [] if f.code == Code.INTENSITY_IMPLAUSIBLE}
     _reported(disclosure, results, add, flagged)
     found.extend(_hub(doc, results))
     return found
@@ -244,7 +253,7 @@ def _hub(doc: Document, r: dict[str, Span]) -> list[Finding]:
     line, col = locate_front(doc, (HUB_KEY,))
     return [
         finding(
-            "FTD409",
+            Code.HUB_MISMATCH,
             f"the card's co2_eq_emissions {grams:,.6g} g is outside the computed {low:,.4g}..{high:,.4g} gCO2e",
             file=doc.file,
             line=line,
@@ -298,7 +307,7 @@ def _mfu(disclosure: Any, resolution: Resolution, add: Any) -> None:
     mfu = (k or 6) * float(params.value) * op.tokens / (n_gpu * peak * 1e12 * float(duration.value) * 3600)
     if mfu > 1:
         add(
-            "FTD407",
+            Code.MFU_ABOVE_ONE,
             f"{op.tokens:,} tokens x {float(params.value):.3g} parameters in {float(duration.value):.4g} h "
             f"on {n_gpu:g} GPU{'s' * (n_gpu != 1)} imply a FLOPs utilisation of {mfu:.3g}",
             ("operational", "tokens"),
@@ -321,7 +330,7 @@ def _reported(disclosure: Any, r: dict[str, Span], add: Any, flagged: set[str]) 
         number = value.to(unit)
         if not low * (1 - RANGE_TOLERANCE) <= number <= high * (1 + RANGE_TOLERANCE):
             add(
-                "FTD408",
+                Code.REPORTED_MISMATCH,
                 f"reported {name} {value} is outside the recomputed {low:.4g}..{high:.4g} {unit}",
                 ("reported", name),
                 "check the unit, and whether the figure covers the whole run",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ftdisclose._version import __version__
+from ftdisclose.findings import Code
 
 if TYPE_CHECKING:
     from ftdisclose.engine.compute import Computation
@@ -275,7 +276,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for path, display in iter_paths(args.paths, only_carbon_cards=args.only_carbon_cards)
     )
     for result in run_many(validate_job, jobs, workers(args.jobs), "validating"):
-        unreadable |= any(f.code == "FTD516" for f in result.findings)
+        unreadable |= any(f.code == Code.UNREADABLE for f in result.findings)
         reporter.add(result)
     reporter.finish()
     if unreadable:
@@ -405,7 +406,7 @@ def cmd_pin(args: argparse.Namespace) -> int:
     item = compute_path(path, display=args.path, factors_version=args.factors, grid=GridOptions("hourly", args.offline))
     if item.computation is None or item.errors:
         _print_findings([item], args)
-        return EXIT_USAGE if any(f.code == "FTD516" for f in item.findings) else EXIT_FINDINGS
+        return EXIT_USAGE if any(f.code == Code.UNREADABLE for f in item.findings) else EXIT_FINDINGS
     intensity = item.computation.inputs.get("operational.carbon_intensity")
     if intensity is not None and intensity.origin == "disclosed":
         sys.stdout.write(
@@ -445,7 +446,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     )
     if item.computation is None or item.errors:  # never write figures from an incomplete computation
         _print_findings([item], args)
-        return EXIT_USAGE if any(f.code == "FTD516" for f in item.findings) else EXIT_FINDINGS
+        return EXIT_USAGE if any(f.code == Code.UNREADABLE for f in item.findings) else EXIT_FINDINGS
     comp = item.computation
     card = Path(args.card)
     try:
@@ -501,13 +502,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     reporter.render(ValidationResult(Document("import", "csv"), result.findings))
     if "operational" not in result.disclosure:  # nothing was read: write no empty disclosure
         sys.stderr.write("ftdisclose: nothing could be imported; no disclosure written\n")
-        return EXIT_USAGE if any(f.code == "FTD516" for f in result.findings) else EXIT_FINDINGS
+        return EXIT_USAGE if any(f.code == Code.UNREADABLE for f in result.findings) else EXIT_FINDINGS
     text = dump_yaml(result.disclosure)
     if args.output:
         write_atomic(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
-    if any(f.code == "FTD516" for f in result.findings):
+    if any(f.code == Code.UNREADABLE for f in result.findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if result.errors else EXIT_OK
 

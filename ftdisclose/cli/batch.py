@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ftdisclose.findings import Finding, Severity
+from ftdisclose.findings import Code, Finding, Severity
 from ftdisclose.io.loader import Document
 from ftdisclose.resolve import GridOptions
 from ftdisclose.spec.validate import ValidationResult
@@ -75,7 +75,7 @@ def compute_job(job: Job) -> ComputeOutcome:
         item.file,
         failed=item.computation is None or any(f.severity is Severity.ERROR for f in findings),
         warned=any(f.severity is Severity.WARNING for f in findings),
-        unreadable=any(f.code == "FTD516" for f in findings),
+        unreadable=any(f.code == Code.UNREADABLE for f in findings),
     )
     comp = item.computation
     if comp is None:

@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from ftdisclose.findings import CATALOGUE, Finding, Severity
+from ftdisclose.findings import CATALOGUE, Code, Finding, Severity
 from ftdisclose.resources import data_root
 
 IMPORT_KEY = "x-ftdisclose-import"
@@ -70,7 +70,7 @@ _E, _W = Severity.ERROR, Severity.WARNING
 
 
 def _make(
-    code: str,
+    code: Code,
     message: str,
     *,
     file: str,
@@ -146,7 +146,7 @@ class _Context:
     origins: dict[str, str] = field(default_factory=dict)
     warned_no_zone: bool = False
 
-    def add(self, code: str, message: str, **kw: Any) -> None:
+    def add(self, code: Code, message: str, **kw: Any) -> None:
         self.findings.append(_make(code, message, **kw))
 
 
@@ -195,7 +195,7 @@ def _decode(raw: bytes, name: str, ctx: _Context) -> str:
     except UnicodeDecodeError:
         # CodeCarbon opens the file in the locale's encoding: Windows writes cp1252
         ctx.add(
-            "FTD528",
+            Code.CSV_BAD_VALUE,
             "the file is not UTF-8; read as Windows-1252 (CodeCarbon writes the locale's encoding)",
             file=name,
             line=1,
@@ -218,7 +218,7 @@ def _read_file(path: Path, ctx: _Context) -> _File | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        ctx.add("FTD516", exc.strerror or str(exc), file=name)
+        ctx.add(Code.UNREADABLE, exc.strerror or str(exc), file=name)
         return None
     text = _decode(raw, name, ctx)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -226,12 +226,12 @@ def _read_file(path: Path, ctx: _Context) -> _File | None:
         header = [h.strip() for h in next(reader, [])]
         records = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        ctx.add("FTD526", f"the CSV cannot be read: {exc}", file=name, line=reader.line_num)
+        ctx.add(Code.CSV_NOT_CODECARBON, f"the CSV cannot be read: {exc}", file=name, line=reader.line_num)
         return None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if not header or missing:
         what = "the file is empty" if not header else f"no {' or '.join(missing)} column"
-        ctx.add("FTD526", f"{what}: not a CodeCarbon emissions.csv", file=name, line=1)
+        ctx.add(Code.CSV_NOT_CODECARBON, f"{what}: not a CodeCarbon emissions.csv", file=name, line=1)
         return None
     groups: dict[tuple[str, str] | int, list[_Run]] = {}
     count = 0
@@ -249,14 +249,17 @@ def _read_file(path: Path, ctx: _Context) -> _File | None:
     runs = _in_time_order(runs)
     if len(runs) > 1 and "run_id" not in header:
         ctx.add(
-            "FTD529",
+            Code.IMPORT_AMBIGUOUS_RUNS,
             f"{len(runs)} rows without run_id are read as {len(runs)} separate runs",
             file=name,
             line=runs[0].line,
         )
     elif sum(1 for r in runs if not r.cells.get("run_id", "").strip()) > 1:
         ctx.add(
-            "FTD529", "several rows have an empty run_id; each is read as a separate run", file=name, line=runs[0].line
+            Code.IMPORT_AMBIGUOUS_RUNS,
+            "several rows have an empty run_id; each is read as a separate run",
+            file=name,
+            line=runs[0].line,
         )
     _check_overlaps(runs, ctx)
     return _File(name, header, count, runs, _era(header))
@@ -265,7 +268,7 @@ def _read_file(path: Path, ctx: _Context) -> _File | None:
 def _read_row(name: str, line: int, header: list[str], row: list[str], ctx: _Context) -> _Run | None:
     if len(row) != len(header):
         ctx.add(
-            "FTD527",
+            Code.CSV_BAD_ROW,
             f"the row has {len(row)} cells but the header has {len(header)} columns; it is skipped",
             file=name,
             line=line,
@@ -277,7 +280,10 @@ def _read_row(name: str, line: int, header: list[str], row: list[str], ctx: _Con
     if duration is None or energy is None or duration < 0 or energy < 0:
         bad = "duration" if duration is None or duration < 0 else "energy_consumed"
         ctx.add(
-            "FTD527", f"{bad} {cells[bad]!r} is not a non-negative number; the row is skipped", file=name, line=line
+            Code.CSV_BAD_ROW,
+            f"{bad} {cells[bad]!r} is not a non-negative number; the row is skipped",
+            file=name,
+            line=line,
         )
         return None
     pue, stated = 1.0, "pue" in cells
@@ -285,7 +291,7 @@ def _read_row(name: str, line: int, header: list[str], row: list[str], ctx: _Con
         value = _number(cells["pue"])
         if value is None or value <= 0:
             ctx.add(
-                "FTD528",
+                Code.CSV_BAD_VALUE,
                 f"pue {cells['pue']!r} cannot be read; the energy is taken as written (PUE 1)",
                 file=name,
                 line=line,
@@ -296,7 +302,7 @@ def _read_row(name: str, line: int, header: list[str], row: list[str], ctx: _Con
     end = _parse_time(cells.get("timestamp"))
     if end is None and not _is_blank(cells.get("timestamp")):
         ctx.add(
-            "FTD528",
+            Code.CSV_BAD_VALUE,
             f"timestamp {cells['timestamp']!r} is not ISO 8601",
             file=name,
             line=line,
@@ -339,7 +345,7 @@ def _check_overlaps(runs: list[_Run], ctx: _Context) -> None:
         a, b = _window(before), _window(after)
         if a is not None and b is not None and b[0] < a[1] - 1.0:
             ctx.add(
-                "FTD532",
+                Code.IMPORT_MERGE_CONFLICT,
                 f"runs {before.name} and {after.name} overlap in time in one file: two trackers "
                 "measured at once, and in machine mode both counted the whole machine",
                 file=after.file,
@@ -373,7 +379,7 @@ def _align(files: list[_File], ctx: _Context) -> list[_JobRun]:
     counts = [len(f.runs) for f in files if f.runs]
     if len(set(counts)) > 1:
         ctx.add(
-            "FTD532",
+            Code.IMPORT_MERGE_CONFLICT,
             f"the files hold different numbers of runs ({', '.join(map(str, counts))}); "
             "runs are matched by their order in time",
             file=files[0].path,
@@ -384,7 +390,7 @@ def _align(files: list[_File], ctx: _Context) -> list[_JobRun]:
         windows = [w for w in (_window(r) for r in ranks) if w is not None]
         if len(windows) > 1 and max(w[0] for w in windows) > min(w[1] for w in windows):
             ctx.add(
-                "FTD532",
+                Code.IMPORT_MERGE_CONFLICT,
                 f"run {k + 1} of the files does not overlap in time across files; are these ranks of one job?",
                 file=ranks[-1].file,
                 line=ranks[-1].line,
@@ -395,7 +401,7 @@ def _align(files: list[_File], ctx: _Context) -> list[_JobRun]:
         many = [f for f in machine if (_count(f.runs[-1].cells.get("gpu_count")) or 0) > 1]
         if len(many) > 1:
             ctx.add(
-                "FTD532",
+                Code.IMPORT_MERGE_CONFLICT,
                 f"{len(many)} files were tracked in machine mode and each saw several GPUs: "
                 "if they are ranks on one node, each measured the whole node and the sum counts it "
                 f"{len(many)} times",
@@ -532,7 +538,7 @@ def _model(name: str | None, runs: list[_Run], paths: list[str], ctx: _Context) 
     project = next((p for p in reversed(projects) if p), "")
     if project:
         ctx.add(
-            "FTD533",
+            Code.IMPORT_MODEL_NAME,
             f"model.name is CodeCarbon's project_name {project!r}",
             file=runs[-1].file,
             line=runs[-1].line,
@@ -540,7 +546,7 @@ def _model(name: str | None, runs: list[_Run], paths: list[str], ctx: _Context) 
         )
     else:
         project = Path(paths[0]).stem
-        ctx.add("FTD533", f"model.name is the file name {project!r}", file=paths[0], path="model.name")
+        ctx.add(Code.IMPORT_MODEL_NAME, f"model.name is the file name {project!r}", file=paths[0], path="model.name")
     ctx.origins["model.name"] = "derived"
     return {"name": project}
 
@@ -551,7 +557,7 @@ def _agreed(runs: list[_Run], column: str, ctx: _Context, path: str) -> str | No
     values = {v for v in values if v.lower() not in _EMPTY}
     if len(values) > 1:
         ctx.add(
-            "FTD532",
+            Code.IMPORT_MERGE_CONFLICT,
             f"the runs disagree on {column} ({', '.join(sorted(values))}); {path} is left out",
             file=runs[-1].file,
             line=runs[-1].line,
@@ -571,7 +577,7 @@ def _infrastructure(jobs: list[_JobRun], ctx: _Context) -> dict[str, Any]:
         alpha2 = iso3_to_alpha2().get(iso3.upper())
         if alpha2 is None:
             ctx.add(
-                "FTD528",
+                Code.CSV_BAD_VALUE,
                 f"country_iso_code {iso3!r} is not an ISO 3166-1 alpha-3 code; the country is left out",
                 file=last.file,
                 line=last.line,
@@ -616,7 +622,7 @@ def _gpus(job: _JobRun, ctx: _Context) -> tuple[Counter[str], int | None, bool]:
         count = _count(run.cells.get("gpu_count"))
         if count is None and not _is_blank(run.cells.get("gpu_count")):
             ctx.add(
-                "FTD528",
+                Code.CSV_BAD_VALUE,
                 f"gpu_count {run.cells['gpu_count']!r} is not a count",
                 file=run.file,
                 line=run.line,
@@ -655,7 +661,7 @@ def _cluster(jobs: list[_JobRun], ctx: _Context) -> dict[str, Any]:
             last = jobs[-1].ranks[-1]
             listing = ", ".join(f"{models[m]} x {m}" for m in named)
             ctx.add(
-                "FTD531",
+                Code.IMPORT_MIXED_GPUS,
                 f"gpu_model names several models ({listing}); the disclosure names {top} and counts every GPU",
                 file=last.file,
                 line=last.line,
@@ -687,7 +693,7 @@ def _localize(naive: dt.datetime, run: _Run, ctx: _Context) -> dt.datetime | Non
         if not ctx.warned_no_zone:
             ctx.warned_no_zone = True
             ctx.add(
-                "FTD530",
+                Code.IMPORT_NO_TIMEZONE,
                 f"timestamp {run.cells.get('timestamp', '').strip()!r} is local time without a "
                 "zone, written at the end of the run; operational.start and end are left out",
                 file=run.file,
@@ -698,7 +704,7 @@ def _localize(naive: dt.datetime, run: _Run, ctx: _Context) -> dt.datetime | Non
     early, late = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if early.utcoffset() != late.utcoffset():
         ctx.add(
-            "FTD530",
+            Code.IMPORT_NO_TIMEZONE,
             f"timestamp {naive.isoformat()} is ambiguous or skipped in {ctx.timezone_name} "
             "(a daylight-saving change); read with the offset before the change",
             file=run.file,
@@ -723,7 +729,7 @@ def _utilisation(jobs: list[_JobRun], part: str, ctx: _Context) -> float | None:
         if value is None:
             if not _is_blank(cell):
                 ctx.add(
-                    "FTD528",
+                    Code.CSV_BAD_VALUE,
                     f"{part}_utilization_percent {cell!r} is not a number",
                     file=run.file,
                     line=run.line,
@@ -776,7 +782,7 @@ def _operational(jobs: list[_JobRun], combine: str, ctx: _Context) -> dict[str, 
         _plausibility(runs, ctx)
     else:
         ctx.add(
-            "FTD405",
+            Code.ENERGY_IMPLAUSIBLE,
             "energy_consumed is zero: CodeCarbon measured nothing (a GPU without an energy "
             "counter, or a run shorter than one measurement); the energy is left out",
             file=last.file,
@@ -804,7 +810,7 @@ def _plausibility(runs: list[_Run], ctx: _Context) -> None:
         gpu, ram = run.component("gpu"), run.component("ram")
         if gpus > 0 and gpu == 0 and run.duration > 60:
             ctx.add(
-                "FTD405",
+                Code.ENERGY_IMPLAUSIBLE,
                 f"{gpus} GPU(s) detected but gpu_energy is 0: the GPUs had no readable energy "
                 "counter, so the energy covers CPU and RAM only",
                 file=run.file,
@@ -813,7 +819,7 @@ def _plausibility(runs: list[_Run], ctx: _Context) -> None:
             )
         elif gpus > 0 and gpu and ram and ram > gpu:
             ctx.add(
-                "FTD405",
+                Code.ENERGY_IMPLAUSIBLE,
                 f"RAM energy ({_fmt(ram)} kWh) exceeds GPU energy ({_fmt(gpu)} kWh) on a GPU run: "
                 "CodeCarbon counted the whole host's memory (codecarbon#629)",
                 file=run.file,

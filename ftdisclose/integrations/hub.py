@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from ftdisclose import units
-from ftdisclose.findings import CATALOGUE, Finding, Severity
+from ftdisclose.findings import CATALOGUE, Code, Finding, Severity
 from ftdisclose.io.loader import Document, Path_, _dotted
 
 HUB_KEY = "co2_eq_emissions"
@@ -65,7 +65,7 @@ _E, _W = Severity.ERROR, Severity.WARNING
 
 
 def _make(
-    code: str,
+    code: Code,
     message: str,
     doc: Document,
     path: Path_,
@@ -124,21 +124,23 @@ def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
     number = _number_or_none(value)
     if number is not None:
         if not math.isfinite(number):
-            return [_make("FTD519", f"{where} is not a finite number", doc, path)]
+            return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where} is not a finite number", doc, path)]
         if number < 0:
-            return [_make("FTD519", f"{where} is negative ({_grams_text(number)} g)", doc, path)]
+            return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where} is negative ({_grams_text(number)} g)", doc, path)]
         return []
     if isinstance(value, str):
         return _check_emissions_text(doc, path, value)
     if value is None:
-        return [_make("FTD519", f"{where} is empty", doc, path)]
+        return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where} is empty", doc, path)]
     if isinstance(value, bool):
-        return [_make("FTD519", f"{where} is {str(value).lower()}, not a number of grams", doc, path)]
+        return [
+            _make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where} is {str(value).lower()}, not a number of grams", doc, path)
+        ]
     if isinstance(value, list):
-        return [_make("FTD519", f"{where} is a list, not a number of grams", doc, path)]
+        return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where} is a list, not a number of grams", doc, path)]
     return [
         _make(
-            "FTD519",
+            Code.HUB_EMISSIONS_NOT_NUMBER,
             f"{where} is a mapping, not a number of grams",
             doc,
             path,
@@ -152,13 +154,13 @@ def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding
     parsed = units.split_quantity(text)
     if parsed is None:
         if text.strip() and _unit(text) is not None:
-            return [_make("FTD519", f"{where}: {text!r} is a unit without a number", doc, path)]
-        return [_make("FTD519", f"{where}: {text!r} is not a number of grams", doc, path)]
+            return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {text!r} is a unit without a number", doc, path)]
+        return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {text!r} is not a number of grams", doc, path)]
     number, unit = parsed
     if not unit.strip():
         return [
             _make(
-                "FTD519",
+                Code.HUB_EMISSIONS_NOT_NUMBER,
                 f"{where}: {text!r} is a number in quotes; the Hub expects a number",
                 doc,
                 path,
@@ -172,7 +174,7 @@ def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding
         kind = f"a {what}" if what else "not an emissions amount"
         return [
             _make(
-                "FTD518",
+                Code.HUB_EMISSIONS_UNIT,
                 f"{where}: {text!r} is {kind}; the Hub reads a number of grams of CO2e",
                 doc,
                 path,
@@ -181,7 +183,7 @@ def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding
         ]
     return [
         _make(
-            "FTD518",
+            Code.HUB_EMISSIONS_UNIT,
             f"{where}: {text!r} has a unit; the Hub reads a bare number of grams",
             doc,
             path,
@@ -225,7 +227,7 @@ def check_hub_block(doc: Document) -> list[Finding]:
     elif isinstance(block, list):
         found = [
             _make(
-                "FTD520",
+                Code.HUB_BLOCK_SHAPE,
                 f"{HUB_KEY} is a list; the Hub reads a number of grams or a mapping",
                 doc,
                 root,
@@ -261,7 +263,7 @@ def _check_mapping(doc: Document, block: dict[str, Any]) -> list[Finding]:
             misspelt_emissions = misspelt_emissions or guess == "emissions"
             found.append(
                 _make(
-                    "FTD521",
+                    Code.HUB_MISSPELT_KEY,
                     f"{HUB_KEY}.{key} is not a Hub key; did you mean {guess!r}?",
                     doc,
                     path,
@@ -270,11 +272,13 @@ def _check_mapping(doc: Document, block: dict[str, Any]) -> list[Finding]:
                 )
             )
         else:
-            found.append(_make("FTD522", f"{HUB_KEY}.{key} is not a key the Hub defines", doc, path, key=True))
+            found.append(
+                _make(Code.HUB_UNKNOWN_KEY, f"{HUB_KEY}.{key} is not a key the Hub defines", doc, path, key=True)
+            )
     if "emissions" in block:
         found.extend(_check_emissions(doc, (HUB_KEY, "emissions"), block["emissions"]))
     elif not misspelt_emissions:
-        found.append(_make("FTD523", f"{HUB_KEY} has no emissions", doc, (HUB_KEY,), key=True))
+        found.append(_make(Code.HUB_MISSING_EMISSIONS, f"{HUB_KEY} has no emissions", doc, (HUB_KEY,), key=True))
     for key in TEXT_FIELDS:
         if key in block:
             found.extend(_check_text(doc, key, block[key]))
@@ -298,7 +302,7 @@ def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Fin
         grams = _to_grams(emissions, value)
         if grams is not None and grams != emissions:
             return _make(
-                "FTD518",
+                Code.HUB_EMISSIONS_UNIT,
                 f"{HUB_KEY}.{key} is {value!r}, but the Hub ignores it and reads emissions as "
                 f"grams: {_grams_text(emissions)} would be read as {_grams_text(emissions)} g",
                 doc,
@@ -308,7 +312,7 @@ def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Fin
             )
         if grams is not None:
             return _make(
-                "FTD522",
+                Code.HUB_UNKNOWN_KEY,
                 f"{HUB_KEY}.{key} is not a Hub key; emissions are always grams",
                 doc,
                 path,
@@ -316,7 +320,7 @@ def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Fin
                 hint=f"remove {key}",
             )
     return _make(
-        "FTD518",
+        Code.HUB_EMISSIONS_UNIT,
         f"{HUB_KEY}.{key} is not a Hub key: the Hub reads emissions as grams",
         doc,
         path,
@@ -329,20 +333,31 @@ def _check_text(doc: Document, key: str, value: Any) -> list[Finding]:
     path: Path_ = (HUB_KEY, key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return [
-            _make("FTD524", f"{HUB_KEY}.{key} is empty", doc, path, key=True, hint=f"fill in {key}, or remove the key")
+            _make(
+                Code.HUB_FIELD_TYPE,
+                f"{HUB_KEY}.{key} is empty",
+                doc,
+                path,
+                key=True,
+                hint=f"fill in {key}, or remove the key",
+            )
         ]
     if not isinstance(value, str):
         kind = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
             type(value), type(value).__name__
         )
         hint = f'quote it: {key}: "{value}"' if isinstance(value, int | float) else None
-        return [_make("FTD524", f"{HUB_KEY}.{key} is {kind}, not text", doc, path, hint=hint)]
+        return [_make(Code.HUB_FIELD_TYPE, f"{HUB_KEY}.{key} is {kind}, not text", doc, path, hint=hint)]
     if key == "training_type" and value.strip() not in TRAINING_TYPES:
         close = difflib.get_close_matches(value.strip().lower(), TRAINING_TYPES, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}?" if close else None
         return [
             _make(
-                "FTD525", f"{HUB_KEY}.training_type {value!r} is not pre-training or fine-tuning", doc, path, hint=hint
+                Code.HUB_TRAINING_TYPE,
+                f"{HUB_KEY}.training_type {value!r} is not pre-training or fine-tuning",
+                doc,
+                path,
+                hint=hint,
             )
         ]
     return []
@@ -373,8 +388,8 @@ def _no_disclosure(doc: Document, block: Any) -> Finding:
     )
     rule_hint = "add a carbon_disclosure block (ftdisclose init prints a template)"
     line, column = locate_front(doc, (HUB_KEY,), key=True)
-    rule = CATALOGUE["FTD108"]
-    return Finding("FTD108", rule.slug, rule.severity, message, rule_hint, doc.file, line, column, HUB_KEY)
+    rule = CATALOGUE[Code.NO_DISCLOSURE]
+    return Finding(Code.NO_DISCLOSURE, rule.slug, rule.severity, message, rule_hint, doc.file, line, column, HUB_KEY)
 
 
 def hub_emissions_grams(doc: Document) -> float | None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ftdisclose.findings import Finding, finding
+from ftdisclose.findings import Code, Finding, finding
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
@@ -131,7 +131,7 @@ class _Builder:
         self.count = 0
         self.active: set[int] = set()
 
-    def _add(self, code: str, message: str, node: yaml.Node, path: Path_, **kw: Any) -> None:
+    def _add(self, code: Code, message: str, node: yaml.Node, path: Path_, **kw: Any) -> None:
         mark = node.start_mark
         self.findings.append(
             finding(
@@ -149,25 +149,27 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             self._add(
-                "FTD505",
+                Code.ALIAS_LIMIT,
                 f"the document expands to more than {MAX_NODES:,} values (anchors and aliases); it is not read further",
                 node,
                 path,
             )
             raise _AbortError
         if depth > MAX_DEPTH:
-            self._add("FTD506", f"nesting deeper than {MAX_DEPTH} levels", node, path)
+            self._add(Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", node, path)
             raise _AbortError
         if self.want:
             self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         tag = node.tag
         if tag not in _TOLERATED:
-            self._add("FTD508", f"the tag {tag!r} is not supported; values are read as plain data", node, path)
+            self._add(
+                Code.UNSUPPORTED_TAG, f"the tag {tag!r} is not supported; values are read as plain data", node, path
+            )
             return None
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if id(node) in self.active:
-            self._add("FTD505", "a recursive alias (an anchor that contains itself)", node, path)
+            self._add(Code.ALIAS_LIMIT, "a recursive alias (an anchor that contains itself)", node, path)
             raise _AbortError
         self.active.add(id(node))
         try:
@@ -181,11 +183,11 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
-                self._add("FTD509", "a mapping key must be a plain string", key_node, path)
+                self._add(Code.NON_STRING_KEY, "a mapping key must be a plain string", key_node, path)
                 continue
             if key_node.tag != _STR:
                 self._add(
-                    "FTD509",
+                    Code.NON_STRING_KEY,
                     f"the key {key_node.value!r} is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a string",
                     key_node,
                     path,
@@ -194,13 +196,13 @@ class _Builder:
                 continue
             key = key_node.value
             if key == "<<" and not key_node.style:
-                self._add("FTD515", "merge keys (<<) are not part of YAML 1.2", key_node, path)
+                self._add(Code.MERGE_KEY, "merge keys (<<) are not part of YAML 1.2", key_node, path)
                 continue
             child = (*path, key)
             if key in result:
                 first = self.keys.get(child)
                 where = f" (first at line {first[0] + self.offset})" if first else ""
-                self._add("FTD504", f"duplicate key {key!r}{where}", key_node, child)
+                self._add(Code.DUPLICATE_KEY, f"duplicate key {key!r}{where}", key_node, child)
                 continue
             self.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, child, depth + 1)
@@ -220,7 +222,7 @@ class _Builder:
                     return int(text[2:], 8 if text[1] == "o" else 16)
                 return int(text)
             except ValueError:
-                self._add("FTD206", "the integer is too long to read", node, path)
+                self._add(Code.NON_FINITE_NUMBER, "the integer is too long to read", node, path)
                 return None
         try:
             value = float(
@@ -264,10 +266,14 @@ def _text_findings(raw: bytes, file: str, kind: str) -> tuple[str | None, list[F
     """Decode and run the checks that look at the text itself."""
     found: list[Finding] = []
     if len(raw) > MAX_BYTES:
-        found.append(finding("FTD507", f"the file has {len(raw):,} bytes; the limit is {MAX_BYTES:,}", file=file))
+        found.append(
+            finding(Code.SIZE_LIMIT, f"the file has {len(raw):,} bytes; the limit is {MAX_BYTES:,}", file=file)
+        )
         return None, found
     if raw.startswith(b"\xef\xbb\xbf"):
-        found.append(finding("FTD503", "the file starts with a UTF-8 byte-order mark", file=file, line=1, column=1))
+        found.append(
+            finding(Code.BYTE_ORDER_MARK, "the file starts with a UTF-8 byte-order mark", file=file, line=1, column=1)
+        )
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
@@ -277,7 +283,7 @@ def _text_findings(raw: bytes, file: str, kind: str) -> tuple[str | None, list[F
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         found.append(
             finding(
-                "FTD502",
+                Code.INVALID_UTF8,
                 f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8",
                 file=file,
                 line=line,
@@ -286,13 +292,19 @@ def _text_findings(raw: bytes, file: str, kind: str) -> tuple[str | None, list[F
         )
         return None, found
     if "\r\n" in text:
-        found.append(finding("FTD510", "the file uses CRLF line endings", file=file, line=1, column=1))
+        found.append(finding(Code.CRLF_LINE_ENDINGS, "the file uses CRLF line endings", file=file, line=1, column=1))
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         found.append(
-            finding("FTD514", f"control character U+{ord(bad.group()):04X}", file=file, line=line, column=column)
+            finding(
+                Code.CONTROL_CHARACTER,
+                f"control character U+{ord(bad.group()):04X}",
+                file=file,
+                line=line,
+                column=column,
+            )
         )
         return None, found
     return text, found
@@ -373,7 +385,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Findi
         for number in (line, line - 1):
             if 0 < number <= len(lines) and re.match(r"^ *\t", lines[number - 1]):
                 return finding(
-                    "FTD513",
+                    Code.TAB_INDENT,
                     "a tab in the indentation",
                     file=file,
                     line=number + offset,
@@ -381,7 +393,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Findi
                 )
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
-    return finding("FTD501", message, file=file, line=None if line is None else line + offset, column=column)
+    return finding(Code.YAML_SYNTAX, message, file=file, line=None if line is None else line + offset, column=column)
 
 
 def parse_yaml(text: str, file: str, *, offset: int = 0) -> tuple[Any, list[Finding], _Builder | None]:
@@ -391,7 +403,7 @@ def parse_yaml(text: str, file: str, *, offset: int = 0) -> tuple[Any, list[Find
             None,
             [
                 finding(
-                    "FTD506",
+                    Code.DEPTH_LIMIT,
                     f"nesting deeper than {MAX_DEPTH} levels (or indentation past {MAX_BLOCK_COLUMNS} columns)",
                     file=file,
                     line=deep[0] + offset,
@@ -403,7 +415,7 @@ def parse_yaml(text: str, file: str, *, offset: int = 0) -> tuple[Any, list[Find
     try:
         node = _compose(text)
     except RecursionError:
-        return None, [finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels", file=file)], None
+        return None, [finding(Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", file=file)], None
     except yaml.YAMLError as exc:
         return None, [_yaml_error(exc, text, file, offset)], None
     if node is None:
@@ -425,27 +437,29 @@ def parse_json(text: str, file: str) -> tuple[Any, list[Finding]]:
     deep = nesting_overflow(text, block_limit=len(text) + 1)
     if deep is not None:
         return None, [
-            finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0], column=deep[1])
+            finding(
+                Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", file=file, line=deep[0], column=deep[1]
+            )
         ]
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                found.append(finding("FTD504", f"duplicate key {key!r}", file=file))
+                found.append(finding(Code.DUPLICATE_KEY, f"duplicate key {key!r}", file=file))
             out[key] = value
         return out
 
     try:
         data = json.loads(text, object_pairs_hook=pairs, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
-        return None, [finding("FTD511", exc.msg, file=file, line=exc.lineno, column=exc.colno)]
+        return None, [finding(Code.JSON_SYNTAX, exc.msg, file=file, line=exc.lineno, column=exc.colno)]
     except ValueError as exc:
-        return None, [finding("FTD206", str(exc), file=file)]
+        return None, [finding(Code.NON_FINITE_NUMBER, str(exc), file=file)]
     except RecursionError:
-        return None, [finding("FTD506", "nesting too deep", file=file)]
+        return None, [finding(Code.DEPTH_LIMIT, "nesting too deep", file=file)]
     if _depth_exceeds(data, MAX_DEPTH):
-        return None, [finding("FTD506", f"nesting deeper than {MAX_DEPTH} levels", file=file)]
+        return None, [finding(Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", file=file)]
     return data, found
 
 
@@ -469,17 +483,19 @@ def load(path: str | Path, *, display: str | None = None) -> Document:
     kind = SUFFIXES.get(path.suffix.lower())
     if not path.exists():
         doc = Document(name, kind or "unknown")
-        doc.findings.append(finding("FTD516", "no such file or folder", file=name))
+        doc.findings.append(finding(Code.UNREADABLE, "no such file or folder", file=name))
         return doc
     if kind is None:
         doc = Document(name, "unknown")
-        doc.findings.append(finding("FTD517", f"{path.suffix or 'no suffix'}: not a disclosure file type", file=name))
+        doc.findings.append(
+            finding(Code.UNKNOWN_FILE_TYPE, f"{path.suffix or 'no suffix'}: not a disclosure file type", file=name)
+        )
         return doc
     try:
         raw = path.read_bytes()
     except OSError as exc:
         doc = Document(name, kind)
-        doc.findings.append(finding("FTD516", exc.strerror or str(exc), file=name))
+        doc.findings.append(finding(Code.UNREADABLE, exc.strerror or str(exc), file=name))
         return doc
     return loads(raw, name, kind)
 
@@ -496,7 +512,7 @@ def loads(raw: bytes | str, file: str = "<string>", kind: str = "yaml") -> Docum
     if kind == "json":
         data, found = parse_json(text, file)
         doc.findings.extend(found)
-        if data is not None and found and any(f.code == "FTD504" for f in found):
+        if data is not None and found and any(f.code == Code.DUPLICATE_KEY for f in found):
             _relocate_json(doc, found)
         doc.data = data
         _check_numbers(doc)
@@ -514,9 +530,9 @@ def loads(raw: bytes | str, file: str = "<string>", kind: str = "yaml") -> Docum
 def _relocate_json(doc: Document, found: list[Finding]) -> None:
     """Give JSON duplicate-key findings the positions the YAML composer finds."""
     _, yaml_found, _ = parse_yaml(doc.text, doc.file)
-    located = [f for f in yaml_found if f.code == "FTD504"]
+    located = [f for f in yaml_found if f.code == Code.DUPLICATE_KEY]
     if located:
-        doc.findings = [f for f in doc.findings if f.code != "FTD504"] + located
+        doc.findings = [f for f in doc.findings if f.code != Code.DUPLICATE_KEY] + located
 
 
 def _check_numbers(doc: Document) -> None:
@@ -532,7 +548,7 @@ def _check_numbers(doc: Document) -> None:
             line, col = doc.locate(path)
             doc.findings.append(
                 finding(
-                    "FTD206",
+                    Code.NON_FINITE_NUMBER,
                     "the number is too large to represent",
                     file=doc.file,
                     line=line,
@@ -546,7 +562,13 @@ def _load_card(doc: Document, text: str) -> Document:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         doc.findings.append(
-            finding("FTD512", "the card has no YAML front matter (a first line ---)", file=doc.file, line=1, column=1)
+            finding(
+                Code.FRONT_MATTER,
+                "the card has no YAML front matter (a first line ---)",
+                file=doc.file,
+                line=1,
+                column=1,
+            )
         )
         doc.front_matter = None
         return doc
@@ -554,7 +576,11 @@ def _load_card(doc: Document, text: str) -> Document:
     if length < 0:
         doc.findings.append(
             finding(
-                "FTD512", "the front matter opened on line 1 is never closed with ---", file=doc.file, line=1, column=1
+                Code.FRONT_MATTER,
+                "the front matter opened on line 1 is never closed with ---",
+                file=doc.file,
+                line=1,
+                column=1,
             )
         )
         return doc
@@ -567,7 +593,9 @@ def _load_card(doc: Document, text: str) -> Document:
     if data is None and not found:
         data = {}
     if data is not None and not isinstance(data, dict):
-        doc.findings.append(finding("FTD103", "the front matter is not a mapping", file=doc.file, line=2, column=1))
+        doc.findings.append(
+            finding(Code.WRONG_TYPE, "the front matter is not a mapping", file=doc.file, line=2, column=1)
+        )
         return doc
     doc.front_matter = data
     if data is not None and CARD_KEY in data:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ftdisclose.engine.span import Span
 from ftdisclose.factors import FactorSet, Row, normalise_name
-from ftdisclose.findings import Finding, finding
+from ftdisclose.findings import Code, Finding, finding
 from ftdisclose.io.loader import Document
 
 DISCLOSED, DERIVED, MEASURED, DEFAULT, FETCHED = "disclosed", "derived", "measured", "default", "fetched"
@@ -195,7 +195,7 @@ class _Resolver:
             row=row,
         )
 
-    def warn(self, code: str, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
+    def warn(self, code: Code, message: str, path: tuple[str, ...], hint: str | None = None) -> None:
         line = col = None
         if self.doc is not None:
             line, col = self.doc.locate(path)
@@ -295,7 +295,7 @@ class _Resolver:
         row = self.f.services.get(normalise_name(name))
         if row is None:
             self.warn(
-                "FTD305",
+                Code.UNKNOWN_SERVICE,
                 f"managed service {name!r} is not in factor version {self.f.version}",
                 ("infrastructure", "managed_service"),
                 self.closest(name, self.f.names(self.f.services, "id")) or None,
@@ -341,7 +341,7 @@ class _Resolver:
         if country is not None:
             if normalise_name(country) not in self.f.countries:
                 self.warn(
-                    "FTD302",
+                    Code.UNKNOWN_COUNTRY,
                     f"country {country!r} is not an ISO 3166-1 alpha-2 code",
                     ("infrastructure", "location", "country"),
                 )
@@ -352,7 +352,7 @@ class _Resolver:
             zone_row = self.f.zones.get(normalise_name(zone_name))
             if zone_row is None:
                 self.warn(
-                    "FTD310",
+                    Code.UNKNOWN_ZONE,
                     f"grid zone {zone_name!r} is not in factor version {self.f.version}; the country's values are used",
                     ("infrastructure", "location", "grid_zone"),
                     self.closest(zone_name, self.f.names(self.f.zones, "zone")) or None,
@@ -420,7 +420,7 @@ class _Resolver:
                 {r["region"] for r in self.f.regions.values() if provider is None or r["provider"] == provider.value}
             )
             self.warn(
-                "FTD303",
+                Code.UNKNOWN_REGION,
                 f"cloud region {name!r} is not in factor version {self.f.version}"
                 + (f" for provider {provider.value}" if provider is not None else ""),
                 ("infrastructure", "location", "cloud_region"),
@@ -464,7 +464,7 @@ class _Resolver:
             path = f"infrastructure.cluster.{attr}"
             if server is None:
                 self.warn(
-                    "FTD304",
+                    Code.UNKNOWN_INSTANCE,
                     f"{attr.replace('_', ' ')} {name!r} is not in factor version {self.f.version}",
                     ("infrastructure", "cluster", attr),
                     self.closest(name, self.f.names(self.f.servers)) or None,
@@ -491,7 +491,7 @@ class _Resolver:
             if accel is None:
                 fallback = "the server's" if server is not None else f"the {self.run_year} default"
                 self.warn(
-                    "FTD301",
+                    Code.UNKNOWN_GPU,
                     f"GPU model {gpu.model!r} is not in factor version {self.f.version}; "
                     f"{fallback} accelerator is used for its power and embodied impact",
                     ("infrastructure", "cluster", "gpu", "model"),
@@ -876,7 +876,7 @@ class _Resolver:
             if found is not None:
                 return found
         self.warn(
-            "FTD308",
+            Code.NO_RUN_TIME,
             "nothing gives the run time: disclose operational.duration, start and end, "
             "gpu_hours, or tokens with model.parameters",
             where,
@@ -888,7 +888,7 @@ class _Resolver:
         accel = self.r.accelerator
         if params is None:
             self.warn(
-                "FTD308",
+                Code.NO_RUN_TIME,
                 "tokens are disclosed but model.parameters is not: the run time cannot be estimated from tokens",
                 ("model",),
                 "disclose model.parameters (e.g. 7.24B)",
@@ -1061,7 +1061,7 @@ class _Resolver:
         where = ("operational", "carbon_intensity")
         if start_input is None or hours <= 0 or annual is None:
             self.warn(
-                "FTD315",
+                Code.GRID_NO_DATA,
                 "hourly grid data needs the run's start and duration; the annual value is used",
                 where,
                 "disclose operational.start (with its time zone) and the duration",
@@ -1103,7 +1103,7 @@ class _Resolver:
     def _year_gap(self, year: int, what: str, zone: str) -> None:
         if abs(year - self.run_year) > YEAR_GAP_WARNING:
             self.warn(
-                "FTD306",
+                Code.YEAR_GAP,
                 f"the nearest year of {what} for {zone} is {year}, "
                 f"{abs(year - self.run_year)} years from the run's {self.run_year}",
                 ("operational",),

@@ -19,6 +19,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from ftdisclose import units
+from ftdisclose.findings import Code
 
 QUANTITY_PATTERN = r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?([eE][-+]?\d+)?\s*[^\s\d.,+-].*$"
 _COUNT = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*([kKMBT]|bn)?\s*$")
@@ -101,10 +102,12 @@ class QuantityType:
         if isinstance(raw, Quantity):
             value, unit = raw.value, raw.unit
         elif isinstance(raw, bool) or raw is None:
-            raise ftd_error("FTD205", f"expected a quantity of {dim.name}, got {raw!r}", f'write e.g. "{dim.example}"')
+            raise ftd_error(
+                Code.INVALID_QUANTITY, f"expected a quantity of {dim.name}, got {raw!r}", f'write e.g. "{dim.example}"'
+            )
         elif isinstance(raw, int | float):
             raise ftd_error(
-                "FTD201",
+                Code.MISSING_UNIT,
                 f"{_fmt(raw)} has no unit; a {dim.name} needs one",
                 f'write e.g. "{_fmt(raw)} {dim.canonical}"',
             )
@@ -112,30 +115,32 @@ class QuantityType:
             parsed = units.split_quantity(raw)
             if parsed is None:
                 if raw.strip() and _is_unit(raw):
-                    raise ftd_error("FTD205", f"{raw!r} is a unit without a number", f'write e.g. "{dim.example}"')
-                raise ftd_error("FTD205", f"{raw!r} is not a quantity", f'write e.g. "{dim.example}"')
+                    raise ftd_error(
+                        Code.INVALID_QUANTITY, f"{raw!r} is a unit without a number", f'write e.g. "{dim.example}"'
+                    )
+                raise ftd_error(Code.INVALID_QUANTITY, f"{raw!r} is not a quantity", f'write e.g. "{dim.example}"')
             value, unit = parsed
         elif isinstance(raw, dict):
             extra = set(raw) - {"value", "unit"}
             if extra or "value" not in raw or "unit" not in raw:
                 raise ftd_error(
-                    "FTD205",
+                    Code.INVALID_QUANTITY,
                     "a quantity mapping has exactly the keys value and unit",
                     f"write {{value: {dim.example.split()[0]}, unit: {dim.canonical}}}",
                 )
             value, unit = raw["value"], raw["unit"]
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ftd_error("FTD205", f"value must be a number, got {value!r}", "")
+                raise ftd_error(Code.INVALID_QUANTITY, f"value must be a number, got {value!r}", "")
             if not isinstance(unit, str):
-                raise ftd_error("FTD205", f"unit must be a string, got {unit!r}", f"unit: {dim.canonical}")
+                raise ftd_error(Code.INVALID_QUANTITY, f"unit must be a string, got {unit!r}", f"unit: {dim.canonical}")
             value = float(value)
         else:
-            raise ftd_error("FTD205", f"expected a quantity of {dim.name}", f'write e.g. "{dim.example}"')
+            raise ftd_error(Code.INVALID_QUANTITY, f"expected a quantity of {dim.name}", f'write e.g. "{dim.example}"')
         if not math.isfinite(value):
-            raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
+            raise ftd_error(Code.NON_FINITE_NUMBER, f"{raw!r} is not a finite number", "")
         if not unit.strip():
             raise ftd_error(
-                "FTD201",
+                Code.MISSING_UNIT,
                 f"{_fmt(value)} has no unit; {_a(dim.name)} needs one",
                 f'write e.g. "{_fmt(value)} {dim.canonical}"',
             )
@@ -144,26 +149,26 @@ class QuantityType:
         except units.UnitError:
             guess = _unit_suggestion(unit.strip())
             hint = f'did you mean "{_fmt(value)} {guess}"?' if guess else f"use e.g. {dim.canonical}"
-            raise ftd_error("FTD202", f"unknown unit {unit.strip()!r}", hint) from None
+            raise ftd_error(Code.UNKNOWN_UNIT, f"unknown unit {unit.strip()!r}", hint) from None
         if info.dimensionality not in units.dimension_key(self.dimension):
             found = units.dimension_of(info)
             if self.dimension == "emissions" and found == "mass":
                 raise ftd_error(
-                    "FTD204",
+                    Code.CO2E_UNIT,
                     f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
                     f'write "{_fmt(value)} {info.text}CO2e"',
                 )
             what = _a(found) if found else f"not {_a(dim.name)}"
             raise ftd_error(
-                "FTD203",
+                Code.UNIT_DIMENSION,
                 f'"{_fmt(value)} {unit.strip()}" is {what}; expected {_a(dim.name)}',
                 f'write e.g. "{dim.example}"',
             )
         if value < 0 and not self.allow_negative:
-            raise ftd_error("FTD105", f"{_fmt(value)} {info.text} is negative", "a physical amount is >= 0")
+            raise ftd_error(Code.OUT_OF_RANGE, f"{_fmt(value)} {info.text} is negative", "a physical amount is >= 0")
         if value == 0 and not self.allow_zero:
             raise ftd_error(
-                "FTD105",
+                Code.OUT_OF_RANGE,
                 f"{_fmt(value)} {info.text} is zero",
                 "leave the field out when it is not known; never write 0",
             )
@@ -211,7 +216,7 @@ class RatioType:
 
     def validate(self, raw: Any) -> float:
         if isinstance(raw, bool) or raw is None:
-            raise ftd_error("FTD207", f"expected a ratio, got {raw!r}", f"write e.g. {self.example}")
+            raise ftd_error(Code.INVALID_RATIO, f"expected a ratio, got {raw!r}", f"write e.g. {self.example}")
         if isinstance(raw, int | float):
             value = float(raw)
         elif isinstance(raw, str):
@@ -220,18 +225,20 @@ class RatioType:
                 try:
                     value = float(raw)
                 except ValueError:
-                    raise ftd_error("FTD207", f"{raw!r} is not a ratio", f"write e.g. {self.example}") from None
+                    raise ftd_error(
+                        Code.INVALID_RATIO, f"{raw!r} is not a ratio", f"write e.g. {self.example}"
+                    ) from None
             else:
                 value = float(match.group(1)) / 100
         else:
-            raise ftd_error("FTD207", "expected a ratio", f"write e.g. {self.example}")
+            raise ftd_error(Code.INVALID_RATIO, "expected a ratio", f"write e.g. {self.example}")
         if not math.isfinite(value):
-            raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
+            raise ftd_error(Code.NON_FINITE_NUMBER, f"{raw!r} is not a finite number", "")
         too_low = value < self.low if self.low_inclusive else value <= self.low
         if too_low or value > self.high:
             lo = "[" if self.low_inclusive else "("
             raise ftd_error(
-                "FTD105",
+                Code.OUT_OF_RANGE,
                 f"{raw!r} is outside {lo}{self.low:g}, {self.high:g}]",
                 f'a percentage needs its sign: write "{raw}%"'
                 if isinstance(raw, int | float) and self.high == 1.0 and 1 < value <= 100
@@ -256,7 +263,7 @@ class CountType:
 
     def validate(self, raw: Any) -> int:
         if isinstance(raw, bool) or raw is None:
-            raise ftd_error("FTD111", f"expected a count, got {raw!r}", 'write e.g. 7.24e9 or "7.24B"')
+            raise ftd_error(Code.INVALID_COUNT, f"expected a count, got {raw!r}", 'write e.g. 7.24e9 or "7.24B"')
         if isinstance(raw, int):
             value = float(raw) if abs(raw) < 10**300 else math.inf
         elif isinstance(raw, float):
@@ -264,17 +271,17 @@ class CountType:
         elif isinstance(raw, str):
             match = _COUNT.match(raw)
             if match is None:
-                raise ftd_error("FTD111", f"{raw!r} is not a count", 'write e.g. 7.24e9 or "7.24B"')
+                raise ftd_error(Code.INVALID_COUNT, f"{raw!r} is not a count", 'write e.g. 7.24e9 or "7.24B"')
             value = float(match.group(1).replace(",", "")) * _COUNT_SCALE[match.group(2) or ""]
         else:
-            raise ftd_error("FTD111", "expected a count", 'write e.g. 7.24e9 or "7.24B"')
+            raise ftd_error(Code.INVALID_COUNT, "expected a count", 'write e.g. 7.24e9 or "7.24B"')
         if not math.isfinite(value):
-            raise ftd_error("FTD206", f"{raw!r} is not a finite number", "")
+            raise ftd_error(Code.NON_FINITE_NUMBER, f"{raw!r} is not a finite number", "")
         if value < self.minimum:
-            raise ftd_error("FTD105", f"{raw!r} is below {self.minimum}", "")
+            raise ftd_error(Code.OUT_OF_RANGE, f"{raw!r} is below {self.minimum}", "")
         rounded = round(value)
         if abs(value - rounded) > 1e-6 * max(1.0, abs(value)):
-            raise ftd_error("FTD111", f"{raw!r} is not a whole number", "")
+            raise ftd_error(Code.INVALID_COUNT, f"{raw!r} is not a whole number", "")
         return int(rounded)
 
 
@@ -284,19 +291,23 @@ def _parse_datetime(raw: Any) -> dt.datetime:
     elif isinstance(raw, str):
         text = raw.strip()
         if not re.match(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}", text):
-            raise ftd_error("FTD109", f"{raw!r} is not an ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z")
+            raise ftd_error(
+                Code.INVALID_DATETIME, f"{raw!r} is not an ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z"
+            )
         try:
             value = dt.datetime.fromisoformat(text.replace("z", "Z"))
         except ValueError:
             raise ftd_error(
-                "FTD109", f"{raw!r} is not a valid ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z"
+                Code.INVALID_DATETIME, f"{raw!r} is not a valid ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z"
             ) from None
     else:
         raise ftd_error(
-            "FTD109", f"expected an ISO 8601 date-time string, got {raw!r}", 'write e.g. "2024-07-06T17:01:00Z"'
+            Code.INVALID_DATETIME,
+            f"expected an ISO 8601 date-time string, got {raw!r}",
+            'write e.g. "2024-07-06T17:01:00Z"',
         )
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ftd_error("FTD110", f"{raw!r} has no time zone", f"write e.g. {raw}Z for UTC, or an offset")
+        raise ftd_error(Code.NAIVE_DATETIME, f"{raw!r} has no time zone", f"write e.g. {raw}Z for UTC, or an offset")
     return value
 
 
@@ -308,7 +319,7 @@ def _parse_date(raw: Any) -> dt.date:
             return dt.date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise ftd_error("FTD109", f"{raw!r} is not a date YYYY-MM-DD", "write e.g. 2024-01-20")
+    raise ftd_error(Code.INVALID_DATETIME, f"{raw!r} is not a date YYYY-MM-DD", "write e.g. 2024-01-20")
 
 
 class _DateTimeMarker:

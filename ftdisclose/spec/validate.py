@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ftdisclose import spec
-from ftdisclose.findings import Finding, Severity, finding
+from ftdisclose.findings import Code, Finding, Severity, finding
 from ftdisclose.io.loader import Document, _dotted, load
 
 _TYPE_ERRORS = {
@@ -49,7 +49,7 @@ _RANGE_ERRORS = {
     "string_too_long",
     "finite_number",
 }
-_PATTERN_CODES = {"country": "FTD302", "factors_version": "FTD309"}
+_PATTERN_CODES = {"country": Code.UNKNOWN_COUNTRY, "factors_version": Code.UNKNOWN_FACTORS_VERSION}
 
 
 @dataclass
@@ -105,20 +105,26 @@ def validate_document(
             and not any(f.severity is Severity.ERROR for f in doc.findings)
         ):
             result.findings.append(
-                finding("FTD108", "the card's front matter has no carbon_disclosure", file=doc.file, line=2, column=1)
+                finding(
+                    Code.NO_DISCLOSURE,
+                    "the card's front matter has no carbon_disclosure",
+                    file=doc.file,
+                    line=2,
+                    column=1,
+                )
             )
     if doc.kind == "card" and doc.data is None:
         return _done(result)
     if not doc.ok:
         if not result.findings:
-            result.findings.append(finding("FTD112", "the file is empty", file=doc.file, line=1, column=1))
+            result.findings.append(finding(Code.EMPTY_DOCUMENT, "the file is empty", file=doc.file, line=1, column=1))
         return _done(result)
     data = doc.data
     if not isinstance(data, dict):
         line, col = doc.locate(())
         result.findings.append(
             finding(
-                "FTD112",
+                Code.EMPTY_DOCUMENT,
                 f"the disclosure is a {type(data).__name__}, not a mapping",
                 file=doc.file,
                 line=line,
@@ -130,7 +136,7 @@ def validate_document(
     if "spec_version" not in data:
         result.findings.append(
             finding(
-                "FTD107",
+                Code.MISSING_SPEC_VERSION,
                 "spec_version is missing",
                 file=doc.file,
                 line=doc.locate(())[0],
@@ -148,7 +154,7 @@ def validate_document(
         )
         result.findings.append(
             finding(
-                "FTD106",
+                Code.UNSUPPORTED_SPEC_VERSION,
                 f"spec_version {version!r} is not supported",
                 file=doc.file,
                 line=line,
@@ -191,27 +197,27 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
         if kind == "ftd":
             code, message, hint = ctx["code"], ctx["message"], ctx.get("hint") or None
         elif kind == "missing":
-            code, message, hint = "FTD101", f"{loc[-1]} is required", None
+            code, message, hint = Code.MISSING_FIELD, f"{loc[-1]} is required", None
             line, col = doc.locate(loc[:-1])
         elif kind == "extra_forbidden":
-            code, message = "FTD102", f"unknown field {loc[-1]!r}"
+            code, message = Code.UNKNOWN_FIELD, f"unknown field {loc[-1]!r}"
             hint = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
         elif kind == "literal_error":
-            code, message = "FTD104", f"{error.get('input')!r} is not one of {ctx.get('expected')}"
+            code, message = Code.INVALID_CHOICE, f"{error.get('input')!r} is not one of {ctx.get('expected')}"
             hint = f"use one of {ctx.get('expected')}"
         elif kind == "string_pattern_mismatch":
-            code = _PATTERN_CODES.get(str(loc[-1]), "FTD104")
+            code = _PATTERN_CODES.get(str(loc[-1]), Code.INVALID_CHOICE)
             message = f"{error.get('input')!r} does not have the form of {loc[-1]}"
             hint = {
-                "FTD302": 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"',
-                "FTD309": 'a factor version such as "2026.1"',
+                Code.UNKNOWN_COUNTRY: 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"',
+                Code.UNKNOWN_FACTORS_VERSION: 'a factor version such as "2026.1"',
             }.get(code)
         elif kind in _RANGE_ERRORS:
-            code, message, hint = "FTD105", f"{loc[-1]}: {error['msg'].lower()}", None
+            code, message, hint = Code.OUT_OF_RANGE, f"{loc[-1]}: {error['msg'].lower()}", None
         elif kind in _TYPE_ERRORS:
-            code, message, hint = "FTD103", f"{loc[-1]}: {error['msg'].lower()}", None
+            code, message, hint = Code.WRONG_TYPE, f"{loc[-1]}: {error['msg'].lower()}", None
         else:
-            code, message, hint = "FTD103", f"{loc[-1] if loc else 'document'}: {error['msg']}", None
+            code, message, hint = Code.WRONG_TYPE, f"{loc[-1] if loc else 'document'}: {error['msg']}", None
         found.append(finding(code, message, file=doc.file, line=line, column=col, path=path, hint=hint))
     return found
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 
-from ftdisclose.findings import CATALOGUE, Finding
+from ftdisclose.findings import CATALOGUE, Code, Finding
 from ftdisclose.integrations.grid import cache as _cache
 from ftdisclose.integrations.grid.average import Average, time_weighted
 from ftdisclose.integrations.grid.providers import (
@@ -165,7 +165,7 @@ def hourly_intensity(
         annual_g_per_kwh=annual_g_per_kwh,
     )
 
-    def report(code: str, message: str) -> GridResult:
+    def report(code: Code, message: str) -> GridResult:
         rule = CATALOGUE[code]
         result.findings.append(
             Finding(rule.code, rule.slug, rule.severity, _scrub(message, hidden), rule.hint, file, None, None, path)
@@ -176,7 +176,7 @@ def hourly_intensity(
     provider = choice.provider
     if provider is None:
         return report(
-            "FTD317",
+            Code.GRID_NO_PROVIDER,
             f"no hourly grid intensity for zone {key or '(none)'}: {choice.reason}; "
             f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
         )
@@ -186,7 +186,7 @@ def hourly_intensity(
         result.from_cache = True
     elif offline:
         return report(
-            "FTD318",
+            Code.GRID_OFFLINE,
             f"offline, and {provider.title} data for {choice.zone} {window} is not cached; "
             f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
         )
@@ -199,7 +199,7 @@ def hourly_intensity(
             )
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a shape not foreseen
             return report(
-                "FTD314",
+                Code.GRID_INVALID_RESPONSE,
                 f"{provider.title}: unexpected answer ({type(exc).__name__}); the annual "
                 f"{annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}",
             )
@@ -207,7 +207,7 @@ def hourly_intensity(
     avg = time_weighted(samples, lo, hi)
     if avg.mean is None:
         return report(
-            "FTD315",
+            Code.GRID_NO_DATA,
             f"{provider.title} has no values for {choice.zone} {window}; "
             f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
         )
@@ -217,14 +217,14 @@ def hourly_intensity(
     if not avg.complete:
         missing = avg.window - avg.covered
         report(
-            "FTD316",
+            Code.GRID_PARTIAL_COVERAGE,
             f"{provider.title} covers {_percent(avg.coverage)} of {choice.zone} {window}; the "
             f"uncovered {_hours(missing)} use the annual {annual_g_per_kwh:g} gCO2e/kWh",
         )
     if avg.estimated:
         kind = "forecasts" if provider.name == "uk-carbon-intensity" else "estimated or imputed"
         report(
-            "FTD319",
+            Code.GRID_ESTIMATED_VALUES,
             f"{avg.estimated} of the {avg.records} {provider.title} values for {choice.zone} {window} are {kind}",
         )
     result.source_text = _scrub(result.source_text, hidden)

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ftdisclose._version import __version__
+from ftdisclose.findings import Code
 
 UTC = dt.UTC
 USER_AGENT = f"ftdisclose/{__version__} (+https://ftdisclose.github.io/ftdisclose/)"
@@ -34,8 +35,13 @@ DEFAULT_TIMEOUT = 20.0  # seconds, per request (connect and read); FTDISCLOSE_HT
 MAX_RETRY_AFTER = 3.0  # seconds: a 429/503 asking for a longer wait is not retried at all
 LB_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 453.59237 g (exact); 1 MWh = 1000 kWh
 
-# finding codes raised by providers (the rules are in ftdisclose.integrations.grid.NEW_RULES)
-UNAVAILABLE, REJECTED, INVALID, NO_DATA = "FTD312", "FTD313", "FTD314", "FTD315"
+# finding codes raised by providers
+UNAVAILABLE, REJECTED, INVALID, NO_DATA = (
+    Code.GRID_UNAVAILABLE,
+    Code.GRID_REQUEST_REJECTED,
+    Code.GRID_INVALID_RESPONSE,
+    Code.GRID_NO_DATA,
+)
 
 ENV_URLS = {
     "energidataservice": ("FTDISCLOSE_ENERGIDATASERVICE_URL", "https://api.energidataservice.dk"),
@@ -71,7 +77,7 @@ GB_REGIONS: dict[int, str] = {
 class GridError(Exception):
     """A provider could not deliver: ``code`` is the FTD3xx finding; the message holds no secret."""
 
-    def __init__(self, code: str, message: str, *, status: int | None = None) -> None:
+    def __init__(self, code: Code, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
