@@ -1,8 +1,8 @@
 """ftdisclose: validate, gap-fill and compute fine-tuning carbon disclosures.
 
-The flow is load -> validate -> resolve -> compute -> report, one module per stage.
-The public functions are re-exported here and imported lazily, so that
-``import ftdisclose`` stays cheap.
+The flow is load -> validate -> resolve -> compute -> report, one package per stage,
+wired by ``ftdisclose.pipeline``. The Python API (``ftdisclose.api``) is re-exported
+here and imported on first use, so that ``import ftdisclose`` stays cheap.
 """
 
 from __future__ import annotations
@@ -12,24 +12,18 @@ from typing import TYPE_CHECKING, Any
 from ftdisclose._version import __version__
 
 if TYPE_CHECKING:
-    from ftdisclose.io.loader import load, loads
-    from ftdisclose.spec.validate import validate_document, validate_path
+    from ftdisclose.api import compute, load, loads, validate
 
-__all__ = ["__version__", "load", "loads", "validate", "validate_document", "validate_path"]
+__all__ = ["__version__", "compute", "load", "loads", "validate"]
 
-_LAZY = {
-    "load": ("ftdisclose.io.loader", "load"),
-    "loads": ("ftdisclose.io.loader", "loads"),
-    "validate": ("ftdisclose.spec.validate", "validate_path"),
-    "validate_path": ("ftdisclose.spec.validate", "validate_path"),
-    "validate_document": ("ftdisclose.spec.validate", "validate_document"),
-}
+_API = frozenset({"compute", "load", "loads", "validate"})
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    if name in _API:
+        from ftdisclose import api
 
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
+        value = getattr(api, name)
+        globals()[name] = value  # later look-ups find the function, never a submodule of the same name
+        return value
     raise AttributeError(f"module 'ftdisclose' has no attribute {name!r}")

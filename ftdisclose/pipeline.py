@@ -1,88 +1,139 @@
-"""The whole flow for one file: load -> validate -> resolve -> compute.
+"""One file through the stages: load -> validate -> checks -> resolve -> compute -> checks.
 
-The CLI and the Python API both call these; each stage stays in its own module.
+``run_file`` is what every command and the Python API use. Each stage is a function of the
+previous stage's output; none calls back up. ``validate`` asks for ``Goal.VALIDATE``: it
+resolves (so unknown names and missing run times are reported) and computes only when the
+disclosure states figures to compare with a recomputation; ``compute`` asks for
+``Goal.COMPUTE``. For the same file and options both report the same findings, except the
+compute-only ones (hourly grid data, which validate never fetches).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from ftdisclose import factors as factor_tables
-from ftdisclose.checks import computed_checks
+from ftdisclose.checks import consistency, figures
 from ftdisclose.engine.compute import Computation, compute
-from ftdisclose.findings import Code, Finding, Severity, finding
-from ftdisclose.resolve import GridOptions
-from ftdisclose.spec.validate import ValidationResult, validate_path
+from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.io.loader import Document, load, loads
+from ftdisclose.resolve import GridOptions, Resolution, resolve
+from ftdisclose.spec import Disclosure, upgrade
+from ftdisclose.spec.validate import validate_document
 
 
-@dataclass
-class FileComputation:
-    """A file's validation, and its computation when the file is valid."""
+class Goal(Enum):
+    VALIDATE = "validate"
+    COMPUTE = "compute"
 
-    validation: ValidationResult
+
+@dataclass(frozen=True)
+class Options:
+    """What a run of the pipeline may use: factor tables, an overlay, grid data, the units engine."""
+
+    factors_version: str | None = None  # --factors: overrides the disclosure's own pin
+    overlay: str | None = None  # --factors-overlay
+    grid: GridOptions = field(default_factory=GridOptions)
+    engine: str = "fast"  # --units-engine
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What the stages made of one file, as far as they got."""
+
+    document: Document
+    findings: tuple[Finding, ...]
+    spec_version: str | None = None
+    disclosure: Disclosure | None = None
+    resolution: Resolution | None = None
     computation: Computation | None = None
-    findings: list[Finding] = field(default_factory=list)
 
     @property
     def file(self) -> str:
-        return self.validation.file
+        return self.document.file
 
     @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
 
-def factor_set(disclosure: object, version: str | None, overlay: str | None) -> factor_tables.FactorSet:
-    """The tables to compute with: --factors, else the disclosure's pin, else the newest shipped."""
-    chosen = version or getattr(disclosure, "factors_version", None)
-    return factor_tables.load(chosen, overlay)
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def unreadable(self) -> bool:
+        return any(f.code is Code.UNREADABLE for f in self.findings)
 
 
-def compute_path(
-    path: str | Path,
+def run_file(
+    path: str | Path, options: Options | None = None, *, goal: Goal = Goal.COMPUTE, display: str | None = None
+) -> FileResult:
+    """Load one disclosure file or model card and take it through the stages ``goal`` needs."""
+    return run_document(load(path, display=display), options, goal=goal)
+
+
+def run_text(
+    text: str | bytes,
+    kind: str = "yaml",
+    options: Options | None = None,
     *,
-    display: str | None = None,
-    factors_version: str | None = None,
-    overlay: str | None = None,
-    backend: str = "fast",
-    grid: GridOptions | None = None,
-) -> FileComputation:
-    """Validate and, when valid, compute one disclosure file or model card."""
-    validation = validate_path(path, display=display, with_tables=False)
-    result = FileComputation(validation, findings=list(validation.findings))
-    if not validation.valid or validation.disclosure is None:
-        return result
+    goal: Goal = Goal.COMPUTE,
+    name: str = "<string>",
+) -> FileResult:
+    """``run_file`` for a disclosure already in memory (``kind``: yaml, json or card)."""
+    return run_document(loads(text, name, kind), options, goal=goal)
+
+
+def run_document(doc: Document, options: Options | None = None, *, goal: Goal = Goal.COMPUTE) -> FileResult:
+    """The stages after loading, for an already loaded document."""
+    options = options or Options()
+    checked = validate_document(doc)
+    if not checked.valid or checked.disclosure is None:
+        return FileResult(doc, _sorted(checked.findings), checked.spec_version)
+    disclosure = upgrade(checked.disclosure)
+    found = [*checked.findings, *consistency(disclosure, doc)]
+    tables = _tables(disclosure, doc, options, found)
+    if tables is None:
+        return FileResult(doc, _sorted(found), checked.spec_version, disclosure)
+    grid = options.grid if goal is Goal.COMPUTE else GridOptions()
+    resolution = resolve(disclosure, tables, doc.where, grid)
+    computation = None
+    if goal is Goal.COMPUTE or _has_figures(disclosure, doc):
+        computation = compute(resolution, options.engine)
+    found.extend(resolution.findings)
+    flagged = {f.path for f in found if f.code is Code.INTENSITY_IMPLAUSIBLE}
+    found.extend(figures(disclosure, doc, resolution, computation, flagged))
+    return FileResult(doc, _sorted(found), checked.spec_version, disclosure, resolution, computation)
+
+
+def _tables(
+    disclosure: Disclosure, doc: Document, options: Options, found: list[Finding]
+) -> factor_tables.FactorSet | None:
+    """The tables to compute with: --factors, else the disclosure's pin, else the newest shipped."""
+    chosen = options.factors_version or disclosure.factors_version
     try:
-        tables = factor_set(validation.disclosure, factors_version, overlay)
-    except factor_tables.FactorError as exc:
-        code = Code.INVALID_OVERLAY if isinstance(exc, factor_tables.OverlayError) else Code.UNKNOWN_FACTORS_VERSION
-        line, col = validation.document.locate(("factors_version",))
-        result.findings.append(
-            finding(
-                code,
-                str(exc),
-                file=validation.file,
-                line=line,
-                column=col,
-                path="factors_version" if code == Code.UNKNOWN_FACTORS_VERSION else "",
-            )
-        )
-        return result
-    result.computation = compute(validation.disclosure, tables, validation.document, backend=backend, grid=grid)
-    result.findings.extend(result.computation.findings)
-    result.findings.extend(
-        computed_checks(
-            validation.disclosure,
-            validation.document,
-            result.computation.resolution,
-            result.computation.results,
-            result.findings,
-        )
-    )
-    for table, key in tables.shadowed:
-        result.findings.append(
-            finding(Code.OVERLAY_SHADOWS, f"the overlay replaces {table} row {key}", file=validation.file)
-        )
-    result.findings.sort(key=Finding.sort_key)
-    return result
+        return factor_tables.load(chosen, options.overlay)
+    except factor_tables.OverlayError as exc:
+        found.append(make(Code.INVALID_OVERLAY, str(exc), doc.where()))
+    except factor_tables.FactorError:
+        shipped = ", ".join(factor_tables.available_versions())
+        message = f"factor version {chosen!r} is not shipped with this ftdisclose; shipped: {shipped}"
+        found.append(make(Code.UNKNOWN_FACTORS_VERSION, message, doc.where(("factors_version",))))
+    return None
+
+
+def _has_figures(disclosure: Disclosure, doc: Document) -> bool:
+    """Whether the file states figures that only a recomputation can check."""
+    if disclosure.reported is not None:
+        return True
+    return doc.kind == "card" and bool(doc.front_matter) and "co2_eq_emissions" in (doc.front_matter or {})
+
+
+def _sorted(found: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(sorted(found, key=Finding.sort_key))

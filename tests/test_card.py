@@ -9,6 +9,8 @@ lines) and the section from both versions, which must then be equal.
 
 from __future__ import annotations
 
+import dataclasses
+
 import shutil
 from pathlib import Path
 
@@ -16,7 +18,8 @@ import pytest
 
 from ftdisclose import factors
 from ftdisclose._version import __version__
-from ftdisclose.engine.compute import Computation
+from ftdisclose.engine.compute import Computation, Result
+from ftdisclose.engine.quantity import Measure
 from ftdisclose.engine.span import Span
 from ftdisclose.findings import Severity
 from ftdisclose.integrations.card import (
@@ -32,8 +35,9 @@ from ftdisclose.integrations.card import (
 )
 from ftdisclose.integrations.hub import HUB_KEY, check_hub_block, hub_emissions_grams
 from ftdisclose.io.loader import loads
-from ftdisclose.pipeline import compute_path
+from ftdisclose.pipeline import run_file
 from ftdisclose.resolve import Input, Resolution
+from ftdisclose.spec.inputs import Name, Origin
 
 from .conftest import CASES, EXAMPLES
 
@@ -47,25 +51,30 @@ ALL_CARDS = sorted(WRITE.glob("*.md")) + sorted((CASES / "cards").glob("*.md"))
 
 def synthetic(*, per_inference: bool = False) -> Computation:
     """A computation with round numbers, so that the expected cards can be written by hand."""
-    resolution = Resolution(factors.load("2026.1"))
-    resolution.inputs.update(
-        {
-            "infrastructure.location.country": Input("DK", None, "disclosed", "disclosed"),
-            "infrastructure.cluster.gpu.model": Input("nvidia-rtx-a4000", None, "disclosed", "disclosed"),
-            "infrastructure.cluster.gpu.count": Input(1.0, None, "disclosed", "disclosed"),
-            "infrastructure.datacenter.pue": Input(1.56, "1", "default", "a default"),
-        }
-    )
-    results = {"energy.it": Span.of(0.694), "emissions.total": Span(0.05, 0.0573, 0.07)}
+    inputs = {
+        Name.COUNTRY: Input("DK", None, Origin.DISCLOSED, "disclosed"),
+        Name.GPU_MODEL: Input("nvidia-rtx-a4000", None, Origin.DISCLOSED, "disclosed"),
+        Name.GPU_COUNT: Input(1.0, None, Origin.DISCLOSED, "disclosed"),
+        Name.PUE: Input(1.56, "1", Origin.DEFAULT, "a default"),
+    }
+    results = {
+        Result.ENERGY_IT: Measure.of(0.694, "kWh"),
+        Result.EMISSIONS_TOTAL: Measure(Span(0.05, 0.0573, 0.07), "kgCO2e"),
+    }
     if per_inference:
-        results["per_inference.emissions"] = Span(0.0012, 0.0015, 0.002)
-    return Computation(resolution, results=results)
+        results[Result.PER_INFERENCE_EMISSIONS] = Measure(Span(0.0012, 0.0015, 0.002), "gCO2e")
+    resolution = Resolution(factors.load("2026.1"), inputs)
+    return Computation(resolution, results, used=frozenset({Name.PUE}))
+
+
+def with_total(computation: Computation, total: Measure) -> Computation:
+    return dataclasses.replace(computation, results={**computation.results, Result.EMISSIONS_TOTAL: total})
 
 
 @pytest.fixture(scope="module")
 def munin() -> Computation:
     """A real computation: the card with munin-7b-lora's disclosure under carbon_disclosure."""
-    result = compute_path(WRITE / "with-disclosure.md")
+    result = run_file(WRITE / "with-disclosure.md")
     assert result.computation is not None, [f.message for f in result.findings]
     return result.computation
 
@@ -73,7 +82,7 @@ def munin() -> Computation:
 @pytest.fixture(scope="module")
 def refresh() -> Computation:
     """A real computation with the amortised per-inference view."""
-    result = compute_path(EXAMPLES / "scope3-daily-refresh.yaml")
+    result = run_file(EXAMPLES / "scope3-daily-refresh.yaml")
     assert result.computation is not None
     return result.computation
 
@@ -340,7 +349,7 @@ def test_the_card_cross_checks_after_writing(munin: Computation, tmp_path: Path)
     shutil.copyfile(WRITE / "with-disclosure.md", card)
     before = loads(card.read_bytes(), "README.md", kind="card")
     card.write_bytes(write_card(card.read_bytes(), munin, disclosure_file="README.md", **labels(munin)))
-    result = compute_path(card)
+    result = run_file(card)
     assert result.computation is not None
     assert [f.code for f in result.findings if f.severity is not Severity.INFO] == []
     assert result.computation.results == munin.results  # the disclosure itself was not touched
@@ -369,15 +378,13 @@ def test_the_card_cross_checks_after_writing(munin: Computation, tmp_path: Path)
     ],
 )
 def test_emissions_are_grams_to_four_significant_digits(kg: float, grams: float) -> None:
-    computation = synthetic()
-    computation.results["emissions.total"] = Span.of(kg)
+    computation = with_total(synthetic(), Measure.of(kg, "kgCO2e"))
     assert emissions_grams(computation) == grams
     assert isinstance(emissions_grams(computation), int) == float(grams).is_integer()
 
 
 def test_a_non_finite_total_is_refused() -> None:
-    computation = synthetic()
-    computation.results["emissions.total"] = Span.of(float("inf"))
+    computation = with_total(synthetic(), Measure.of(float("inf"), "kgCO2e"))
     with pytest.raises(CardError):
         write_card(b"", computation, disclosure_file="x")
 
@@ -405,7 +412,7 @@ def test_hardware_and_location_are_left_out_when_unknown() -> None:
     ],
 )
 def test_labels_from_resolved_inputs(example: str, hardware: str | None, location: str | None) -> None:
-    computation = compute_path(EXAMPLES / example).computation
+    computation = run_file(EXAMPLES / example).computation
     assert computation is not None
     assert labels(computation) == {"hardware": hardware, "location": location}
 
@@ -418,17 +425,17 @@ def test_labels_without_factor_tables_use_the_ids() -> None:
 
 def test_defaulted_location_and_hardware_are_not_claimed() -> None:
     inputs = {
-        "infrastructure.location.country": Input("US", None, "default", "no location disclosed"),
-        "infrastructure.location.grid_zone": Input("US", None, "derived", "the country's grid"),
-        "infrastructure.cluster.gpu.model": Input("nvidia-h100-sxm5-80gb", None, "default", "the year's default"),
-        "infrastructure.cluster.gpu.count": Input(8.0, None, "default", "a default"),
+        Name.COUNTRY: Input("US", None, Origin.DEFAULT, "no location disclosed"),
+        Name.GRID_ZONE: Input("US", None, Origin.DERIVED, "the country's grid"),
+        Name.GPU_MODEL: Input("nvidia-h100-sxm5-80gb", None, Origin.DEFAULT, "the year's default"),
+        Name.GPU_COUNT: Input(8.0, None, Origin.DEFAULT, "a default"),
     }
     assert location_label(inputs) is None
     assert hardware_label(inputs) is None
-    inputs["infrastructure.cluster.gpu.model"] = Input("nvidia-h100-sxm5-80gb", None, "disclosed", "disclosed")
+    inputs[Name.GPU_MODEL] = Input("nvidia-h100-sxm5-80gb", None, Origin.DISCLOSED, "disclosed")
     assert hardware_label(inputs) == "nvidia-h100-sxm5-80gb"  # a defaulted count is not stated
-    inputs["infrastructure.location.country"] = Input("DK", None, "disclosed", "disclosed")
-    inputs["infrastructure.location.grid_zone"] = Input("DK1", None, "disclosed", "disclosed")
+    inputs[Name.COUNTRY] = Input("DK", None, Origin.DISCLOSED, "disclosed")
+    inputs[Name.GRID_ZONE] = Input("DK1", None, Origin.DISCLOSED, "disclosed")
     assert location_label(inputs, factors.load("2026.1")) == "Denmark (grid zone DK1)"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ftdisclose.io.loader import load
-from ftdisclose.spec.validate import validate_document
+from ftdisclose.pipeline import Goal, run_document
 
 from .conftest import CASES, run_cli
 
@@ -26,7 +26,7 @@ def test_import_writes_a_valid_disclosure(tmp_path: Path) -> None:
         str(out),
     )
     assert proc.returncode == 0, proc.stderr
-    result = validate_document(load(out))
+    result = run_document(load(out), goal=Goal.VALIDATE)
     assert result.valid, [f.message for f in result.findings]
     energy = result.disclosure.operational.energy  # type: ignore[union-attr]
     # the fixture's energy_consumed is 1.32 kWh at CodeCarbon's pue 1.1: 1.32 / 1.1 = 1.2 kWh of IT energy

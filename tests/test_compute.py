@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ftdisclose import factors
-from ftdisclose.engine.compute import BACKENDS, compute
+from ftdisclose.engine.compute import Computation, compute
+from ftdisclose.engine.quantity import ENGINES
 from ftdisclose.io.loader import loads
-from ftdisclose.spec import model_for
-from ftdisclose.spec.validate import validate_path
+from ftdisclose.pipeline import Goal, run_file
+from ftdisclose.resolve import resolve
+from ftdisclose.spec import model_for, upgrade
 
 from .conftest import EXAMPLES
 
@@ -26,14 +28,18 @@ TABLES = factors.load("2026.1")
 MODEL = model_for("1.0")
 
 
-def run(data: dict[str, Any], backend: str = "pint") -> Any:
-    return compute(MODEL.model_validate(data), TABLES, backend=backend)
+BACKENDS = tuple(ENGINES)
 
 
-def example(name: str, backend: str = "pint") -> Any:
-    result = validate_path(EXAMPLES / name)
+def run(data: dict[str, Any], backend: str = "pint") -> Computation:
+    return compute(resolve(upgrade(MODEL.model_validate(data)), TABLES), backend)
+
+
+def example(name: str, backend: str = "pint") -> Computation:
+    result = run_file(EXAMPLES / name, goal=Goal.VALIDATE)
     assert result.valid, result.findings
-    return compute(result.disclosure, TABLES, result.document, backend=backend)
+    assert result.disclosure is not None
+    return compute(resolve(result.disclosure, TABLES, result.document.where), backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -201,7 +207,7 @@ def test_runs_add_up_with_shares() -> None:
         }
     )
     assert c.inputs["operational.duration"].value == pytest.approx(4.0)
-    shares = [r["share"] for r in c.runs]
+    shares = [r.share for r in c.runs]
     assert sum(shares) == pytest.approx(1.0)
     assert shares[1] == pytest.approx(0.75, rel=1e-6)  # same hardware, 3 of 4 hours
 
@@ -320,8 +326,9 @@ def test_ranges_hold_the_central_value_and_totals_add_up(removed: set[str], back
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
 def test_backends_agree_on_the_examples(path: Any) -> None:
-    result = validate_path(path)
-    a, b = (compute(result.disclosure, TABLES, result.document, backend=x) for x in BACKENDS)
+    result = run_file(path, goal=Goal.VALIDATE)
+    assert result.disclosure is not None
+    a, b = (compute(resolve(result.disclosure, TABLES, result.document.where), x) for x in BACKENDS)
     assert a.results.keys() == b.results.keys()
     for key in a.results:
         for bound in ("low", "mid", "high"):
@@ -333,5 +340,5 @@ def test_card_and_file_give_the_same_numbers() -> None:
     data = yaml.safe_load(text)
     card = "---\nlicense: mit\n" + yaml.safe_dump({"carbon_disclosure": data}) + "---\n# Munin\n"
     doc = loads(card, "README.md", "card")
-    d = MODEL.model_validate(doc.data)
-    assert compute(d, TABLES).results == example("munin-7b-lora.yaml").results
+    d = upgrade(MODEL.model_validate(doc.data))
+    assert compute(resolve(d, TABLES)).results == example("munin-7b-lora.yaml", "fast").results

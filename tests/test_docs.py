@@ -48,7 +48,7 @@ import yaml
 
 from ftdisclose.findings import CATALOGUE, Severity
 from ftdisclose.io.loader import loads
-from ftdisclose.spec.validate import validate_document
+from ftdisclose.pipeline import Goal, run_document
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -129,7 +129,7 @@ def test_docs_have_pages_and_runnable_blocks() -> None:
 
 def _codes(block: Block) -> list[str]:
     kind = "card" if block.lang in {"markdown", "md"} else "json" if block.lang == "json" else "yaml"
-    result = validate_document(loads(block.body, block.title or "<docs>", kind))
+    result = run_document(loads(block.body, block.title or "<docs>", kind), goal=Goal.VALIDATE)
     return sorted({f.code for f in result.findings if f.severity is not Severity.INFO})
 
 

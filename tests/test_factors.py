@@ -164,7 +164,7 @@ def test_cloud_regions_resolve_to_country_and_zone(provider: str, region: str, c
 
 def test_every_country_with_data_resolves_to_its_own_intensity() -> None:
     from ftdisclose.resolve import resolve
-    from ftdisclose.spec import model_for
+    from ftdisclose.spec import model_for, upgrade
 
     model = model_for("1.0")
     countries = [z for z in TABLES.grid if len(z) == 2 and normalise_name(z) in TABLES.countries]
@@ -178,7 +178,7 @@ def test_every_country_with_data_resolves_to_its_own_intensity() -> None:
                 "operational": {"duration": "1 h", "start": "2023-06-01T00:00:00Z"},
             }
         )
-        item = resolve(d, TABLES)["operational.carbon_intensity"]
+        item = resolve(upgrade(d), TABLES)["operational.carbon_intensity"]
         assert item.origin == "default"
         assert f"intensity of {code}," in item.detail, (code, item.detail)
 
@@ -190,10 +190,15 @@ def test_us_subnational_zones_have_intensities() -> None:
 
 
 def test_overlay_replaces_a_row_and_is_reported(tmp_path: Path) -> None:
-    overlay = tmp_path / "datacenter_efficiency.csv"
-    overlay.write_text(
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "datacenter_efficiency.csv").write_text(
         "scope,provider,region,location,year,pue_low,pue,pue_high,wue_low,wue,wue_high,source\n"
         "default,,,,,1.05,1.07,1.09,0.1,0.2,0.3,my-dc-meter-2025\n"
+    )
+    (overlay / "sources.csv").write_text(
+        "id,title,publisher,url,retrieved,license,attribution\n"
+        "my-dc-meter-2025,Our meters,Us,https://example.org,2025-01-01,LicenseRef-private,ours\n"
     )
     disclosure = tmp_path / "d.yaml"
     disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h}\n')
@@ -213,7 +218,7 @@ def test_bad_overlay_is_a_finding(tmp_path: Path) -> None:
     disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h}\n')
     proc = run_cli("compute", "--factors-overlay", str(overlay), str(disclosure))
     assert proc.returncode == 1
-    assert "FTD311" in proc.stderr
+    assert "FTD311" in proc.stdout
 
 
 def test_factors_cli_list_show_diff(tmp_path: Path) -> None:
@@ -258,7 +263,7 @@ def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
 )
 def test_grid_zones_resolve_with_their_country(written: str, zone: str) -> None:
     from ftdisclose.resolve import resolve
-    from ftdisclose.spec import model_for
+    from ftdisclose.spec import model_for, upgrade
 
     d = model_for("1.0").model_validate(
         {
@@ -268,7 +273,7 @@ def test_grid_zones_resolve_with_their_country(written: str, zone: str) -> None:
             "operational": {"duration": "1 h"},
         }
     )
-    r = resolve(d, TABLES)
+    r = resolve(upgrade(d), TABLES)
     assert r["infrastructure.location.grid_zone"].value == zone
     assert r["infrastructure.location.country"].value == zone[:2]
     assert not [f for f in r.findings if f.code == "FTD310"]

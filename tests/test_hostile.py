@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from ftdisclose.io.files import write_atomic
 from ftdisclose.io.loader import loads
-from ftdisclose.spec.validate import validate_document
+from ftdisclose.pipeline import Goal, run_document
 
 from .conftest import EXAMPLES, ROOT
 
@@ -144,7 +144,7 @@ def _mutate(data: bytes, ops: list[tuple[str, int, int]]) -> bytes:
 @given(seed=st.sampled_from(range(len(SEEDS))), ops=MUTATIONS, kind=st.sampled_from(["yaml", "json", "card"]))
 def test_fuzz_mutated_real_disclosures(seed: int, ops: list[tuple[str, int, int]], kind: str) -> None:
     data = _mutate(SEEDS[seed], ops)
-    result = validate_document(loads(data, f"fuzz.{kind}", kind))
+    result = run_document(loads(data, f"fuzz.{kind}", kind), goal=Goal.VALIDATE)
     for f in result.findings:
         assert f.code.startswith("FTD") and f.message
         assert f.line is None or f.line >= 1

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ftdisclose.findings import CATALOGUE, Severity
-from ftdisclose.integrations.hub import check_hub_block, hub_emissions_grams, locate_front
+from ftdisclose.integrations.hub import check_hub_block, hub_emissions_grams
 from ftdisclose.io.loader import load, loads
 
 from .conftest import CASES
@@ -101,9 +101,11 @@ def test_misspelt_keys_say_did_you_mean() -> None:
 def test_positions_ignore_the_disclosure_prefix() -> None:
     doc = load(CARDS / "malformed-with-disclosure-first.md")
     assert doc.prefix == ("carbon_disclosure",)
-    # doc.locate would look under carbon_disclosure; locate_front reads the front matter itself
-    assert locate_front(doc, ("co2_eq_emissions",)) == (6, 19)
-    assert locate_front(doc, ("co2_eq_emissions",), key=True) == (6, 1)
+    # doc.where looks under carbon_disclosure; where_in_front reads the front matter itself
+    place = doc.where_in_front(("co2_eq_emissions",))
+    assert (place.line, place.column) == (6, 19)
+    place = doc.where_in_front(("co2_eq_emissions",), key=True)
+    assert (place.line, place.column) == (6, 1)
 
 
 def test_no_block_no_findings() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon, iso3_to_alpha2, parse_gpu_model
 from ftdisclose.io.loader import loads
-from ftdisclose.spec.validate import validate_document
+from ftdisclose.pipeline import Goal, run_document
 
 from .conftest import CASES
 
@@ -28,9 +28,10 @@ def _codes(result: Any) -> list[str]:
 def _valid(disclosure: dict[str, Any]) -> None:
     """The imported disclosure validates (as YAML text, the way a user meets it)."""
     text = dump_yaml(disclosure)
-    result = validate_document(loads(text, "imported.yaml"))
+    result = run_document(loads(text, "imported.yaml"), goal=Goal.VALIDATE)
     assert result.valid, [f"{f.code}: {f.message}" for f in result.findings]
-    assert result.findings == [], [f"{f.code}: {f.message}" for f in result.findings]
+    # STALE-2026.1: US cloud regions map to 2020 state rows there (FTD306)
+    assert [f for f in result.findings if f.code != "FTD306"] == [], [f"{f.code}: {f.message}" for f in result.findings]
 
 
 def _energy(result: Any) -> str:

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ftdisclose.io.loader import loads
-from ftdisclose.spec.validate import validate_document
+from ftdisclose.findings import CATALOGUE, Severity
+from ftdisclose.pipeline import FileResult, Goal, run_document
 
 # Units of each dimension, with their size in the canonical unit (worked out by hand).
 ENERGY = {"kWh": 1.0, "Wh": 1e-3, "MWh": 1e3, "GWh": 1e6, "J": 1 / 3.6e6, "MJ": 1 / 3.6, "kJ": 1 / 3600}
@@ -34,7 +35,7 @@ def doc_with(field_path: list[str], value: str) -> str:
 @settings(max_examples=60, deadline=None)
 @given(value=number, unit=st.sampled_from(sorted(ENERGY)))
 def test_any_energy_unit_validates_and_converts(value: float, unit: str) -> None:
-    result = validate_document(loads(doc_with(["reported", "energy"], f"{value!r} {unit}")))
+    result = run_document(loads(doc_with(["reported", "energy"], f"{value!r} {unit}")), goal=Goal.VALIDATE)
     assert result.valid, [f.message for f in result.findings]
     got = result.disclosure.reported.energy.to("kWh")  # type: ignore[union-attr]
     assert abs(got - value * ENERGY[unit]) <= 1e-9 * max(1.0, abs(value * ENERGY[unit]))
@@ -55,7 +56,7 @@ def test_any_energy_unit_validates_and_converts(value: float, unit: str) -> None
 def test_any_unit_of_the_right_dimension_validates(value: float, table: Any, data: Any) -> None:
     units, path, canonical = table
     unit = data.draw(st.sampled_from(sorted(units)))
-    result = validate_document(loads(doc_with(path, f"{value!r} {unit}")))
+    result = run_document(loads(doc_with(path, f"{value!r} {unit}")), goal=Goal.VALIDATE)
     assert result.valid, [f.message for f in result.findings]
     obj: Any = result.disclosure
     for part in path:
@@ -68,14 +69,14 @@ def test_any_unit_of_the_right_dimension_validates(value: float, table: Any, dat
 def test_a_wrong_dimension_is_an_ftd2xx_finding_at_the_right_line(value: float, unit: str, depth: int) -> None:
     padding = "".join(f"x-pad{i}: {i}\n" for i in range(depth))
     text = padding + doc_with(["operational", "duration"], f"{value!r} {unit}")
-    result = validate_document(loads(text))
+    result = run_document(loads(text), goal=Goal.VALIDATE)
     codes = [(f.code, f.line) for f in result.findings]
     # the duration sits on the last line: padding + 3 header lines + "operational:" + 1
     assert codes == [("FTD203", depth + 5)], codes
 
 
 def test_plain_mass_for_emissions_asks_for_co2e() -> None:
-    result = validate_document(loads(doc_with(["reported", "emissions"], "57 kg")))
+    result = run_document(loads(doc_with(["reported", "emissions"], "57 kg")), goal=Goal.VALIDATE)
     (f,) = result.findings
     assert f.code == "FTD204" and f.hint == 'write "57 kgCO2e"'
 
@@ -121,21 +122,34 @@ spec_like = st.recursive(
 @given(data=st.dictionaries(st.sampled_from(SPEC_KEYS), spec_like, max_size=6))
 def test_random_mappings_never_crash_the_validator(data: dict[str, Any]) -> None:
     for kind, text in (("json", json.dumps(data, allow_nan=True)), ("yaml", json.dumps(data, allow_nan=True))):
-        result = validate_document(loads(text, f"random.{kind}", kind))
-        for f in result.findings:
-            assert f.code.startswith("FTD") and f.message
+        result = run_document(loads(text, f"random.{kind}", kind), goal=Goal.VALIDATE)
+        assert_sound(result, text)
+
+
+def assert_sound(result: FileResult, text: str) -> None:
+    """What holds of any validation: catalogued, placed findings; valid exactly when no error; a model when valid."""
+    lines = max(1, text.count("\n") + 1)
+    for f in result.findings:
+        assert f.code in CATALOGUE and f.message and f.rule == CATALOGUE[f.code].slug
+        assert f.line is None or 1 <= f.line <= lines + 1, (f.code, f.line, lines)
+        assert f.column is None or f.column >= 1
+    assert result.valid == (not any(f.severity is Severity.ERROR for f in result.findings))
+    if result.document.kind != "card":
+        assert (result.disclosure is not None) == result.valid
 
 
 @settings(max_examples=100, deadline=None)
 @given(data=json_values)
 def test_random_documents_never_crash_the_validator(data: Any) -> None:
-    result = validate_document(loads(json.dumps(data), "random.json", "json"))
-    assert isinstance(result.valid, bool)
+    text = json.dumps(data)
+    result = run_document(loads(text, "random.json", "json"), goal=Goal.VALIDATE)
+    assert_sound(result, text)
+    assert not result.valid  # a JSON value of these shapes never has spec_version and a model
 
 
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=200))
 def test_random_text_never_crashes_the_loader(text: str) -> None:
     for kind in ("yaml", "json", "card"):
-        result = validate_document(loads(text.encode("utf-8", "surrogatepass"), f"t.{kind}", kind))
-        assert isinstance(result.findings, list)
+        result = run_document(loads(text.encode("utf-8", "surrogatepass"), f"t.{kind}", kind), goal=Goal.VALIDATE)
+        assert_sound(result, text)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ftdisclose.spec.validate import validate_path
+from ftdisclose.findings import Severity
+from ftdisclose.pipeline import Goal, run_file
 
 from .conftest import CASES, EXAMPLES
 
@@ -21,7 +22,7 @@ def test_every_case_file_has_an_expectation() -> None:
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_case(path: Path) -> None:
-    result = validate_path(path)
+    result = run_file(path, goal=Goal.VALIDATE)
     got = sorted(f"{f.code}@{f.line if f.line is not None else '-'}" for f in result.findings)
     assert got == sorted(EXPECTED[path.name])
     from ftdisclose.findings import CATALOGUE
@@ -48,18 +49,30 @@ def test_every_catalogued_structure_unit_and_format_code_has_a_case() -> None:
 VALID = sorted((CASES / "valid").iterdir()) + sorted(p for p in EXAMPLES.glob("*.yaml"))
 
 
+# Valid files that say too little to compute everything: the warning says what is not computed.
+NOT_ALL_COMPUTABLE = {
+    "minimal.yaml": ["FTD308@1"],  # a name only: no run time
+    "norway-yes-on.yaml": ["FTD308@1"],  # a place and a date, no run time
+    "model-card-crlf.md": ["FTD308@11"],  # measured energy, no run time: embodied is not computed
+    # us-west-2 maps to Oregon's 2020 row in factor version 2026.1
+    "scope3-daily-refresh.yaml": ["FTD306@31"],
+    "scope3-bedrock-tokens-only.yaml": ["FTD306@27"],
+}
+
+
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
-def test_valid_files_have_no_errors_or_warnings(path: Path) -> None:
-    result = validate_path(path)
+def test_valid_files_have_no_errors_and_only_the_warnings_they_should(path: Path) -> None:
+    result = run_file(path, goal=Goal.VALIDATE)
     assert result.valid, [f"{f.code}@{f.line}: {f.message}" for f in result.findings]
-    assert result.warnings == 0, [f"{f.code}@{f.line}: {f.message}" for f in result.findings]
+    warned = [f"{f.code}@{f.line}" for f in result.findings if f.severity is not Severity.INFO]
+    assert warned == NOT_ALL_COMPUTABLE.get(path.name, []), [f.message for f in result.findings]
 
 
 def test_every_field_case_reads_units_as_written() -> None:
-    result = validate_path(CASES / "valid" / "every-field.yaml")
+    result = run_file(CASES / "valid" / "every-field.yaml", goal=Goal.VALIDATE)
     d = result.disclosure
     assert d is not None
-    op = d.operational  # type: ignore[attr-defined]
+    op = d.operational
     assert op.duration.to("h") == pytest.approx(12.0)  # 720 min
     assert op.reserved_time.to("h") == pytest.approx(12.0)  # 0.5 d
     assert op.energy.value.to("kWh") == pytest.approx(2.5e6 / 3.6e6)  # 2.5 MJ; 1 kWh = 3.6 MJ

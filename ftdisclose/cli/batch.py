@@ -7,18 +7,15 @@ is drawn on stderr for long batches when stderr is a terminal.
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
-from ftdisclose.findings import Code, Finding, Severity
-from ftdisclose.io.loader import Document
-from ftdisclose.resolve import GridOptions
-from ftdisclose.spec.validate import ValidationResult
+from ftdisclose.output.view import FileReport, report_of
+from ftdisclose.pipeline import Goal, Options, run_file
 
 PROGRESS_FROM = 50  # files; below this a batch is quick enough without a bar
 
@@ -28,86 +25,19 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Job:
+    """One file's work, small enough to send to a worker process."""
+
     path: str
     display: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options
+    goal: Goal
+    with_figures: bool
 
 
-def validate_job(job: Job) -> ValidationResult:
-    """Validate one file; the result carries findings only (small to send between processes)."""
-    from ftdisclose.spec.validate import validate_path
-
-    result = validate_path(job.path, display=job.display, factors_version=job.options.get("factors"))
-    light = ValidationResult(Document(result.document.file, result.document.kind), result.findings)
-    light.spec_version = result.spec_version
-    return light
-
-
-@dataclass
-class ComputeOutcome:
-    """One file of ``compute``: its rendered output (or JSON document) and what the exit code needs."""
-
-    file: str
-    rendered: str = ""
-    document: dict[str, Any] | None = None
-    failed: bool = False
-    warned: bool = False
-    unreadable: bool = False
-    problems: ValidationResult | None = None  # findings to show when the file could not be computed
-
-
-def compute_job(job: Job) -> ComputeOutcome:
-    from ftdisclose._version import __version__
-    from ftdisclose.output import computation as rc
-    from ftdisclose.pipeline import compute_path
-
-    o = job.options
-    item = compute_path(
-        job.path,
-        display=job.display,
-        factors_version=o.get("factors"),
-        overlay=o.get("overlay"),
-        backend=o.get("backend", "fast"),
-        grid=GridOptions(o.get("grid_data", "annual"), bool(o.get("offline"))),
-    )
-    findings: list[Finding] = item.findings
-    out = ComputeOutcome(
-        item.file,
-        failed=item.computation is None or any(f.severity is Severity.ERROR for f in findings),
-        warned=any(f.severity is Severity.WARNING for f in findings),
-        unreadable=any(f.code == Code.UNREADABLE for f in findings),
-    )
-    comp = item.computation
-    if comp is None:
-        if o.get("format") == "json":
-            out.document = {
-                "tool_version": __version__,
-                "file": item.file,
-                "results": None,
-                "inputs": None,
-                "findings": [f.as_dict() for f in findings],
-            }
-        problems = ValidationResult(Document(item.file, item.validation.document.kind), findings)
-        out.problems = problems
-        return out
-    if o.get("format") == "json":
-        out.document = rc.to_dict(
-            comp, file=item.file, spec_version=item.validation.spec_version or "", findings=findings
-        )
-    elif o.get("format") == "markdown":
-        out.rendered = rc.render_markdown(comp, file=item.file, findings=findings)
-    else:
-        buf = io.StringIO()
-        rc.render_text(
-            comp,
-            file=item.file,
-            findings=findings,
-            out=buf,
-            color=bool(o.get("color")),
-            verbosity=int(o.get("verbosity", 0)),
-        )
-        out.rendered = buf.getvalue() + "\n"
-    return out
+def run_job(job: Job) -> FileReport:
+    """Take one file through the pipeline; the report is what crosses back between processes."""
+    result = run_file(job.path, job.options, goal=job.goal, display=job.display)
+    return report_of(result, with_figures=job.with_figures)
 
 
 def workers(requested: int) -> int:

@@ -121,7 +121,11 @@ def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, 
         }
         return str(folder), manifest, rows
     tables = ft.load(name)
-    return tables.version, tables.manifest, {t: [r.data for r in tables.rows(t)] for t in tables.table_names()}
+    return (
+        tables.version,
+        dict(tables.manifest),
+        {t: [dict(r.data) for r in tables.rows(t)] for t in tables.table_names()},
+    )
 
 
 def diff(old: str, new: str) -> dict[str, Any]:

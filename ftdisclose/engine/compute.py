@@ -1,476 +1,370 @@
 """Compute stage: energy, carbon, water and the amortised share, each with a range.
 
-The formulas are those of the methodology (§2-§5), evaluated with pint quantities whose
-magnitudes are ``Span`` triples, so that one evaluation gives the low, central and high
-result and every step is checked for units. Inputs come from the resolve stage; each
-formula, with its numbers put in, is kept for ``explain``.
+The formulas are those of ``engine.formulas`` (methodology §2-§5), evaluated on quantities
+whose magnitudes are ``Span`` triples, so that one evaluation gives the low, central and
+high result and every step is checked for units. Inputs come from the resolve stage; every
+step is kept (``Computation.steps``) for ``explain``. Results leave as ``Measure`` values
+in the units of cli.md, and keep them until a reporter formats them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from enum import StrEnum
 from typing import Any
 
+from ftdisclose.engine import formulas as f
+from ftdisclose.engine.formulas import Formula, Step, Sym
+from ftdisclose.engine.quantity import ENGINES, Engine, Measure
 from ftdisclose.engine.span import Span
-from ftdisclose.factors import FactorSet
 from ftdisclose.findings import Finding
-from ftdisclose.io.loader import Document
-from ftdisclose.resolve import GridOptions, Input, Resolution, RunSlice, resolve
-from ftdisclose.units import UnitError, registry, unit_info
+from ftdisclose.resolve import Resolution, RunSlice
+from ftdisclose.spec.inputs import Name
+
+
+class Result(StrEnum):
+    """The results of a computation, by the dotted name of cli.md's ``results``."""
+
+    ENERGY_IT = "energy.it"
+    ENERGY_FACILITY = "energy.facility"
+    EMISSIONS_OPERATIONAL = "emissions.operational"
+    EMISSIONS_EMBODIED = "emissions.embodied"
+    EMISSIONS_TOTAL = "emissions.total"
+    WATER_ONSITE = "water.onsite"
+    WATER_OFFSITE = "water.offsite"
+    WATER_EMBODIED = "water.embodied"
+    WATER_TOTAL = "water.total"
+    PER_INFERENCE_EMISSIONS = "per_inference.emissions"
+    PER_INFERENCE_WATER = "per_inference.water"
+
 
 # The unit each result is reported in (cli.md).
-RESULT_UNITS: dict[str, str] = {
-    "energy.it": "kWh",
-    "energy.facility": "kWh",
-    "emissions.operational": "kgCO2e",
-    "emissions.embodied": "kgCO2e",
-    "emissions.total": "kgCO2e",
-    "water.onsite": "L",
-    "water.offsite": "L",
-    "water.embodied": "L",
-    "water.total": "L",
-    "per_inference.emissions": "gCO2e",
-    "per_inference.water": "mL",
+RESULT_UNITS: dict[Result, str] = {
+    Result.ENERGY_IT: "kWh",
+    Result.ENERGY_FACILITY: "kWh",
+    Result.EMISSIONS_OPERATIONAL: "kgCO2e",
+    Result.EMISSIONS_EMBODIED: "kgCO2e",
+    Result.EMISSIONS_TOTAL: "kgCO2e",
+    Result.WATER_ONSITE: "L",
+    Result.WATER_OFFSITE: "L",
+    Result.WATER_EMBODIED: "L",
+    Result.WATER_TOTAL: "L",
+    Result.PER_INFERENCE_EMISSIONS: "gCO2e",
+    Result.PER_INFERENCE_WATER: "mL",
 }
+_PER_RUN = (
+    Result.ENERGY_IT,
+    Result.ENERGY_FACILITY,
+    Result.EMISSIONS_OPERATIONAL,
+    Result.EMISSIONS_EMBODIED,
+    Result.WATER_ONSITE,
+    Result.WATER_OFFSITE,
+    Result.WATER_EMBODIED,
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One formula of the computation, for ``explain`` (its numbers are written out on demand)."""
+@dataclass(frozen=True)
+class RunResult:
+    """One run's share of a computation with several runs."""
 
-    output: str
-    formula: str
-    write_numbers: Callable[[], str]
-    result: Span
-    unit: str
-
-    @property
-    def numbers(self) -> str:
-        return self.write_numbers()
+    name: str
+    index: int
+    emissions: Measure
+    share: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class Computation:
-    """Results by dotted name (``emissions.total``), the inputs used, and the steps."""
+    """Results by name, the steps that reached them, and the resolution they started from."""
 
     resolution: Resolution
-    results: dict[str, Span] = field(default_factory=dict)
-    steps: list[Step] = field(default_factory=list)
-    runs: list[dict[str, Any]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    used: set[str] = field(default_factory=set)  # the input paths the formulas read
+    results: Mapping[Result, Measure]
+    missing: Mapping[Result, str] = field(default_factory=dict)  # what could not be computed, and why
+    steps: tuple[Step, ...] = ()
+    runs: tuple[RunResult, ...] = ()
+    used: frozenset[str] = frozenset()  # the input names the formulas read
+    findings: tuple[Finding, ...] = ()
 
     @property
-    def inputs(self) -> dict[str, Input]:
+    def inputs(self) -> Mapping[str, Any]:
         return self.resolution.inputs
 
     @property
     def factors_version(self) -> str:
         return self.resolution.factors.version
 
-    def result(self, name: str) -> Span:
-        return self.results[name]
 
+class _Evaluation:
+    """One computation in progress: binds inputs to symbols, evaluates formulas, keeps the steps."""
 
-@cache
-def _combine_dims(
-    a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...], sign: float
-) -> tuple[tuple[str, float], ...]:
-    """Dimension exponents of a product (sign 1) or quotient (sign -1); few distinct pairs occur."""
-    out = dict(a)
-    for dim, exp in b:
-        out[dim] = out.get(dim, 0.0) + sign * exp
-    return tuple(sorted((d, e) for d, e in out.items() if e != 0))
-
-
-class FastQuantity:
-    """A span with a unit, checked at every step like a pint quantity, without pint's import cost.
-
-    Unit facts (dimension exponents, scale) come from the same registry through
-    ``units.unit_info``; ``validate`` computes with this, ``compute`` with pint itself, and
-    the tests check that the two agree.
-    """
-
-    __slots__ = ("dims", "factor", "magnitude")
-
-    def __init__(self, magnitude: Span, factor: float, dims: tuple[tuple[str, float], ...]) -> None:
-        self.magnitude, self.factor, self.dims = magnitude, factor, dims
-
-    @classmethod
-    def of(cls, magnitude: Span, unit: str) -> FastQuantity:
-        info = unit_info(unit)
-        return cls(magnitude, info.factor, info.dims)
-
-    def _other(self, other: Any) -> FastQuantity:
-        return other if isinstance(other, FastQuantity) else FastQuantity(Span.of(float(other)), 1.0, ())
-
-    def __mul__(self, other: Any) -> FastQuantity:
-        o = self._other(other)
-        return FastQuantity(self.magnitude * o.magnitude, self.factor * o.factor, _combine_dims(self.dims, o.dims, 1))
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other: Any) -> FastQuantity:
-        o = self._other(other)
-        return FastQuantity(self.magnitude / o.magnitude, self.factor / o.factor, _combine_dims(self.dims, o.dims, -1))
-
-    def _same(self, other: Any) -> FastQuantity:
-        o = self._other(other)
-        if o.dims != self.dims:
-            raise UnitError(f"cannot add {o.dims} to {self.dims}")
-        return o
-
-    def __add__(self, other: Any) -> FastQuantity:
-        o = self._same(other)
-        return FastQuantity(self.magnitude + o.magnitude * (o.factor / self.factor), self.factor, self.dims)
-
-    def __sub__(self, other: Any) -> FastQuantity:
-        o = self._same(other)
-        return FastQuantity(self.magnitude - o.magnitude * (o.factor / self.factor), self.factor, self.dims)
-
-    def to(self, unit: str) -> FastQuantity:
-        info = unit_info(unit)
-        if info.dims != self.dims:
-            raise UnitError(f"cannot convert {self.dims} to {unit}")
-        return FastQuantity(self.magnitude * (self.factor / info.factor), info.factor, info.dims)
-
-
-def _fmt(span: Span, unit: str = "") -> str:
-    unit = f" {unit}" if unit and unit != "1" else ""
-    if span.low == span.mid == span.high:
-        return f"{span.mid:.6g}{unit}"
-    return f"{span.mid:.6g}{unit} [{span.low:.6g}..{span.high:.6g}]"
-
-
-class _Engine:
-    def __init__(self, resolution: Resolution, backend: str) -> None:
+    def __init__(self, resolution: Resolution, engine: Engine) -> None:
         self.r = resolution
-        if backend == "pint":
-            units = _pint_unit
-            quantity = registry().Quantity
-            self.Q: Any = lambda span, unit: quantity(span, units(unit))
-            self.u: Any = units
-        else:
-            self.Q = FastQuantity.of
-            self.u = str
-        self.c = Computation(resolution)
+        self.engine = engine
+        self.steps: list[Step] = []
+        self.used: set[str] = set()
 
-    def q(self, path: str, unit: str | None = None, *, inverse: bool = False) -> Any:
-        item = self.r[path]
-        self.c.used.add(path)
+    def value(self, name: str, *, inverse: bool = False) -> Any:
+        """An input as an engine quantity (``inverse``: an input the result falls as it grows)."""
+        item = self.r.inputs[name]
+        self.used.add(name)
         span = item.span.inverse() if inverse else item.span
-        return self.Q(span, unit or item.unit or "dimensionless")
+        return self.engine.quantity(span, item.unit or "1")
 
-    def record(self, output: str, formula: str, numbers: Callable[[], str], value: Any, unit: str) -> Span:
-        span: Span = value.to(self.u(unit)).magnitude
-        span = span.ordered()
-        self.c.steps.append(Step(output, formula, numbers, span, unit))
-        return span
+    def quantity(self, span: Span, unit: str) -> Any:
+        return self.engine.quantity(span, unit)
 
-    def run(self) -> Computation:
-        r = self.r
-        zero_kwh = self.Q(Span.of(0.0), "kWh")
-        totals: dict[str, Any] = {}
-        total_hours = sum(float(s.duration.value) for s in r.runs) or 1.0
-        pue = self.q("infrastructure.datacenter.pue")
-        for index, run in enumerate(r.runs):
-            label = "" if len(r.runs) == 1 else f" [{run.name}]"
-            e_it, e_fac = self._energy(run, pue, total_hours, label)
-            parts = {"energy.it": e_it, "energy.facility": e_fac}
-            parts.update(self._carbon(run, e_fac, label))
-            parts.update(self._water(run, e_it, e_fac, label))
-            for key, value in parts.items():
-                totals[key] = totals[key] + value if key in totals else value
-            if len(r.runs) > 1:
-                self.c.runs.append(
-                    {
-                        "name": run.name,
-                        "index": index,
-                        "emissions": parts["emissions.operational"] + parts["emissions.embodied"],
-                    }
-                )
-        totals.setdefault("energy.it", zero_kwh)
-        totals["emissions.total"] = totals["emissions.operational"] + totals["emissions.embodied"]
-        totals["water.total"] = totals["water.onsite"] + totals["water.offsite"] + totals["water.embodied"]
-        for key, value in totals.items():
-            self.c.results[key] = value.to(self.u(RESULT_UNITS[key])).magnitude.ordered()
-        self._shares()
-        self._amortise(totals)
-        self.c.findings.extend(r.findings)
-        return self.c
+    def step(self, formula: Formula, env: Mapping[str, Any], label: str = "") -> Any:
+        """Evaluate ``formula`` with ``env`` (symbol name -> quantity or None), keeping the step.
 
-    def _energy(self, run: RunSlice, pue: Any, total_hours: float, label: str) -> tuple[Any, Any]:
-        r = self.r
-        t_run = self.Q(run.duration.span, "h")
-        measured = run.energy
-        share = 1.0
-        if measured is None and r.energy_measured and len(r.runs) > 1:
-            # the disclosed total, less what the runs measured themselves, shared by time
-            measured = r["operational.energy"]
-            own = sum(float(s.energy.value) for s in r.runs if s.energy is not None)
-            hours = sum(float(s.duration.value) for s in r.runs if s.energy is None) or total_hours
-            whole = float(measured.value)
-            share = max(0.0, whole - own) / whole * float(run.duration.value) / hours if whole else 0.0
-        if measured is not None:
-            e = self.Q(measured.span, "kWh") * share
-            correction = r.get("operational.energy.correction")
-            if correction is not None:
-                e = e * float(correction.value)
-            text = "E_measured" + (" x correction" if correction else "") + (" x run share" if share != 1 else "")
-            if r.includes_pue:
-                e_fac = e
-                e_it = e / self.q("infrastructure.datacenter.pue", inverse=True)
-                self.record(
-                    f"energy.facility{label}",
-                    text + " (includes PUE)",
-                    lambda: f"{_fmt(measured.span, 'kWh')}",
-                    e_fac,
-                    "kWh",
-                )
-                self.record(
-                    f"energy.it{label}",
-                    "E_facility / PUE",
-                    lambda: f"{_fmt(e_fac.to(self.u('kWh')).magnitude, 'kWh')} / {_fmt(pue.magnitude)}",
-                    e_it,
-                    "kWh",
-                )
-                return e_it, e_fac
-            self.record(f"energy.it{label}", text, lambda: f"{_fmt(measured.span, 'kWh')}", e, "kWh")
-            e_fac = e * pue
-            self.record(
-                f"energy.facility{label}",
-                "E_it x PUE",
-                lambda: f"{_fmt(e.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(pue.magnitude)}",
-                e_fac,
-                "kWh",
+        None when a value it needs is absent: the output is then not computed.
+        """
+        value = formula.evaluate(env)
+        if value is None:
+            return None
+        symbols = {s.name: s for s in formula.expr.symbols()}
+        shown = {n: self._shown(symbols[n], q) for n, q in env.items() if q is not None and n in symbols}
+        self.steps.append(Step(formula.output + label, formula, shown, self.engine.measure(value, formula.unit)))
+        return value
+
+    def _shown(self, symbol: Sym, quantity: Any) -> Measure:
+        measure = self.engine.measure(quantity, symbol.unit)
+        # an inverted input is shown the right way round
+        return Measure(measure.span.ordered(), measure.unit)
+
+    def measure(self, value: Any, unit: str) -> Measure:
+        return self.engine.measure(value, unit)
+
+
+NO_RUN_TIME = "nothing gives the run time (FTD308)"
+NO_ENERGY = "the energy is not computed: " + NO_RUN_TIME
+NO_RESERVED_TIME = "nothing gives the reserved time the hardware's embodied share is counted over (FTD308)"
+
+
+def compute(resolution: Resolution, engine: str = "fast") -> Computation:
+    """Energy, emissions, water and per-inference shares from resolved inputs.
+
+    What cannot be computed (no run time, so no energy; no reserved time, so no embodied
+    share) is left out of ``results`` and named in ``missing`` with the reason.
+    """
+    ev = _Evaluation(resolution, ENGINES[engine]())
+    totals: dict[Result, Any] = {}
+    missing: dict[Result, str] = {}
+    runs: list[tuple[RunSlice, Any]] = []
+    pue = ev.value(Name.PUE)
+    total_hours = sum(s.duration.span.mid for s in resolution.runs if s.duration is not None) or 1.0
+    for run in resolution.runs:
+        label = "" if len(resolution.runs) == 1 else f" [{run.name}]"
+        parts, reasons = _run_parts(ev, run, pue, total_hours, label)
+        for key in _PER_RUN:
+            if parts.get(key) is None:
+                missing.setdefault(key, reasons.get(key, NO_RUN_TIME))
+            elif key in totals:
+                totals[key] = totals[key] + parts[key]
+            else:
+                totals[key] = parts[key]
+        runs.append((run, _sum(parts, (Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED))))
+    for key in missing:
+        totals.pop(key, None)
+    results = {key: ev.measure(totals[key], RESULT_UNITS[key]) for key in _PER_RUN if key in totals}
+    c_tot = _total(ev, f.TOTAL_EMISSIONS, totals, missing, Result.EMISSIONS_TOTAL)
+    w_tot = _total(ev, f.TOTAL_WATER, totals, missing, Result.WATER_TOTAL)
+    if c_tot is not None:
+        results[Result.EMISSIONS_TOTAL] = ev.measure(c_tot, "kgCO2e")
+    if w_tot is not None:
+        results[Result.WATER_TOTAL] = ev.measure(w_tot, "L")
+    results.update(_amortise(ev, c_tot, w_tot, missing))
+    run_results = _run_results(ev, runs, results.get(Result.EMISSIONS_TOTAL))
+    ordered = {key: results[key] for key in Result if key in results}
+    reasons = {key: missing[key] for key in Result if key in missing}
+    return Computation(
+        resolution, ordered, reasons, tuple(ev.steps), run_results, frozenset(ev.used), resolution.findings
+    )
+
+
+_TOTAL_PARTS: dict[Result, dict[str, Result]] = {
+    Result.EMISSIONS_TOTAL: {"C_operational": Result.EMISSIONS_OPERATIONAL, "C_embodied": Result.EMISSIONS_EMBODIED},
+    Result.WATER_TOTAL: {
+        "W_onsite": Result.WATER_ONSITE,
+        "W_offsite": Result.WATER_OFFSITE,
+        "W_embodied": Result.WATER_EMBODIED,
+    },
+}
+
+
+def _total(
+    ev: _Evaluation, formula: Formula, totals: Mapping[Result, Any], missing: dict[Result, str], key: Result
+) -> Any:
+    """A total of parts; not computed when one of its parts is not."""
+    parts = _TOTAL_PARTS[key]
+    lacking = [part for part in parts.values() if part in missing]
+    if lacking:
+        missing[key] = f"needs {lacking[0]}, which is not computed"
+        return None
+    return ev.step(formula, {symbol: totals[part] for symbol, part in parts.items()})
+
+
+def _sum(parts: Mapping[Result, Any], keys: tuple[Result, ...]) -> Any:
+    values: list[Any] = [parts.get(k) for k in keys]
+    if any(v is None for v in values):
+        return None
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total
+
+
+def _run_results(ev: _Evaluation, runs: list[tuple[RunSlice, Any]], total: Measure | None) -> tuple[RunResult, ...]:
+    if len(runs) <= 1 or total is None or any(value is None for _, value in runs):
+        return ()
+    out = []
+    for index, (run, value) in enumerate(runs):
+        emissions = ev.measure(value, "kgCO2e")
+        out.append(RunResult(run.name, index, emissions, emissions.mid / total.mid if total.mid else 0.0))
+    return tuple(out)
+
+
+def _run_parts(
+    ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label: str
+) -> tuple[dict[Result, Any], dict[Result, str]]:
+    """What one run contributes (None where it cannot be computed), and why each missing part is missing."""
+    e_it, e_fac = _energy(ev, run, pue, total_hours, label)
+    parts = {Result.ENERGY_IT: e_it, Result.ENERGY_FACILITY: e_fac}
+    parts.update(_carbon(ev, run, e_fac, label))
+    parts.update(_water(ev, run, e_it, e_fac, label))
+    reasons = dict.fromkeys(parts, NO_ENERGY)
+    reasons[Result.ENERGY_IT] = reasons[Result.ENERGY_FACILITY] = NO_RUN_TIME
+    if e_fac is not None:
+        reasons[Result.EMISSIONS_EMBODIED] = reasons[Result.WATER_EMBODIED] = NO_RESERVED_TIME
+    return parts, reasons
+
+
+def _measured_share(resolution: Resolution, run: RunSlice, total_hours: float) -> tuple[Any, float]:
+    """The measurement that covers ``run`` and the share of it the run takes.
+
+    A run with its own energy takes all of it; the others share what the disclosed total
+    leaves, by time.
+    """
+    measured = run.energy
+    if measured is not None or not resolution.energy_measured or len(resolution.runs) <= 1:
+        return measured, 1.0
+    whole_input = resolution.inputs[Name.ENERGY]
+    own = sum(s.energy.span.mid for s in resolution.runs if s.energy is not None)
+    hours = sum(s.duration.span.mid for s in resolution.runs if s.energy is None and s.duration is not None)
+    whole = whole_input.span.mid
+    if run.duration is None or not whole:
+        return whole_input, 0.0
+    share = max(0.0, whole - own) / whole * run.duration.span.mid / (hours or total_hours)
+    return whole_input, share
+
+
+def _energy(ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label: str) -> tuple[Any, Any]:
+    r = ev.r
+    measured, share = _measured_share(r, run, total_hours)
+    if measured is not None:
+        env = {
+            "E_measured": ev.quantity(measured.span, measured.unit or "kWh"),
+            "correction": ev.value(Name.ENERGY_CORRECTION) if Name.ENERGY_CORRECTION in r.inputs else None,
+            "run_share": ev.quantity(Span.of(share), "1") if share != 1 else None,
+        }
+        if r.includes_pue:
+            e_fac = ev.step(f.FACILITY_ENERGY_MEASURED, env, label)
+            e_it = ev.step(
+                f.IT_ENERGY_FROM_FACILITY, {"E_facility": e_fac, "PUE": ev.value(Name.PUE, inverse=True)}, label
             )
-            return e, e_fac
-        server_power = r.get("infrastructure.cluster.server_power")
-        n_srv = self.q("infrastructure.cluster.servers")
-        if server_power is not None:
-            p_it = self.q("infrastructure.cluster.server_power", "W") * n_srv
-            e_it = p_it * t_run
-            self.record(
-                f"energy.it{label}",
-                "server_power x servers x t_run",
-                lambda: f"{_fmt(server_power.span, 'W')} x {n_srv.magnitude.mid:g} x {_fmt(run.duration.span, 'h')}",
-                e_it,
-                "kWh",
-            )
-        else:
-            p_it = self._component_power(label)
-            e_it = p_it * t_run
-            self.record(
-                f"energy.it{label}",
-                "P_it x t_run",
-                lambda: f"{_fmt(p_it.to(self.u('W')).magnitude, 'W')} x {_fmt(run.duration.span, 'h')}",
-                e_it,
-                "kWh",
-            )
-        e_fac = e_it * pue
-        self.record(
-            f"energy.facility{label}",
-            "E_it x PUE",
-            lambda: f"{_fmt(e_it.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(pue.magnitude)}",
-            e_fac,
-            "kWh",
+            return e_it, e_fac
+        e_it = ev.step(f.IT_ENERGY_MEASURED, env, label)
+    elif Name.SERVER_POWER in r.inputs and run.duration is not None:
+        env = {"P_server": ev.value(Name.SERVER_POWER), "n_srv": ev.value(Name.SERVERS), "t_run": _t_run(ev, run)}
+        e_it = ev.step(f.IT_ENERGY_SERVERS, env, label)
+    elif run.duration is None:
+        return None, None
+    else:
+        p_it = _component_power(ev, label)
+        e_it = ev.step(f.IT_ENERGY_MODELLED, {"P_it": p_it, "t_run": _t_run(ev, run)}, label)
+    e_fac = ev.step(f.FACILITY_ENERGY, {"E_it": e_it, "PUE": pue}, label) if e_it is not None else None
+    return e_it, e_fac
+
+
+def _t_run(ev: _Evaluation, run: RunSlice) -> Any:
+    return None if run.duration is None else ev.quantity(run.duration.span, run.duration.unit or "h")
+
+
+def _t_reserved(ev: _Evaluation, run: RunSlice) -> Any:
+    return None if run.reserved is None else ev.quantity(run.reserved.span, run.reserved.unit or "h")
+
+
+def _component_power(ev: _Evaluation, label: str) -> Any:
+    r = ev.r
+    idle, tdp = ev.value(Name.GPU_IDLE_POWER), ev.value(Name.GPU_TDP)
+    p_gpu = ev.step(f.GPU_POWER, {"P_idle": idle, "u_gpu": ev.value(Name.GPU_UTILIZATION), "TDP": tdp}, label)
+    env: dict[str, Any] = {"n_gpu": ev.value(Name.GPU_COUNT), "P_gpu": p_gpu}
+    if r.inputs[Name.CPU_COUNT].span.high > 0 and r.inputs[Name.CPU_TDP].span.high > 0:
+        cpu_tdp = ev.value(Name.CPU_TDP)
+        cpu_idle = ev.step(
+            f.CPU_IDLE_POWER, {"TDP_cpu": cpu_tdp, "f_idle_cpu": ev.value(Name.CPU_IDLE_FRACTION)}, label
         )
-        return e_it, e_fac
-
-    def _component_power(self, label: str) -> Any:
-        r = self.r
-        n_gpu = self.q("infrastructure.cluster.gpu.count")
-        tdp = self.q("infrastructure.cluster.gpu.tdp", "W")
-        idle = self.q("infrastructure.cluster.gpu.idle_power", "W")
-        u_gpu = self.q("operational.gpu_utilization")
-        p_gpu = _load_power(idle, u_gpu, tdp)
-        self.record(
-            f"power.gpu{label}",
-            "P_idle + u_gpu x (TDP - P_idle)",
-            lambda: (
-                f"{_fmt(idle.magnitude, 'W')} + {_fmt(u_gpu.magnitude)} x ({_fmt(tdp.magnitude, 'W')} - "
-                f"{_fmt(idle.magnitude, 'W')})"
-            ),
-            p_gpu,
-            "W",
-        )
-        p_it = n_gpu * p_gpu
-        n_cpu = self.q("infrastructure.cluster.cpu.count")
-        cpu_tdp = self.q("infrastructure.cluster.cpu.tdp", "W")
-        if n_cpu.magnitude.high > 0 and cpu_tdp.magnitude.high > 0:
-            cpu_idle = cpu_tdp * self.q("method.cpu_idle_fraction")
-            u_cpu = self.q("operational.cpu_utilization")
-            p_cpu = _load_power(cpu_idle, u_cpu, cpu_tdp)
-            self.record(
-                f"power.cpu{label}",
-                "P_idle_cpu + u_cpu x (TDP_cpu - P_idle_cpu)",
-                lambda: (
-                    f"{_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')} + {_fmt(u_cpu.magnitude)} x "
-                    f"({_fmt(cpu_tdp.magnitude, 'W')} - {_fmt(cpu_idle.to(self.u('W')).magnitude, 'W')}), "
-                    f"idle = TDP x {_fmt(self.r['method.cpu_idle_fraction'].span)}"
-                ),
-                p_cpu,
-                "W",
-            )
-            p_it = p_it + n_cpu * p_cpu
-        # (count, power) pairs, written out only if explain asks
-        parts: list[tuple[Any, Any]] = [(n_gpu, p_gpu)]
-        if n_cpu.magnitude.high > 0 and cpu_tdp.magnitude.high > 0:
-            parts.append((n_cpu, p_cpu))
-        memory = r["infrastructure.cluster.memory"]
-        if float(memory.value) > 0:
-            p_mem = self.q("infrastructure.cluster.memory", "GB") * self.q("method.memory_power", "W/GB")
-            self.record(
-                f"power.memory{label}",
-                "memory x p_mem",
-                lambda: f"{_fmt(memory.span, 'GB')} x {_fmt(r['method.memory_power'].span, 'W/GB')}",
-                p_mem,
-                "W",
-            )
-            p_it = p_it + p_mem
-            parts.append((None, p_mem))
-        other = r["method.other_power"]
-        if float(other.value) > 0:
-            n_srv = self.q("infrastructure.cluster.servers")
-            p_other = self.q("method.other_power", "W")
-            p_it = p_it + p_other * n_srv
-            parts.append((n_srv, p_other))
-        self.record(
-            f"power.it{label}",
-            "n_gpu x P_gpu + n_cpu x P_cpu + P_mem + n_srv x P_other",
-            lambda: " + ".join(
-                (f"{n.magnitude.mid:g} x " if n is not None else "") + _fmt(p.to(self.u("W")).magnitude, "W")
-                for n, p in parts
-            ),
-            p_it,
-            "W",
-        )
-        return p_it
-
-    def _embodied_time(self, run: RunSlice) -> Any:
-        t_res = self.Q(run.reserved.span, "h")
-        life = self.q("infrastructure.cluster.hardware_life", "y", inverse=True)
-        share = self.q("infrastructure.cluster.hardware_reserved_share", inverse=True)
-        return t_res / (life * share)
-
-    def _carbon(self, run: RunSlice, e_fac: Any, label: str) -> dict[str, Any]:
-        intensity = self.q("operational.carbon_intensity", "gCO2e/kWh")
-        c_op = e_fac * intensity
-        self.record(
-            f"emissions.operational{label}",
-            "E_facility x I",
-            lambda: f"{_fmt(e_fac.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(intensity.magnitude, 'gCO2e/kWh')}",
-            c_op,
-            "kgCO2e",
-        )
-        n_gpu = self.q("infrastructure.cluster.gpu.count")
-        n_srv = self.q("infrastructure.cluster.servers")
-        ec_gpu = self.q("infrastructure.cluster.gpu.embodied", "kgCO2e")
-        ec_srv = self.q("infrastructure.cluster.server_embodied", "kgCO2e")
-        c_emb = (n_gpu * ec_gpu + n_srv * ec_srv) * self._embodied_time(run)
-        self.record(
-            f"emissions.embodied{label}",
-            "(n_gpu x EC_gpu + n_srv x EC_srv) x t_reserved / (L x U)",
-            lambda: (
-                f"({n_gpu.magnitude.mid:g} x {_fmt(ec_gpu.magnitude, 'kgCO2e')} + {n_srv.magnitude.mid:g} x "
-                f"{_fmt(ec_srv.magnitude, 'kgCO2e')}) x {_fmt(run.reserved.span, 'h')} / "
-                f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
-                f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)"
-            ),
-            c_emb,
-            "kgCO2e",
-        )
-        return {"emissions.operational": c_op, "emissions.embodied": c_emb}
-
-    def _water(self, run: RunSlice, e_it: Any, e_fac: Any, label: str) -> dict[str, Any]:
-        wue = self.q("infrastructure.datacenter.wue", "L/kWh")
-        ewif = self.q("operational.electricity_water_intensity", "L/kWh")
-        w_on = e_it * wue
-        self.record(
-            f"water.onsite{label}",
-            "E_it x WUE",
-            lambda: f"{_fmt(e_it.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(wue.magnitude, 'L/kWh')}",
-            w_on,
-            "L",
-        )
-        w_off = e_fac * ewif
-        self.record(
-            f"water.offsite{label}",
-            "E_facility x EWIF",
-            lambda: f"{_fmt(e_fac.to(self.u('kWh')).magnitude, 'kWh')} x {_fmt(ewif.magnitude, 'L/kWh')}",
-            w_off,
-            "L",
-        )
-        n_gpu = self.q("infrastructure.cluster.gpu.count")
-        ew_gpu = self.q("infrastructure.cluster.gpu.embodied_water", "L")
-        w_emb = n_gpu * ew_gpu * self._embodied_time(run)
-        self.record(
-            f"water.embodied{label}",
-            "n_gpu x EW_gpu x t_reserved / (L x U)",
-            lambda: (
-                f"{n_gpu.magnitude.mid:g} x {_fmt(ew_gpu.magnitude, 'L')} x {_fmt(run.reserved.span, 'h')} / "
-                f"({_fmt(self.r['infrastructure.cluster.hardware_life'].span, 'y')} x "
-                f"{_fmt(self.r['infrastructure.cluster.hardware_reserved_share'].span)} x 8760 h/y)"
-            ),
-            w_emb,
-            "L",
-        )
-        return {"water.onsite": w_on, "water.offsite": w_off, "water.embodied": w_emb}
-
-    def _shares(self) -> None:
-        total = self.c.results["emissions.total"].mid
-        for run in self.c.runs:
-            emissions = run.pop("emissions").to(self.u("kgCO2e")).magnitude
-            run["emissions"] = emissions
-            run["share"] = emissions.mid / total if total else 0.0
-
-    def _amortise(self, totals: dict[str, Any]) -> None:
-        per_day = self.r.get("usage.inferences_per_day")
-        life = self.r.get("usage.use_life")
-        if per_day is None or life is None or float(per_day.value) <= 0 or float(life.value) <= 0:
-            return
-        inferences = (
-            self.q("usage.inferences_per_day") * self.q("usage.use_life", "d", inverse=True) / self.Q(Span.of(1.0), "d")
-        )
-        for key, unit in (("emissions", "gCO2e"), ("water", "mL")):
-            value = totals[f"{key}.total"] / inferences
-            self.c.results[f"per_inference.{key}"] = self.record(
-                f"per_inference.{key}",
-                f"{key} total / (inferences_per_day x use_life)",
-                lambda: f"{float(per_day.value):g}/d x {float(life.value):g} d",
-                value,
-                unit,
-            )
+        cpu_env = {"P_idle_cpu": cpu_idle, "u_cpu": ev.value(Name.CPU_UTILIZATION), "TDP_cpu": cpu_tdp}
+        env["n_cpu"], env["P_cpu"] = ev.value(Name.CPU_COUNT), ev.step(f.CPU_POWER, cpu_env, label)
+    if r.inputs[Name.MEMORY].span.mid > 0:
+        memory_env = {"M": ev.value(Name.MEMORY), "p_mem": ev.value(Name.MEMORY_POWER)}
+        env["P_mem"] = ev.step(f.MEMORY_POWER, memory_env, label)
+    if r.inputs[Name.OTHER_POWER].span.mid > 0:
+        env["n_srv"], env["P_other"] = ev.value(Name.SERVERS), ev.value(Name.OTHER_POWER)
+    return ev.step(f.IT_POWER, env, label)
 
 
-BACKENDS = ("pint", "fast")
+def _life(ev: _Evaluation) -> dict[str, Any]:
+    return {
+        "L": ev.value(Name.HARDWARE_LIFE, inverse=True),
+        "U": ev.value(Name.RESERVED_SHARE, inverse=True),
+    }
 
 
-def _load_power(idle: Any, utilisation: Any, tdp: Any) -> Any:
-    """Power at an average utilisation: idle plus that share of the range up to TDP (methodology §2)."""
-    return idle + utilisation * (tdp - idle)
+def _carbon(ev: _Evaluation, run: RunSlice, e_fac: Any, label: str) -> dict[Result, Any]:
+    c_op = ev.step(f.OPERATIONAL, {"E_facility": e_fac, "I": ev.value(Name.CARBON_INTENSITY)}, label)
+    if run.reserved is None:
+        return {Result.EMISSIONS_OPERATIONAL: c_op, Result.EMISSIONS_EMBODIED: None}
+    env = {
+        "n_gpu": ev.value(Name.GPU_COUNT),
+        "EC_gpu": ev.value(Name.GPU_EMBODIED),
+        "n_srv": ev.value(Name.SERVERS),
+        "EC_srv": ev.value(Name.SERVER_EMBODIED),
+        "t_reserved": _t_reserved(ev, run),
+        **_life(ev),
+    }
+    c_emb = ev.step(f.EMBODIED, env, label)
+    return {Result.EMISSIONS_OPERATIONAL: c_op, Result.EMISSIONS_EMBODIED: c_emb}
 
 
-@cache
-def _pint_unit(text: str) -> Any:
-    """A pint Unit, parsed once per process for each unit string the formulas use."""
-    return registry().Unit(text)
+def _water(ev: _Evaluation, run: RunSlice, e_it: Any, e_fac: Any, label: str) -> dict[Result, Any]:
+    w_on = ev.step(f.WATER_ONSITE, {"E_it": e_it, "WUE": ev.value(Name.WUE)}, label)
+    w_off = ev.step(f.WATER_OFFSITE, {"E_facility": e_fac, "EWIF": ev.value(Name.WATER_INTENSITY)}, label)
+    if run.reserved is None:
+        return {Result.WATER_ONSITE: w_on, Result.WATER_OFFSITE: w_off, Result.WATER_EMBODIED: None}
+    env = {
+        "n_gpu": ev.value(Name.GPU_COUNT),
+        "EW_gpu": ev.value(Name.GPU_EMBODIED_WATER),
+        "t_reserved": _t_reserved(ev, run),
+        **_life(ev),
+    }
+    w_emb = ev.step(f.WATER_EMBODIED, env, label)
+    return {Result.WATER_ONSITE: w_on, Result.WATER_OFFSITE: w_off, Result.WATER_EMBODIED: w_emb}
 
 
-def compute_resolution(resolution: Resolution, backend: str = "pint") -> Computation:
-    """Compute from already resolved inputs (``backend``: pint quantities, or the fast checked ones)."""
-    return _Engine(resolution, backend).run()
-
-
-def compute(
-    disclosure: Any,
-    factors: FactorSet,
-    doc: Document | None = None,
-    *,
-    backend: str = "pint",
-    grid: GridOptions | None = None,
-) -> Computation:
-    """Resolve and compute a validated spec-1.0 disclosure."""
-    return compute_resolution(resolve(disclosure, factors, doc, grid), backend)
+def _amortise(ev: _Evaluation, c_tot: Any, w_tot: Any, missing: dict[Result, str]) -> dict[Result, Measure]:
+    per_day, life = ev.r.inputs.get(Name.INFERENCES_PER_DAY), ev.r.inputs.get(Name.USE_LIFE)
+    if per_day is None or life is None or per_day.span.mid <= 0 or life.span.mid <= 0:
+        return {}
+    use = {"inferences_per_day": ev.value(Name.INFERENCES_PER_DAY), "use_life": ev.value(Name.USE_LIFE, inverse=True)}
+    out: dict[Result, Measure] = {}
+    for key, total, formula, unit, source in (
+        (Result.PER_INFERENCE_EMISSIONS, c_tot, f.PER_INFERENCE_EMISSIONS, "gCO2e", Result.EMISSIONS_TOTAL),
+        (Result.PER_INFERENCE_WATER, w_tot, f.PER_INFERENCE_WATER, "mL", Result.WATER_TOTAL),
+    ):
+        if total is None:
+            missing[key] = f"needs {source}, which is not computed"
+            continue
+        symbol = "C_total" if key is Result.PER_INFERENCE_EMISSIONS else "W_total"
+        out[key] = ev.measure(ev.step(formula, {symbol: total, **use}), unit)
+    return out

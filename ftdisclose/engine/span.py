@@ -1,7 +1,9 @@
 """A low / central / high triple that does arithmetic bound by bound.
 
 Every formula of the methodology is monotone in each input, so its range is the formula
-evaluated at the low ends and at the high ends of its inputs. A ``Span`` carries the
+evaluated at the low ends and at the high ends of its inputs. A ``Span`` does arithmetic
+with spans and plain numbers only; anything else is a ``TypeError``, never a silent
+conversion. A ``Span`` carries the
 three evaluations through one expression; an input that lowers the result when it
 grows (hardware life, reserved share, MFU) enters flipped (``Span.inverse``), so that
 ``low`` stays the lowest result. Spans live inside pint quantities, so units are
@@ -10,6 +12,7 @@ checked once per operation, not once per bound.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,10 +39,26 @@ class Span:
     def _op(self, other: Any, op: Callable[[float, float], float]) -> Span:
         if isinstance(other, Span):
             return Span(op(self.low, other.low), op(self.mid, other.mid), op(self.high, other.high))
-        return Span(op(self.low, other), op(self.mid, other), op(self.high, other))
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return Span(op(self.low, other), op(self.mid, other), op(self.high, other))
+        return NotImplemented  # type: ignore[no-any-return]
 
     def _rop(self, other: Any, op: Callable[[float, float], float]) -> Span:
-        return Span(op(other, self.low), op(other, self.mid), op(other, self.high))
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return Span(op(other, self.low), op(other, self.mid), op(other, self.high))
+        return NotImplemented  # type: ignore[no-any-return]
+
+    def map(self, fn: Callable[[float], float]) -> Span:
+        """Each bound through ``fn`` (a monotone increasing function keeps the order)."""
+        return Span(fn(self.low), fn(self.mid), fn(self.high))
+
+    @property
+    def exact(self) -> bool:
+        """No range: the three values are one."""
+        return self.low == self.mid == self.high
+
+    def finite(self) -> bool:
+        return all(math.isfinite(v) for v in (self.low, self.mid, self.high))
 
     def __mul__(self, other: Any) -> Span:
         return self._op(other, operator.mul)
@@ -67,6 +86,3 @@ class Span:
 
     def __neg__(self) -> Span:
         return Span(-self.high, -self.mid, -self.low)
-
-    def __float__(self) -> float:
-        return self.mid

@@ -1,9 +1,11 @@
 """Factor tables: versioned defaults with a source on every row.
 
-A version is a folder ``factors/<version>/`` (inside the wheel: ``ftdisclose/factors``)
-with a manifest, a sources table and one CSV per table. Tables are read lazily through
-``importlib.resources`` and cached per process. A private overlay (same CSV format, a
-folder or one ``<table>.csv`` file) adds or replaces rows and shows as its own origin.
+A version is a folder ``factors/<version>/`` (inside the wheel: ``ftdisclose/_data/factors``)
+with a manifest (tables, keys, column units), a sources table and one CSV per table.
+``load`` returns a ``FactorSet``, which never changes once made: a private overlay is read
+and checked when the set is made, and the rows it replaces are known from then on. Rows are
+parsed on first use, which depends on nothing but the files, so any order of use gives the
+same tables. Whoever needs tables receives the set; nothing looks them up on its own.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import Any
 from ftdisclose.resources import data_root
 
 _VERSION = re.compile(r"^\d{4}\.\d+$")
+OVERLAY_PREFIX = "overlay:"
 
 
 class FactorError(ValueError):
@@ -56,8 +60,8 @@ class Row:
     """One table row: its cells as text, and where it came from."""
 
     table: str
-    data: dict[str, str]
-    origin: str  # the factor version, or "overlay:<path>"
+    data: Mapping[str, str]
+    origin: str  # the factor version, or "overlay:<name>"
 
     def __getitem__(self, column: str) -> str:
         return self.data.get(column, "")
@@ -71,137 +75,182 @@ class Row:
         return self.data.get("id") or self.data.get("key") or self.data.get("method") or ""
 
     @property
-    def sources(self) -> list[str]:
-        return [s for s in self.data.get("source", "").split(";") if s]
+    def sources(self) -> tuple[str, ...]:
+        return tuple(s for s in self.data.get("source", "").split(";") if s)
+
+    @property
+    def from_overlay(self) -> bool:
+        return self.origin.startswith(OVERLAY_PREFIX)
+
+    @property
+    def label(self) -> str:
+        """The row's key as explain and the JSON inputs name it."""
+        for column in ("id", "key", "method", "alpha2"):
+            if self[column]:
+                return self[column]
+        keys = [self[c] for c in ("scope", "provider", "region", "location", "zone", "year") if self[c]]
+        return "/".join(keys)
 
 
 def _read_csv(text: str, table: str, origin: str) -> list[Row]:
     return [Row(table, dict(r), origin) for r in csv.DictReader(io.StringIO(text))]
 
 
-@dataclass
+@dataclass(frozen=True)
 class FactorSet:
-    """The tables of one version, plus an optional overlay."""
+    """The tables of one version, with a private overlay's rows in place of the rows they replace."""
 
     version: str
-    overlay: Path | None = None
-    _cache: dict[str, list[Row]] = field(default_factory=dict)
-    shadowed: list[tuple[str, str]] = field(default_factory=list)  # (table, key) replaced by the overlay
+    manifest: Mapping[str, Any]
+    overlay_name: str | None = None
+    overlay: Mapping[str, tuple[Row, ...]] = field(default_factory=dict)
+    # (table, key) of shipped rows that the overlay replaces
+    shadowed: frozenset[tuple[str, str]] = frozenset()
 
     @cached_property
     def root(self) -> Any:
         return data_root("factors").joinpath(self.version)
 
     @cached_property
-    def manifest(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.root.joinpath("manifest.json").read_text(encoding="utf-8"))
-        return data
-
-    @cached_property
-    def sources(self) -> dict[str, dict[str, str]]:
+    def sources(self) -> Mapping[str, Mapping[str, str]]:
         rows = _read_csv(self.root.joinpath("sources.csv").read_text(encoding="utf-8"), "sources", self.version)
         out = {r["id"]: r.data for r in rows}
-        for row in self.overlay_rows.get("sources", []):
+        for row in self.overlay.get("sources", ()):
             out[row["id"]] = row.data
         return out
 
-    @cached_property
+    @property
     def year(self) -> int:
         return int(self.version.split(".")[0])
 
     def table_names(self) -> list[str]:
         return list(self.manifest["tables"])
 
-    def rows(self, table: str) -> list[Row]:
-        if table not in self._cache:
-            info = self.manifest["tables"].get(table)
-            if info is None:
-                raise FactorError(f"factor version {self.version} has no table {table!r}")
-            rows = _read_csv(self.root.joinpath(info["file"]).read_text(encoding="utf-8"), table, self.version)
-            extra = self.overlay_rows.get(table, [])
-            if extra:
-                keys = info["key"]
-                replaced = {tuple(r[k] for k in keys) for r in extra}
-                kept = [r for r in rows if tuple(r[k] for k in keys) not in replaced]
-                self.shadowed.extend(
-                    (table, "/".join(k)) for k in replaced if any(tuple(r[c] for c in keys) == k for r in rows)
-                )
-                rows = kept + extra
-            self._cache[table] = rows
-        return self._cache[table]
+    def key_columns(self, table: str) -> tuple[str, ...]:
+        return tuple(self.manifest["tables"][table]["key"])
 
     def unit(self, table: str, column: str) -> str:
+        """The unit of a column, as the manifest states it ("" for text columns)."""
         unit: str = self.manifest["tables"][table]["columns"][column]["unit"]
         return unit
 
+    def rows(self, table: str) -> tuple[Row, ...]:
+        return self._tables[table] if table in self.manifest["tables"] else self._missing(table)
+
+    def _missing(self, table: str) -> tuple[Row, ...]:
+        raise FactorError(f"factor version {self.version} has no table {table!r}")
+
     @cached_property
-    def overlay_rows(self) -> dict[str, list[Row]]:
-        if self.overlay is None:
-            return {}
-        return read_overlay(self.overlay, self)
+    def _tables(self) -> _Tables:
+        return _Tables(self)
 
     # --- indexes -----------------------------------------------------------------------
 
     @cached_property
-    def accelerators(self) -> dict[str, Row]:
+    def accelerators(self) -> Mapping[str, Row]:
         return _alias_index(self.rows("accelerators"), ("id", "name"))
 
     @cached_property
-    def servers(self) -> dict[str, Row]:
+    def servers(self) -> Mapping[str, Row]:
         return _alias_index(self.rows("servers"), ("id", "name"))
 
     @cached_property
-    def base_models(self) -> dict[str, Row]:
+    def base_models(self) -> Mapping[str, Row]:
         if "base_models" not in self.manifest["tables"]:
             return {}
         return _alias_index(self.rows("base_models"), ("id", "name"))
 
     @cached_property
-    def services(self) -> dict[str, Row]:
+    def services(self) -> Mapping[str, Row]:
         return _alias_index(self.rows("managed_services"), ("id", "name"))
 
     @cached_property
-    def countries(self) -> dict[str, Row]:
+    def countries(self) -> Mapping[str, Row]:
         return _alias_index(self.rows("countries"), ("alpha2", "alpha3", "name"))
 
     @cached_property
-    def zones(self) -> dict[str, Row]:
+    def zones(self) -> Mapping[str, Row]:
         return _alias_index(self.rows("zones"), ("zone", "name"))
 
     @cached_property
-    def regions(self) -> dict[tuple[str, str], Row]:
+    def regions(self) -> Mapping[tuple[str, str], Row]:
         return {(normalise_name(r["provider"]), normalise_name(r["region"])): r for r in self.rows("cloud_regions")}
 
     @cached_property
-    def grid(self) -> dict[str, dict[int, Row]]:
-        return _by_zone_year(self.rows("grid_intensity"))
+    def grid(self) -> Mapping[str, Mapping[int, Row]]:
+        out: dict[str, dict[int, Row]] = {}
+        for row in self.rows("grid_intensity"):
+            out.setdefault(row["zone"], {})[int(row["year"])] = row
+        return out
 
     @cached_property
-    def water(self) -> dict[str, dict[int | None, Row]]:
+    def water(self) -> Mapping[str, Mapping[int | None, Row]]:
         out: dict[str, dict[int | None, Row]] = {}
         for row in self.rows("electricity_water"):
             out.setdefault(row["zone"], {})[int(row["year"]) if row["year"] else None] = row
         return out
 
     @cached_property
-    def constants(self) -> dict[str, Row]:
+    def constants(self) -> Mapping[str, Row]:
         return {r["key"]: r for r in self.rows("constants")}
 
     @cached_property
-    def methods(self) -> dict[str, Row]:
+    def methods(self) -> Mapping[str, Row]:
         return {r["method"]: r for r in self.rows("method_defaults")}
 
     @cached_property
-    def default_accelerator(self) -> dict[int, Row]:
+    def default_accelerator(self) -> Mapping[int, Row]:
         return {int(r["year"]): r for r in self.rows("default_accelerator")}
 
-    def names(self, index: dict[str, Row], column: str = "name") -> list[str]:
+    def names(self, index: Mapping[str, Row], column: str = "name") -> list[str]:
         return sorted({r[column] for r in index.values() if r[column]})
+
+    def replaces(self, row: Row) -> bool:
+        """Whether ``row`` is an overlay row that stands in for a shipped row."""
+        if not row.from_overlay:
+            return False
+        key = "/".join(row[k] for k in self.key_columns(row.table))
+        return (row.table, key) in self.shadowed
+
+
+class _Tables(Mapping[str, tuple[Row, ...]]):
+    """Each table parsed on first use: shipped rows, less those the overlay replaces, plus the overlay's."""
+
+    def __init__(self, factors: FactorSet) -> None:
+        self._factors = factors
+        self._parsed: dict[str, tuple[Row, ...]] = {}
+
+    def __getitem__(self, table: str) -> tuple[Row, ...]:
+        if table not in self._parsed:
+            self._parsed[table] = _merged(self._factors, table)
+        return self._parsed[table]
+
+    def __iter__(self) -> Any:
+        return iter(self._factors.manifest["tables"])
+
+    def __len__(self) -> int:
+        return len(self._factors.manifest["tables"])
+
+
+def _shipped(root: Any, manifest: Mapping[str, Any], table: str, version: str) -> list[Row]:
+    info = manifest["tables"][table]
+    return _read_csv(root.joinpath(info["file"]).read_text(encoding="utf-8"), table, version)
+
+
+def _merged(factors: FactorSet, table: str) -> tuple[Row, ...]:
+    rows = _shipped(factors.root, factors.manifest, table, factors.version)
+    extra = factors.overlay.get(table, ())
+    if not extra:
+        return tuple(rows)
+    keys = factors.key_columns(table)
+    replaced = {tuple(r[k] for k in keys) for r in extra}
+    return (*(r for r in rows if tuple(r[k] for k in keys) not in replaced), *extra)
 
 
 def _alias_index(rows: Iterable[Row], columns: tuple[str, ...]) -> dict[str, Row]:
     index: dict[str, Row] = {}
-    for row in rows:
+    # overlay rows come last in a table but win: a private row stands in for a shipped one
+    for row in sorted(rows, key=lambda r: not r.from_overlay):
         names = [row[c] for c in columns] + row["aliases"].split("|")
         for name in names:
             if name:
@@ -209,50 +258,148 @@ def _alias_index(rows: Iterable[Row], columns: tuple[str, ...]) -> dict[str, Row
     return index
 
 
-def _by_zone_year(rows: Iterable[Row]) -> dict[str, dict[int, Row]]:
-    out: dict[str, dict[int, Row]] = {}
-    for row in rows:
-        out.setdefault(row["zone"], {})[int(row["year"])] = row
-    return out
+# --- overlays ---------------------------------------------------------------------------
+
+OVERLAY_MAX_BYTES = 2 * 1024 * 1024
 
 
-def read_overlay(path: Path, base: FactorSet) -> dict[str, list[Row]]:
-    """Rows of a private overlay: a folder of ``<table>.csv`` (+ sources.csv), or one such file."""
-    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
-    origin = f"overlay:{path.name}"
-    out: dict[str, list[Row]] = {}
+def read_overlay(path: Path, version: str, manifest: Mapping[str, Any]) -> dict[str, tuple[Row, ...]]:
+    """Rows of a private overlay: a folder of ``<table>.csv`` (+ sources.csv), or one such file.
+
+    Every cell is checked now: unknown tables or columns, rows without a source, numbers
+    that are not finite and non-negative, and keys given twice are ``OverlayError``.
+    """
+    files = sorted(p for p in path.glob("*.csv") if p.is_file()) if path.is_dir() else [path]
+    origin = f"{OVERLAY_PREFIX}{path.name}"
+    out: dict[str, tuple[Row, ...]] = {}
+    tables = manifest["tables"]
     for file in files:
         table = file.stem
-        if table != "sources" and table not in base.manifest["tables"]:
+        if table != "sources" and table not in tables:
             raise OverlayError(
-                f"{file.name}: no table {table!r} in factor version {base.version} "
-                f"(tables: {', '.join(base.table_names())})"
+                f"{file.name}: no table {table!r} in factor version {version} (tables: {', '.join(tables)})"
             )
-        try:
-            rows = _read_csv(file.read_text(encoding="utf-8-sig"), table, origin)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise OverlayError(f"{file}: {exc}") from exc
+        rows = _read_overlay_file(file, table, origin)
         if table != "sources":
-            wanted = set(base.manifest["tables"][table]["columns"])
-            for number, row in enumerate(rows, start=2):
-                unknown = set(row.data) - wanted
-                if unknown:
-                    raise OverlayError(f"{file.name}:{number}: unknown columns {sorted(unknown)}")
-                if not row["source"]:
-                    raise OverlayError(f"{file.name}:{number}: every row needs a source")
-        out[table] = rows
+            _check_rows(file.name, rows, tables[table])
+        out[table] = tuple(rows)
+    _check_sources(out)
     return out
+
+
+def _read_overlay_file(file: Path, table: str, origin: str) -> list[Row]:
+    try:
+        if not file.is_file():
+            raise OverlayError(f"{file}: not a regular file")
+        if file.stat().st_size > OVERLAY_MAX_BYTES:
+            raise OverlayError(f"{file.name}: larger than {OVERLAY_MAX_BYTES:,} bytes")
+        with file.open("rb") as handle:
+            raw = handle.read(OVERLAY_MAX_BYTES + 1)
+        if len(raw) > OVERLAY_MAX_BYTES:
+            raise OverlayError(f"{file.name}: larger than {OVERLAY_MAX_BYTES:,} bytes")
+        reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
+        header = next(reader, [])
+        if len(set(header)) != len(header):
+            raise OverlayError(f"{file.name}: a column is named twice in the header")
+        return [Row(table, dict(zip(header, cells, strict=False)), origin) for cells in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise OverlayError(f"{file}: {exc}") from exc
+
+
+def _check_rows(name: str, rows: list[Row], info: Mapping[str, Any]) -> None:
+    columns = info["columns"]
+    seen: dict[tuple[str, ...], int] = {}
+    for number, row in enumerate(rows, start=2):
+        unknown = set(row.data) - set(columns)
+        if unknown:
+            raise OverlayError(f"{name}:{number}: unknown columns {sorted(unknown)}")
+        if not row["source"]:
+            raise OverlayError(f"{name}:{number}: every row needs a source")
+        for column, spec in columns.items():
+            text = row[column].strip()
+            if spec["unit"] and text and not _non_negative_number(text):
+                raise OverlayError(
+                    f"{name}:{number}: {column} {text[:40]!r} is not a finite, non-negative number ({spec['unit']})"
+                )
+        if any("\n" in value or "\r" in value for value in row.data.values()):
+            raise OverlayError(f"{name}:{number}: a cell holds a line break")
+        key = tuple(row[k] for k in info["key"])
+        if key in seen:
+            raise OverlayError(f"{name}:{number}: the key {'/'.join(key)} was given on line {seen[key]} too")
+        seen[key] = number
+
+
+def _non_negative_number(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(value) and value >= 0
+
+
+def _check_sources(overlay: Mapping[str, tuple[Row, ...]]) -> None:
+    """Every source id an overlay row names is either shipped or defined in the overlay's sources.csv."""
+    defined = {r["id"] for r in overlay.get("sources", ())}
+    for table, rows in overlay.items():
+        if table == "sources":
+            continue
+        for row in rows:
+            unknown = [s for s in row.sources if s not in defined and s not in _shipped_source_ids()]
+            if unknown:
+                raise OverlayError(
+                    f"{table}.csv: row {row.label or '?'} names source {unknown[0]!r}, which neither the overlay's "
+                    "sources.csv nor the shipped tables define"
+                )
+
+
+@cache
+def _shipped_source_ids() -> frozenset[str]:
+    ids: set[str] = set()
+    for version in available_versions():
+        text = data_root("factors").joinpath(version, "sources.csv").read_text(encoding="utf-8")
+        ids.update(r["id"] for r in _read_csv(text, "sources", version))
+    return frozenset(ids)
+
+
+def _shadowed(
+    root: Any, manifest: Mapping[str, Any], version: str, overlay: Mapping[str, tuple[Row, ...]]
+) -> frozenset[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for table, extra in overlay.items():
+        if table == "sources":
+            continue
+        keys = manifest["tables"][table]["key"]
+        shipped = {tuple(r[k] for k in keys) for r in _shipped(root, manifest, table, version)}
+        out.update((table, "/".join(k)) for k in (tuple(r[c] for c in keys) for r in extra) if k in shipped)
+        # a row named like a shipped accelerator or server replaces it too, though its id differs
+        if table in ("accelerators", "servers"):
+            index = _alias_index(_shipped(root, manifest, table, version), ("id", "name"))
+            for row in extra:
+                hit = next((index[n] for n in _names(row) if n in index), None)
+                if hit is not None and hit["id"] != row["id"]:
+                    raise OverlayError(
+                        f"{table}.csv: row {row['id']} is named like the shipped row {hit['id']}; give it the "
+                        f"id {hit['id']} to replace that row, or a name of its own"
+                    )
+    return frozenset(out)
+
+
+def _names(row: Row) -> list[str]:
+    return [normalise_name(n) for n in [row["id"], row["name"], *row["aliases"].split("|")] if n]
 
 
 @cache
 def load(version: str | None = None, overlay: str | None = None) -> FactorSet:
-    """The factor set of ``version`` (default: the newest shipped), cached per process."""
+    """The factor set of ``version`` (default: the newest shipped) with an optional overlay, made once."""
     chosen = version or latest_version()
     if chosen not in available_versions():
         raise FactorError(f"factor version {chosen!r} is not shipped; shipped: {', '.join(available_versions())}")
-    tables = FactorSet(chosen, Path(overlay) if overlay else None)
-    if overlay is not None:
-        if not Path(overlay).exists():
-            raise OverlayError(f"overlay {overlay} does not exist")
-        _ = tables.overlay_rows  # read it now, so that a bad overlay is reported before any computing
-    return tables
+    root = data_root("factors").joinpath(chosen)
+    manifest = json.loads(root.joinpath("manifest.json").read_text(encoding="utf-8"))
+    if overlay is None:
+        return FactorSet(chosen, manifest)
+    path = Path(overlay)
+    if not path.exists():
+        raise OverlayError(f"overlay {overlay} does not exist")
+    rows = read_overlay(path, chosen, manifest)
+    return FactorSet(chosen, manifest, path.name, rows, _shadowed(root, manifest, chosen, rows))

@@ -350,9 +350,11 @@ CATALOGUE: dict[Code, Rule] = _rules(
     ),
     Rule(
         Code.NO_RUN_TIME,
-        E,
+        W,
         "Run time cannot be determined",
-        "Nothing gives the run time: no duration, no start and end, no GPU hours, no tokens.",
+        "Nothing gives the run time: no duration, no start and end, no GPU hours, no reserved time, no tokens "
+        "with a parameter count. What needs the time is not computed (null in JSON, with the reason): the "
+        "energy and everything after it, or, when the energy is measured, the embodied emissions and water.",
         "disclose operational.duration",
         "",
     ),

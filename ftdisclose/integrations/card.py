@@ -19,13 +19,15 @@ import math
 from collections.abc import Mapping
 
 from ftdisclose._version import __version__
-from ftdisclose.engine.compute import RESULT_UNITS, Computation
+from ftdisclose.engine.compute import RESULT_UNITS, Computation, Result
 from ftdisclose.factors import FactorSet, normalise_name
 from ftdisclose.integrations.hub import HUB_KEY
 from ftdisclose.io.loader import CARD_KEY
 from ftdisclose.io.yamledit import YamlEditError, set_value
-from ftdisclose.output.computation import RESULT_LABELS, fmt_number, fmt_range
-from ftdisclose.resolve import DEFAULT, DERIVED, Input
+from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.output.view import defaulted_inputs
+from ftdisclose.resolve import Input
+from ftdisclose.spec.inputs import Name, Origin
 
 __all__ = [
     "END_MARKER",
@@ -55,7 +57,11 @@ class CardError(ValueError):
 
 def emissions_grams(computation: Computation) -> int | float:
     """The central total emissions in grams, rounded to 4 significant digits."""
-    grams = computation.results["emissions.total"].mid * 1000
+    total = computation.results.get(Result.EMISSIONS_TOTAL)
+    if total is None:
+        reason = computation.missing.get(Result.EMISSIONS_TOTAL, "not computed")
+        raise CardError(f"the total emissions are not computed ({reason}); the card is not written")
+    grams = total.to("gCO2e").mid
     if not math.isfinite(grams) or grams < 0:
         raise CardError(f"the computed total ({grams!r} g) cannot be written as co2_eq_emissions")
     rounded = float(f"{grams:.4g}")
@@ -81,7 +87,7 @@ def hub_block(
 
 
 def _known(item: Input | None) -> bool:
-    return item is not None and item.origin != DEFAULT
+    return item is not None and item.origin is not Origin.DEFAULT
 
 
 def location_label(inputs: Mapping[str, Input], factors: FactorSet | None = None) -> str | None:
@@ -90,14 +96,17 @@ def location_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
     Only what was disclosed or follows from a disclosure is named; a defaulted location
     (the United States when nothing is said, a managed service's assumed region) gives None.
     """
-    country = inputs.get("infrastructure.location.country")
-    region = inputs.get("infrastructure.location.cloud_region")
-    zone = inputs.get("infrastructure.location.grid_zone")
-    provider = inputs.get("infrastructure.provider")
+    country = inputs.get(Name.COUNTRY)
+    region = inputs.get(Name.CLOUD_REGION)
+    zone = inputs.get(Name.GRID_ZONE)
+    provider = inputs.get(Name.PROVIDER)
     if not _known(region):
         region = None
     if not _known(country) or (
-        country is not None and country.origin == DERIVED and region is None and "cloud_region" in country.detail
+        country is not None
+        and country.origin is Origin.DERIVED
+        and region is None
+        and Name.CLOUD_REGION in country.derived_from
     ):
         country = None
     name = None
@@ -115,7 +124,7 @@ def location_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
             city = row["city"] if row is not None and row["city"] else None
     elif (
         zone is not None
-        and zone.origin not in (DEFAULT, DERIVED)
+        and zone.origin not in (Origin.DEFAULT, Origin.DERIVED)
         and country is not None
         and str(zone.value) != str(country.value)
     ):
@@ -136,12 +145,12 @@ def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
     None when the accelerator was not disclosed (a year's default, or the instance a
     managed service is assumed to run on).
     """
-    model = inputs.get("infrastructure.cluster.gpu.model")
+    model = inputs.get(Name.GPU_MODEL)
     if model is None or not _known(model):
         return None
-    if model.origin == DERIVED and any(
-        (item := inputs.get(f"infrastructure.cluster.{attr}")) is not None and item.origin == DEFAULT
-        for attr in ("instance_type", "server_model")
+    if model.origin is Origin.DERIVED and any(
+        (item := inputs.get(name)) is not None and item.origin is Origin.DEFAULT
+        for name in (Name.INSTANCE_TYPE, Name.SERVER_MODEL)
     ):
         return None
     name = str(model.value)
@@ -149,7 +158,7 @@ def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
         row = factors.accelerators.get(normalise_name(name))
         if row is not None and row["name"]:
             name = row["name"]
-    count = inputs.get("infrastructure.cluster.gpu.count")
+    count = inputs.get(Name.GPU_COUNT)
     if count is None or not _known(count) or not isinstance(count.value, int | float):
         return name
     number = float(count.value)
@@ -160,7 +169,7 @@ def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
 # --- the Markdown section -------------------------------------------------------------
 
 
-def _table(computation: Computation, names: list[str]) -> list[str]:
+def _table(computation: Computation, names: list[Result]) -> list[str]:
     lines = ["| result | value | range (low - high) | unit |", "|---|---:|---:|---|"]
     for name in names:
         span = computation.results[name]
@@ -180,7 +189,7 @@ def render_section(computation: Computation, *, disclosure_file: str, newline: s
     names = [n for n in RESULT_UNITS if n in computation.results]
     main = [n for n in names if not n.startswith(_PER_INFERENCE)]
     per_inference = [n for n in names if n.startswith(_PER_INFERENCE)]
-    defaulted = sum(1 for item in computation.inputs.values() if item.origin == DEFAULT)
+    defaulted = len(defaulted_inputs(computation.inputs, computation.used))
     lines = [
         START_MARKER,
         HEADING,

@@ -9,7 +9,7 @@ and empty values. This module checks the block and reads its grams for the cross
 with the disclosure's computed emissions (FTD409).
 
 Positions: ``Document.locate`` prefixes ``doc.prefix`` (``("carbon_disclosure",)`` for a
-card that has one), so front-matter paths are located here with ``locate_front``.
+card that has one), so front-matter paths are located with ``Document.where_in_front``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import re
 from typing import Any
 
 from ftdisclose import units
-from ftdisclose.findings import CATALOGUE, Code, Finding, Severity
-from ftdisclose.io.loader import Document, Path_, _dotted
+from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.io.loader import Document, Path_, dotted
 
 HUB_KEY = "co2_eq_emissions"
 HUB_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
@@ -74,38 +74,7 @@ def _make(
     hint: str | None = None,
     severity: Severity | None = None,
 ) -> Finding:
-    rule = CATALOGUE[code]
-    line, column = locate_front(doc, path, key=key)
-    return Finding(
-        code,
-        rule.slug,
-        severity or rule.severity,
-        message,
-        rule.hint if hint is None else hint,
-        doc.file,
-        line,
-        column,
-        _dotted(path),
-    )
-
-
-def locate_front(doc: Document, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
-    """1-based line and column of a front-matter path, ignoring ``doc.prefix``."""
-    if doc._values is None:
-        doc._index_positions()
-    values, keys = doc._values or {}, doc._keys or {}
-    full = tuple(path)
-    table = keys if key else values
-    while full:
-        if full in table:
-            line, col = table[full]
-            return line + doc.line_offset, col
-        if not key and full in keys:
-            line, col = keys[full]
-            return line + doc.line_offset, col
-        full = full[:-1]
-        key, table = False, values
-    return (doc.line_offset + 1, 1) if doc.text else (None, None)
+    return make(code, message, doc.where_in_front(path, key=key), hint=hint, severity=severity)
 
 
 def _grams_text(value: float) -> str:
@@ -120,7 +89,7 @@ def _number_or_none(value: Any) -> float | None:
 
 def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
     """Findings for the emissions figure at ``path`` (a bare number of grams when valid)."""
-    where = _dotted(path)
+    where = dotted(path)
     number = _number_or_none(value)
     if number is not None:
         if not math.isfinite(number):
@@ -150,7 +119,7 @@ def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
 
 
 def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding]:
-    where = _dotted(path)
+    where = dotted(path)
     parsed = units.split_quantity(text)
     if parsed is None:
         if text.strip() and _unit(text) is not None:
@@ -387,9 +356,7 @@ def _no_disclosure(doc: Document, block: Any) -> Finding:
         f"recomputed or checked; missing: {', '.join(missing)}"
     )
     rule_hint = "add a carbon_disclosure block (ftdisclose init prints a template)"
-    line, column = locate_front(doc, (HUB_KEY,), key=True)
-    rule = CATALOGUE[Code.NO_DISCLOSURE]
-    return Finding(Code.NO_DISCLOSURE, rule.slug, rule.severity, message, rule_hint, doc.file, line, column, HUB_KEY)
+    return _make(Code.NO_DISCLOSURE, message, doc, (HUB_KEY,), key=True, hint=rule_hint)
 
 
 def hub_emissions_grams(doc: Document) -> float | None:

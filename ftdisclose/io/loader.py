@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ftdisclose.findings import Code, Finding, finding
+from ftdisclose.findings import Code, Finding, Where, finding
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
@@ -78,23 +78,39 @@ class Document:
     def ok(self) -> bool:
         return self.data is not None
 
+    def where(self, path: Path_ = (), *, key: bool = False) -> Where:
+        """Where the value (or the key) at the disclosure path ``path`` stands in the original file.
+
+        A path that is not in the file is placed at its nearest ancestor that is.
+        """
+        line, column = self._position(self.prefix + tuple(path), key=key)
+        return Where(self.file, line, column, dotted(path))
+
+    def where_in_front(self, path: Path_, *, key: bool = False) -> Where:
+        """``where`` for a path of a model card's whole front matter (not under carbon_disclosure)."""
+        line, column = self._position(tuple(path), key=key)
+        return Where(self.file, line, column, dotted(path))
+
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
-        """1-based line and column of the value (or key) at ``path`` in the original file."""
+        """1-based line and column of the value (or key) at the disclosure path ``path``."""
+        where = self.where(path, key=key)
+        return where.line, where.column
+
+    def _position(self, full: Path_, *, key: bool) -> tuple[int | None, int | None]:
         if self._values is None:
             self._index_positions()
-        assert self._values is not None and self._keys is not None
-        full = self.prefix + tuple(path)
-        table = self._keys if key else self._values
+        values, keys = self._values or {}, self._keys or {}
+        table = keys if key else values
         while full:
             if full in table:
                 line, col = table[full]
                 return line + self.line_offset, col
-            if not key and full in self._keys:
-                line, col = self._keys[full]
+            if not key and full in keys:
+                line, col = keys[full]
                 return line + self.line_offset, col
             full = full[:-1]
             key = False
-            table = self._values
+            table = values
         return (self.line_offset + 1, 1) if self.text else (None, None)
 
     def _index_positions(self) -> None:
@@ -140,7 +156,7 @@ class _Builder:
                 file=self.file,
                 line=mark.line + 1 + self.offset,
                 column=mark.column + 1,
-                path=_dotted(path),
+                path=dotted(path),
                 **kw,
             )
         )
@@ -247,7 +263,8 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _dotted(path: Path_) -> str:
+def dotted(path: Path_) -> str:
+    """A path as the findings write it: ``operational.runs[0].duration``."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -553,7 +570,7 @@ def _check_numbers(doc: Document) -> None:
                     file=doc.file,
                     line=line,
                     column=col,
-                    path=_dotted(path),
+                    path=dotted(path),
                 )
             )
 

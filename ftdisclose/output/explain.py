@@ -1,30 +1,34 @@
-"""``explain``: every output with its formula and numbers, every input with its provenance."""
+"""``explain``: every step with its formula and numbers, every input with its provenance."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ftdisclose.engine.compute import RESULT_UNITS, Computation
-from ftdisclose.output.computation import RESULT_LABELS, quantity
+from ftdisclose.engine.compute import RESULT_UNITS, Computation, Result
+from ftdisclose.engine.formulas import number_text
+from ftdisclose.output.numbers import RESULT_LABELS, json_quantity
+from ftdisclose.output.safe import terminal
+from ftdisclose.resolve import Input
 
 
-def _span_text(low: float, mid: float, high: float, unit: str) -> str:
-    unit = "" if unit in ("1", "") else f" {unit}"
-    if low == mid == high:
-        return f"{mid:.6g}{unit}"
-    return f"{mid:.6g}{unit} (low {low:.6g}, high {high:.6g})"
+def _input_text(item: Input) -> str:
+    if isinstance(item.value, str):
+        return terminal(item.value)
+    return number_text(item.span, item.unit or "1")
 
 
 def explain_text(computation: Computation, *, file: str) -> str:
     """The explanation as plain text, so that a reader can redo every number by hand."""
     factors = computation.resolution.factors
-    lines = [f"{file}: how each number was reached (factor tables {factors.version})", "", "Outputs", "======="]
+    lines = [f"{terminal(file)}: how each number was reached (factor tables {factors.version})", ""]
+    lines += ["Outputs", "======="]
     for step in computation.steps:
-        label = RESULT_LABELS.get(step.output.split(" ")[0], step.output)
-        lines.append(f"{step.output}  ({label})" if label != step.output else step.output)
-        lines.append(f"    = {step.formula}")
+        name = step.label.split(" ")[0]
+        label = RESULT_LABELS.get(Result(name)) if name in Result._value2member_map_ else None
+        lines.append(f"{terminal(step.label)}  ({label})" if label else terminal(step.label))
+        lines.append(f"    = {step.symbols}")
         lines.append(f"    = {step.numbers}")
-        lines.append(f"    = {_span_text(step.result.low, step.result.mid, step.result.high, step.unit)}")
+        lines.append(f"    = {number_text(step.result.span, step.result.unit)}")
     lines += [
         "",
         "Results are the sums of the steps above over the runs; each range is the formula evaluated",
@@ -33,19 +37,9 @@ def explain_text(computation: Computation, *, file: str) -> str:
         "Inputs",
         "======",
     ]
-    for path, item in sorted(computation.inputs.items()):
-        value = (
-            item.value
-            if isinstance(item.value, str)
-            else _span_text(
-                item.low if item.low is not None else float(item.value),
-                float(item.value),
-                item.high if item.high is not None else float(item.value),
-                item.unit or "",
-            )
-        )
-        lines.append(f"{path} = {value}")
-        lines.append(f"    origin: {item.origin}; {item.detail}")
+    for name, item in sorted(computation.inputs.items()):
+        lines.append(f"{name} = {_input_text(item)}")
+        lines.append(f"    origin: {item.origin}; {terminal(item.detail)}")
         for sid in item.sources:
             src = factors.sources.get(sid)
             if src is not None:
@@ -58,27 +52,30 @@ def explain_text(computation: Computation, *, file: str) -> str:
 def explain_dict(computation: Computation, *, file: str) -> dict[str, Any]:
     """The explanation as data (``explain --format json``)."""
     factors = computation.resolution.factors
+    used_sources = sorted({s for i in computation.inputs.values() for s in i.sources})
     return {
         "file": file,
         "factors_version": factors.version,
         "steps": [
-            {"output": s.output, "formula": s.formula, "numbers": s.numbers, **quantity(s.result, s.unit)}
-            for s in computation.steps
+            {
+                "output": step.label,
+                "formula": step.symbols,
+                "numbers": step.numbers,
+                **json_quantity(step.result),
+                "inputs": {name: json_quantity(value) for name, value in step.values.items()},
+            }
+            for step in computation.steps
         ],
-        "results": {k: quantity(v, RESULT_UNITS[k]) for k, v in computation.results.items()},
+        "results": {str(k): json_quantity(v.to(RESULT_UNITS[k])) for k, v in computation.results.items()},
         "inputs": {
-            path: {
+            name: {
                 **item.as_dict(),
                 "table": item.table,
                 "row": item.row,
                 "factors_version": item.factors_version,
                 "sources": list(item.sources),
             }
-            for path, item in sorted(computation.inputs.items())
+            for name, item in sorted(computation.inputs.items())
         },
-        "sources": {
-            sid: factors.sources[sid]
-            for sid in sorted({s for i in computation.inputs.values() for s in i.sources})
-            if sid in factors.sources
-        },
+        "sources": {sid: dict(factors.sources[sid]) for sid in used_sources if sid in factors.sources},
     }

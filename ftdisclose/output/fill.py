@@ -13,21 +13,10 @@ import re
 from typing import Any
 
 from ftdisclose.engine.compute import Computation
+from ftdisclose.spec.inputs import Name, Origin
 
-_COUNTS = {
-    "infrastructure.cluster.gpu.count",
-    "infrastructure.cluster.servers",
-    "infrastructure.cluster.cpu.count",
-    "usage.inferences_per_day",
-    "model.parameters",
-    "operational.tokens",
-}
-_RATIOS = {
-    "infrastructure.datacenter.pue",
-    "operational.gpu_utilization",
-    "operational.cpu_utilization",
-    "infrastructure.cluster.hardware_reserved_share",
-}
+_COUNTS = {Name.GPU_COUNT, Name.SERVERS, Name.CPU_COUNT, Name.INFERENCES_PER_DAY, Name.PARAMETERS, Name.TOKENS}
+_RATIOS = {Name.PUE, Name.GPU_UTILIZATION, Name.CPU_UTILIZATION, Name.RESERVED_SHARE}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/+()-]*$")
 _AMBIGUOUS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
@@ -51,7 +40,7 @@ def filled_tree(raw: dict[str, Any], computation: Computation) -> tuple[dict[str
     comments: dict[str, str] = {}
     skipped: list[str] = []
     for path, item in sorted(computation.inputs.items()):
-        if item.origin in ("disclosed", "measured") or path.startswith(("method.", "operational.runs")):
+        if item.origin in (Origin.DISCLOSED, Origin.MEASURED) or path.startswith(("method.", "operational.runs")):
             if path.startswith("method."):
                 unit = f" {item.unit}" if item.unit and item.unit != "1" else ""
                 skipped.append(f"{path} = {item.value}{unit} ({item.origin})")

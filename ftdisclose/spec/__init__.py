@@ -1,8 +1,9 @@
 """Spec versions: one module per released version, selected by ``spec_version``.
 
-A new minor version (1.1) gets its own module and an entry in ``VERSIONS``; files of an
-older version keep validating against their own model and can be migrated with
-``migrate``, which chains the converters in ``CONVERTERS``.
+A new minor version gets its own module, an entry in ``VERSIONS`` and a converter from
+the version before it in ``CONVERTERS``. The computation is written against the latest
+model only: ``upgrade`` carries a validated disclosure of an older version forward
+through the converters, so a 1.0 file computes exactly as the same file marked 1.1.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-LATEST = "1.0"
-VERSIONS: dict[str, str] = {"1.0": "ftdisclose.spec.v1_0"}
-# (from, to) -> converter of plain data; 1.0 is the first version, so none yet.
-CONVERTERS: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+from ftdisclose.spec.v1_1 import Disclosure, from_1_0
+
+LATEST = "1.1"
+VERSIONS: dict[str, str] = {"1.0": "ftdisclose.spec.v1_0", "1.1": "ftdisclose.spec.v1_1"}
+# from -> (to, converter of plain data)
+CONVERTERS: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {"1.0": ("1.1", from_1_0)}
+
+__all__ = ["CONVERTERS", "LATEST", "VERSIONS", "Disclosure", "migrate", "model_for", "upgrade"]
 
 
 @cache
@@ -29,13 +34,21 @@ def model_for(version: str) -> type[BaseModel]:
 
 
 def migrate(data: dict[str, Any], target: str = LATEST) -> dict[str, Any]:
-    """Convert plain disclosure data to ``target`` by chaining converters."""
+    """Plain disclosure data of any known version, converted step by step to ``target``."""
     version = str(data.get("spec_version"))
-    order = list(VERSIONS)
     if version not in VERSIONS or target not in VERSIONS:
         raise KeyError(f"cannot migrate from {version} to {target}")
-    for step_from, step_to in zip(
-        order[order.index(version) :], order[order.index(version) + 1 : order.index(target) + 1], strict=False
-    ):
-        data = CONVERTERS[(step_from, step_to)](data)
+    while version != target:
+        if version not in CONVERTERS:
+            raise KeyError(f"no converter from {version} toward {target}")
+        version, convert = CONVERTERS[version]
+        data = convert(data)
     return data
+
+
+def upgrade(disclosure: BaseModel) -> Disclosure:
+    """A validated disclosure of any version as the latest model (what the computation reads)."""
+    if isinstance(disclosure, Disclosure):
+        return disclosure
+    data = disclosure.model_dump(exclude_none=True)
+    return Disclosure.model_validate(migrate(data))

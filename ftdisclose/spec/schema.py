@@ -94,7 +94,7 @@ def packaged(version: str = spec.LATEST) -> str:
 
 
 def main() -> None:
-    root = Path(__file__).resolve().parent.parent / "schema"
+    root = Path(__file__).resolve().parent.parent.parent / "schema"
     for version in spec.VERSIONS:
         (root / schema_filename(version)).write_text(render(version), encoding="utf-8")
         sys.stdout.write(f"wrote schema/{schema_filename(version)}\n")

@@ -2,7 +2,7 @@
 
 Schema and unit errors come from the pydantic models; each carries (or is mapped to) a
 stable finding code and is placed at the line and column of the original file.
-Consistency checks that need no factor tables run here too (FTD4xx, methodology §7).
+The checks of what the fields say (FTD4xx) are a later stage, ``ftdisclose.checks``.
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ftdisclose import spec
-from ftdisclose.findings import Code, Finding, Severity, finding
-from ftdisclose.io.loader import Document, _dotted, load
+from ftdisclose.findings import Code, Finding, Severity, Where, make
+from ftdisclose.io.loader import Document
 
 _TYPE_ERRORS = {
     "model_type",
@@ -52,138 +51,80 @@ _RANGE_ERRORS = {
 _PATTERN_CODES = {"country": Code.UNKNOWN_COUNTRY, "factors_version": Code.UNKNOWN_FACTORS_VERSION}
 
 
-@dataclass
-class ValidationResult:
-    """Findings of one file, and its disclosure model when the file is valid."""
+@dataclass(frozen=True)
+class SpecResult:
+    """The validate stage's output: findings, and the model of the file's version when it is valid."""
 
-    document: Document
-    findings: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...]
     disclosure: BaseModel | None = None
     spec_version: str | None = None
 
     @property
-    def file(self) -> str:
-        return self.document.file
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    @property
     def valid(self) -> bool:
-        return self.errors == 0
+        return self.disclosure is not None and not any(f.severity is Severity.ERROR for f in self.findings)
 
 
-def validate_path(
-    path: str | Path, *, display: str | None = None, with_tables: bool = True, factors_version: str | None = None
-) -> ValidationResult:
-    """Load and validate one file."""
-    return validate_document(load(path, display=display), with_tables=with_tables, factors_version=factors_version)
+def validate_document(doc: Document) -> SpecResult:
+    """Validate a loaded document against the spec model its ``spec_version`` names.
 
-
-def validate_document(
-    doc: Document, *, with_tables: bool = True, factors_version: str | None = None
-) -> ValidationResult:
-    """Validate an already loaded document.
-
-    ``with_tables=False`` leaves out the checks that need the factor tables (unknown names,
-    figures against a recomputation): ``compute`` runs those on its own computation.
+    The loader's findings come first; a card's own Hub block is checked here too.
     """
-    result = ValidationResult(doc, list(doc.findings))
+    found = list(doc.findings)
     if doc.kind == "card" and doc.front_matter is not None:
-        from ftdisclose.integrations.hub import HUB_KEY, check_hub_block
-
-        # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
-        result.findings.extend(check_hub_block(doc))
-        if (
-            doc.data is None
-            and HUB_KEY not in doc.front_matter
-            and not any(f.severity is Severity.ERROR for f in doc.findings)
-        ):
-            result.findings.append(
-                finding(
-                    Code.NO_DISCLOSURE,
-                    "the card's front matter has no carbon_disclosure",
-                    file=doc.file,
-                    line=2,
-                    column=1,
-                )
-            )
+        found.extend(_card_findings(doc))
     if doc.kind == "card" and doc.data is None:
-        return _done(result)
+        return SpecResult(tuple(found))
     if not doc.ok:
-        if not result.findings:
-            result.findings.append(finding(Code.EMPTY_DOCUMENT, "the file is empty", file=doc.file, line=1, column=1))
-        return _done(result)
+        if not found:
+            found.append(make(Code.EMPTY_DOCUMENT, "the file is empty", Where(doc.file, 1, 1)))
+        return SpecResult(tuple(found))
     data = doc.data
     if not isinstance(data, dict):
-        line, col = doc.locate(())
-        result.findings.append(
-            finding(
-                Code.EMPTY_DOCUMENT,
-                f"the disclosure is a {type(data).__name__}, not a mapping",
-                file=doc.file,
-                line=line,
-                column=col,
-            )
-        )
-        return _done(result)
-    version = data.get("spec_version")
-    if "spec_version" not in data:
-        result.findings.append(
-            finding(
-                Code.MISSING_SPEC_VERSION,
-                "spec_version is missing",
-                file=doc.file,
-                line=doc.locate(())[0],
-                column=1,
-                path="spec_version",
-            )
-        )
-        return _done(result)
-    if not isinstance(version, str) or version not in spec.VERSIONS:
-        line, col = doc.locate(("spec_version",))
-        hint = (
-            f'quote it: spec_version: "{version}"'
-            if isinstance(version, int | float) and str(version) in spec.VERSIONS
-            else f"known versions: {', '.join(spec.VERSIONS)}"
-        )
-        result.findings.append(
-            finding(
-                Code.UNSUPPORTED_SPEC_VERSION,
-                f"spec_version {version!r} is not supported",
-                file=doc.file,
-                line=line,
-                column=col,
-                path="spec_version",
-                hint=hint,
-            )
-        )
-        return _done(result)
-    result.spec_version = version
+        message = f"the disclosure is a {type(data).__name__}, not a mapping"
+        found.append(make(Code.EMPTY_DOCUMENT, message, doc.where()))
+        return SpecResult(tuple(found))
+    version = _version(doc, data, found)
+    if version is None:
+        return SpecResult(tuple(found))
     model = spec.model_for(version)
     try:
-        result.disclosure = model.model_validate(data)
+        disclosure = model.model_validate(data)
     except ValidationError as exc:
-        result.findings.extend(_error_findings(exc, doc, model))
-    if result.disclosure is not None:
-        from ftdisclose.checks import consistency, table_checks
-
-        result.findings.extend(consistency(result.disclosure, doc))
-        if with_tables:
-            result.findings.extend(
-                table_checks(result.disclosure, doc, result.findings, factors_version=factors_version)
-            )
-    return _done(result)
+        found.extend(_error_findings(exc, doc, model))
+        return SpecResult(tuple(found), spec_version=version)
+    return SpecResult(tuple(found), disclosure, version)
 
 
-def _done(result: ValidationResult) -> ValidationResult:
-    result.findings.sort(key=Finding.sort_key)
-    return result
+def _card_findings(doc: Document) -> list[Finding]:
+    from ftdisclose.integrations.hub import HUB_KEY, check_hub_block
+
+    # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
+    found = check_hub_block(doc)
+    front = doc.front_matter or {}
+    if doc.data is None and HUB_KEY not in front and not any(f.severity is Severity.ERROR for f in doc.findings):
+        message = "the card's front matter has no carbon_disclosure"
+        found.append(make(Code.NO_DISCLOSURE, message, Where(doc.file, 2, 1)))
+    return found
+
+
+def _version(doc: Document, data: dict[str, Any], found: list[Finding]) -> str | None:
+    """The file's spec version, or None with a finding when it is missing or unknown."""
+    if "spec_version" not in data:
+        where = doc.where()
+        place = Where(doc.file, where.line, 1, "spec_version")
+        found.append(make(Code.MISSING_SPEC_VERSION, "spec_version is missing", place))
+        return None
+    version = data["spec_version"]
+    if isinstance(version, str) and version in spec.VERSIONS:
+        return version
+    hint = (
+        f'quote it: spec_version: "{version}"'
+        if isinstance(version, int | float) and str(version) in spec.VERSIONS
+        else f"known versions: {', '.join(spec.VERSIONS)}"
+    )
+    message = f"spec_version {version!r} is not supported"
+    found.append(make(Code.UNSUPPORTED_SPEC_VERSION, message, doc.where(("spec_version",)), hint=hint))
+    return None
 
 
 def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Finding]:
@@ -192,13 +133,13 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
         loc = tuple(error["loc"])
         kind = error["type"]
         ctx = error.get("ctx") or {}
-        path = _dotted(loc)
-        line, col = doc.locate(loc, key=kind == "extra_forbidden")
+        where = doc.where(loc, key=kind == "extra_forbidden")
         if kind == "ftd":
-            code, message, hint = ctx["code"], ctx["message"], ctx.get("hint") or None
+            code, message, hint = Code(ctx["code"]), ctx["message"], ctx.get("hint") or None
         elif kind == "missing":
             code, message, hint = Code.MISSING_FIELD, f"{loc[-1]} is required", None
-            line, col = doc.locate(loc[:-1])
+            parent = doc.where(loc[:-1])
+            where = Where(doc.file, parent.line, parent.column, where.path)
         elif kind == "extra_forbidden":
             code, message = Code.UNKNOWN_FIELD, f"unknown field {loc[-1]!r}"
             hint = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
@@ -218,7 +159,7 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
             code, message, hint = Code.WRONG_TYPE, f"{loc[-1]}: {error['msg'].lower()}", None
         else:
             code, message, hint = Code.WRONG_TYPE, f"{loc[-1] if loc else 'document'}: {error['msg']}", None
-        found.append(finding(code, message, file=doc.file, line=line, column=col, path=path, hint=hint))
+        found.append(make(code, message, where, hint=hint))
     return found
 
 

@@ -89,7 +89,7 @@ def normalise_unit(text: str) -> str:
 
 
 # Unit strings common in disclosures and factor tables. Their pint answers are stored in
-# units_cache.json (regenerate: python -m ftdisclose.units), so that validating a file
+# units_cache.json (regenerate: python -m ftdisclose.units.cache), so that validating a file
 # written in them does not import pint; a test checks the file against pint.
 COMMON_UNITS = (
     "Wh",
@@ -321,7 +321,3 @@ def known_unit_names() -> tuple[str, ...]:
         "GB",
     )
     return tuple(sorted(names | set(common)))
-
-
-if __name__ == "__main__":
-    print(f"wrote {write_cache()}")

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from ftdisclose.factors import Row, normalise_name
 from ftdisclose.findings import CATALOGUE, Code, Finding
 from ftdisclose.integrations.grid import cache as _cache
 from ftdisclose.integrations.grid.average import Average, time_weighted
@@ -106,20 +108,20 @@ def _percent(share: float) -> str:
 
 
 def zone_for(
-    zone: str | None, country: str | None, cloud_region: str | None = None, cloud_provider: str | None = None
+    zone: str | None,
+    country: str | None,
+    cloud_region: str | None = None,
+    cloud_provider: str | None = None,
+    regions: Mapping[tuple[str, str], Row] | None = None,
 ) -> str:
-    """The zone to ask for: the grid zone, else the cloud region's zone (factor tables), else the country."""
+    """The zone to ask for: the grid zone, else the cloud region's zone (``regions``, from the
+    caller's factor tables), else the country."""
     if zone and zone.strip():
         return normalise_zone(zone)
-    if cloud_region and cloud_region.strip():
-        from ftdisclose.factors import load, normalise_name
-
-        regions = load().regions
+    if cloud_region and cloud_region.strip() and regions:
         key = normalise_name(cloud_region)
-        if cloud_provider:
-            rows = [r for (p, reg), r in regions.items() if reg == key and p == normalise_name(cloud_provider)]
-        else:
-            rows = [r for (_, reg), r in regions.items() if reg == key]
+        provider = normalise_name(cloud_provider) if cloud_provider else None
+        rows = [r for (p, reg), r in regions.items() if reg == key and (provider is None or p == provider)]
         zones = {r["grid_zone"] or r["country"] for r in rows}
         if len(zones) == 1:
             return normalise_zone(zones.pop())
@@ -138,6 +140,7 @@ def hourly_intensity(
     cache_dir: Path | None = None,
     session: requests.Session | None = None,
     cloud_provider: str | None = None,
+    regions: Mapping[tuple[str, str], Row] | None = None,
     timeout: float | None = None,
     file: str = "<disclosure>",
     path: str = "operational.carbon_intensity",
@@ -152,7 +155,7 @@ def hourly_intensity(
         raise ValueError(f"the run time must be positive, not {hours!r} h")
     lo = as_utc(start)
     hi = lo + dt.timedelta(hours=hours)
-    key = zone_for(zone, country, cloud_region, cloud_provider)
+    key = zone_for(zone, country, cloud_region, cloud_provider, regions)
     choice = choose(key, timeout=timeout)
     hidden = secrets()
     result = GridResult(

@@ -1,0 +1,240 @@
+"""The commands: each turns parsed arguments into pipeline options, runs, reports, and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import IO
+
+from ftdisclose.cli.batch import Job, run_job, run_many, workers
+from ftdisclose.io.discover import iter_paths
+from ftdisclose.output import REPORTERS
+from ftdisclose.output.base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Reporter
+from ftdisclose.output.text import TextReporter
+from ftdisclose.output.view import report_of
+from ftdisclose.pipeline import FileResult, Goal, Options, run_file
+from ftdisclose.resolve import GridOptions
+from ftdisclose.spec.inputs import Name, Origin
+
+
+def use_color(choice: str, stream: IO[str]) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    return int(args.verbose) - int(args.quiet)
+
+
+def options(args: argparse.Namespace) -> Options:
+    """Pipeline options from whichever of the shared flags the command has."""
+    grid = GridOptions(getattr(args, "grid_data", "annual"), bool(getattr(args, "offline", False)))
+    return Options(
+        factors_version=getattr(args, "factors", None),
+        overlay=getattr(args, "factors_overlay", None),
+        grid=grid,
+        engine=getattr(args, "units_engine", "fast"),
+    )
+
+
+def reporter(args: argparse.Namespace, command: Command, stream: IO[str] | None = None) -> Reporter:
+    out = stream or sys.stdout
+    cls = REPORTERS[getattr(args, "format", "text")]
+    return cls(out, command=command, color=use_color(args.color, out), verbosity=verbosity(args))
+
+
+def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbon_cards: bool = False) -> int:
+    report = reporter(args, command)
+    opts = options(args)
+    jobs = [
+        Job(str(path), display, opts, goal, command == "compute")
+        for path, display in iter_paths(args.paths, only_carbon_cards=only_carbon_cards)
+    ]
+    label = "validating" if command == "validate" else "computing"
+    for item in run_many(run_job, jobs, workers(args.jobs), label):
+        report.file(item)
+    report.finish()
+    return report.summary.exit_code(strict=args.strict)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    return _batch(args, "validate", Goal.VALIDATE, only_carbon_cards=args.only_carbon_cards)
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    return _batch(args, "compute", Goal.COMPUTE)
+
+
+def show_findings(result: FileResult, args: argparse.Namespace) -> None:
+    """A file's findings on stderr, as validate prints them."""
+    text = TextReporter(
+        sys.stderr, command="compute", color=use_color(args.color, sys.stderr), verbosity=verbosity(args)
+    )
+    text.file(report_of(result, with_figures=False))
+
+
+def _single(args: argparse.Namespace, options_: Options | None = None) -> tuple[FileResult, int]:
+    """Run one file; on failure its findings are shown and the exit code is returned beside it."""
+    result = run_file(Path(args.path), options_ or options(args), display=args.path)
+    if result.computation is None or result.errors:
+        show_findings(result, args)
+        return result, EXIT_USAGE if result.unreadable else EXIT_FINDINGS
+    return result, EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from ftdisclose.output.explain import explain_dict, explain_text
+
+    result, code = _single(args)
+    if result.computation is None:
+        return code
+    if args.format == "json":
+        json.dump(explain_dict(result.computation, file=result.file), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(explain_text(result.computation, file=result.file))
+    return code
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    from ftdisclose.output.fill import fill_yaml
+
+    result, code = _single(args)
+    if result.computation is None:
+        return code
+    sys.stdout.write(fill_yaml(result.document.data, result.computation, file=result.file))
+    return code
+
+
+def cmd_pin(args: argparse.Namespace) -> int:
+    from ftdisclose.integrations.pin import PinError, pin_bytes
+    from ftdisclose.io.files import write_atomic
+
+    path = Path(args.path)
+    result, code = _single(args, Options(factors_version=args.factors, grid=GridOptions("hourly", args.offline)))
+    if result.computation is None or code:
+        return code
+    intensity = result.computation.inputs.get(Name.CARBON_INTENSITY)
+    if intensity is not None and intensity.origin is Origin.DISCLOSED:
+        sys.stdout.write(
+            f"{args.path}: operational.carbon_intensity is already disclosed "
+            f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+        )
+        return EXIT_OK
+    if intensity is None or intensity.origin is not Origin.FETCHED:
+        show_findings(result, args)
+        sys.stderr.write(f"ftdisclose: no hourly intensity could be fetched for {args.path}; nothing written\n")
+        return EXIT_FINDINGS
+    try:
+        new = pin_bytes(path.read_bytes(), result.document.kind, intensity.number, intensity.detail)
+    except (PinError, UnicodeDecodeError) as exc:
+        sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
+        return EXIT_USAGE
+    write_atomic(path, new)
+    sys.stdout.write(
+        f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh ({intensity.detail})\n"
+    )
+    return EXIT_OK
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    from ftdisclose.integrations.card import CardError, hardware_label, location_label, write_card
+    from ftdisclose.io.files import write_atomic
+
+    result, code = _single(args)
+    comp = result.computation
+    if comp is None or code:  # never write figures from an incomplete computation
+        return code
+    card = Path(args.card)
+    try:
+        old = card.read_bytes() if card.exists() else b""
+        # the disclosure named relative to the card, so that the text is the same from any folder
+        named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
+        same = card.exists() and card.resolve() == Path(args.path).resolve()
+        embed = result.document.data if args.embed and not same else None
+        factors = comp.resolution.factors
+        new = write_card(
+            old,
+            comp,
+            disclosure_file=Path(named).as_posix(),
+            hardware=hardware_label(comp.inputs, factors),
+            location=location_label(comp.inputs, factors),
+            embed=embed,
+        )
+    except (CardError, OSError) as exc:
+        sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
+        return EXIT_USAGE
+    if args.check:
+        if new != old:
+            sys.stdout.write(f"{args.card}: not up to date; run ftdisclose card {args.path} --card {args.card}\n")
+            return EXIT_FINDINGS
+        sys.stdout.write(f"{args.card}: up to date\n")
+        return EXIT_OK
+    if new != old:
+        write_atomic(card, new)
+    sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ftdisclose.findings import Code
+    from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
+    from ftdisclose.io.files import write_atomic
+    from ftdisclose.output.view import FileReport
+
+    try:
+        result = import_codecarbon(
+            [Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone, model_name=args.model_name
+        )
+    except ValueError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
+        return EXIT_USAGE
+    text_reporter = TextReporter(
+        sys.stderr, command="compute", color=use_color(args.color, sys.stderr), verbosity=verbosity(args)
+    )
+    text_reporter.file(FileReport("import", "csv", None, tuple(result.findings)))
+    unreadable = any(f.code is Code.UNREADABLE for f in result.findings)
+    if "operational" not in result.disclosure:  # nothing was read: write no empty disclosure
+        sys.stderr.write("ftdisclose: nothing could be imported; no disclosure written\n")
+        return EXIT_USAGE if unreadable else EXIT_FINDINGS
+    text = dump_yaml(result.disclosure)
+    if args.output:
+        write_atomic(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    if unreadable:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ftdisclose import spec
+    from ftdisclose.spec import schema
+
+    version = args.spec_version or spec.LATEST
+    if version not in spec.VERSIONS:
+        sys.stderr.write(f"ftdisclose: unknown spec version {version!r}; known: {', '.join(spec.VERSIONS)}\n")
+        return EXIT_USAGE
+    sys.stdout.write(schema.packaged(version))
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ftdisclose.resources import data_root
+
+    del args
+    sys.stdout.write(data_root("schema").joinpath("template.yaml").read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def cmd_factors(args: argparse.Namespace) -> int:
+    from ftdisclose.cli import factors
+
+    return factors.run(args)

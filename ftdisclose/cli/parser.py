@@ -1,0 +1,237 @@
+"""The command line's arguments: one parser per command, shared flags from parent parsers.
+
+A command gets only the flags that do something for it: ``-j`` where several files are
+read, ``--offline`` and ``--grid-data`` where grid data may be fetched, ``--format`` with
+the formats the command writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from ftdisclose._version import __version__
+
+REPORT_FORMATS = ["text", "json", "github", "sarif", "markdown"]
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"ftdisclose: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parent() -> Parser:
+    return Parser(add_help=False)
+
+
+def _output(formats: list[str] | None) -> Parser:
+    p = _parent()
+    if formats:
+        p.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default: {formats[0]})")
+    p.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour in text output (default: auto; NO_COLOR is respected)",
+    )
+    p.add_argument("-q", "--quiet", action="count", default=0, help="less output (errors only)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more output (notes, valid files)")
+    return p
+
+
+def _tables(*, overlay: bool = True) -> Parser:
+    p = _parent()
+    p.add_argument(
+        "--factors",
+        metavar="VERSION",
+        default=None,
+        help="factor-table version (default: the disclosure's factors_version, else the newest)",
+    )
+    if overlay:
+        p.add_argument(
+            "--factors-overlay",
+            metavar="FILE",
+            default=None,
+            help="private factor rows (a <table>.csv file or a folder of them), shown as an overlay",
+        )
+    return p
+
+
+def _grid(*, choice: bool = True) -> Parser:
+    p = _parent()
+    if choice:
+        p.add_argument(
+            "--grid-data",
+            choices=["annual", "hourly"],
+            default="annual",
+            help="grid carbon intensity when the disclosure gives none: the annual factor table (default; never "
+            "fetches), or the run window's hourly values from a grid-data service",
+        )
+    p.add_argument("--offline", action="store_true", help="never use the network (a cached window is still used)")
+    return p
+
+
+def _jobs() -> Parser:
+    p = _parent()
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="work on files in N processes (0: one per CPU); output keeps the given order",
+    )
+    return p
+
+
+def _strict() -> Parser:
+    p = _parent()
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    return p
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="ftdisclose",
+        description="Validate, gap-fill and compute fine-tuning carbon disclosures and Hugging Face model cards.",
+    )
+    parser.add_argument("--version", action="version", version=f"ftdisclose {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    _validate(sub)
+    _compute(sub)
+    _single_file(sub)
+    _writers(sub)
+    _factors(sub)
+    _import(sub)
+    p = sub.add_parser("schema", help="print the JSON Schema of the spec")
+    p.add_argument("--spec-version", default=None, help="spec version (default: the latest)")
+    sub.add_parser("init", help="print a commented disclosure template to fill in")
+    return parser
+
+
+def _validate(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = sub.add_parser(
+        "validate",
+        parents=[_output(REPORT_FORMATS), _tables(), _jobs(), _strict()],
+        help="check disclosures and model cards: schema, units, consistency",
+        description="Check disclosure files (.yaml, .yml, .json) and model cards (.md front matter). Folders are "
+        "walked. validate never uses the network.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument(
+        "--only-carbon-cards",
+        action="store_true",
+        help="skip Markdown files whose front matter has neither carbon_disclosure nor co2_eq_emissions "
+        "(as when walking folders); for hooks that see every README.md",
+    )
+
+
+def _compute(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = sub.add_parser(
+        "compute",
+        parents=[_output(REPORT_FORMATS), _tables(), _grid(), _jobs(), _strict()],
+        help="gap-fill, then energy, carbon, water and amortisation, with ranges",
+        description="Fill every gap from the factor tables, then compute energy, operational and embodied "
+        "emissions, water and the amortised share per inference, each with a range.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="disclosure files or model cards (with --format json: one object for one file, an array of objects, "
+        "one a line, for several)",
+    )
+    p.add_argument(
+        "--units-engine",
+        choices=["fast", "pint"],
+        default="fast",
+        help="the quantity type the formulas run on: ftdisclose's unit-checked fast type (default) or pint's own "
+        "Quantity; both use the same registry and agree",
+    )
+
+
+def _single_file(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = sub.add_parser(
+        "explain",
+        parents=[_output(["text", "json"]), _tables(), _grid()],
+        help="how every output and every filled input was reached",
+    )
+    p.add_argument("path", metavar="FILE", help="a disclosure file or model card")
+    p = sub.add_parser(
+        "fill",
+        parents=[_output(None), _tables(), _grid()],
+        help="print the disclosure with every gap filled, marked with its origin",
+    )
+    p.add_argument("path", metavar="FILE", help="a disclosure file or model card")
+
+
+def _writers(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = sub.add_parser(
+        "pin",
+        parents=[_output(None), _tables(overlay=False), _grid(choice=False)],
+        help="fetch the run window's hourly grid intensity and write it into the file",
+        description="Fetch the grid's hourly carbon intensity over the run window and write its average into "
+        "operational.carbon_intensity and carbon_intensity_source, changing nothing else in the file, so that CI "
+        "recomputes offline and reproducibly.",
+    )
+    p.add_argument("path", metavar="FILE", help="a YAML disclosure or a model card")
+    p = sub.add_parser(
+        "card",
+        parents=[_output(None), _tables(), _grid()],
+        help="write co2_eq_emissions and an Environmental impact section into a model card",
+        description="Compute a disclosure and write the card's co2_eq_emissions (grams) and an 'Environmental "
+        "impact' section between markers; every other byte of the card stays.",
+    )
+    p.add_argument("path", metavar="DISCLOSURE", help="the disclosure (a file, or the card itself)")
+    p.add_argument("--card", required=True, metavar="README.md", help="the model card to write into")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the card is not up to date")
+    p.add_argument(
+        "--embed",
+        action="store_true",
+        help="also write the disclosure into the card's carbon_disclosure, so the card carries what its figures "
+        "come from and validate can check them",
+    )
+
+
+def _factors(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = sub.add_parser("factors", help="the shipped factor tables, their versions, sources and licences")
+    fsub = p.add_subparsers(dest="factors_command", metavar="ACTION", parser_class=Parser, required=True)
+    q = fsub.add_parser("list", help="versions, tables and sources")
+    q.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    q = fsub.add_parser("show", help="print one table")
+    q.add_argument("table", metavar="TABLE", help="a table name, as `factors list` shows them")
+    q.add_argument("--factors", metavar="VERSION", default=None, help="factor version (default: the newest)")
+    q.add_argument("--format", choices=["text", "csv", "json"], default="text", help="output format (default: text)")
+    q = fsub.add_parser("diff", help="rows added, removed and changed between two versions")
+    q.add_argument("old", metavar="V1", help="a shipped version, or a folder in the same format")
+    q.add_argument("new", metavar="V2", help="a shipped version, or a folder in the same format")
+    q.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+
+def _import(sub: argparse._SubParsersAction[Parser]) -> None:
+    p = sub.add_parser("import", help="a disclosure from another tool's output (CodeCarbon)")
+    isub = p.add_subparsers(dest="import_format", metavar="FORMAT", parser_class=Parser, required=True)
+    q = isub.add_parser(
+        "codecarbon",
+        parents=[_output(None)],
+        help="from CodeCarbon emissions.csv files (any header version, several rows, runs, files or ranks)",
+    )
+    q.add_argument("paths", nargs="+", metavar="CSV", help="emissions.csv files; several files are parallel ranks")
+    q.add_argument("-o", "--output", metavar="FILE", default=None, help="write the disclosure here (default: stdout)")
+    q.add_argument(
+        "--combine",
+        choices=["runs", "last", "sum"],
+        default="runs",
+        help="several runs: sum and list them (runs, default), keep the last, or sum without listing",
+    )
+    q.add_argument(
+        "--timezone",
+        metavar="TZ",
+        default=None,
+        help="IANA zone of the machine's clock (CodeCarbon's timestamps are local time without a zone)",
+    )
+    q.add_argument("--model-name", metavar="NAME", default=None, help="model.name of the disclosure")

@@ -1,0 +1,53 @@
+"""Tokens and time: the one place the FLOPs model is evaluated (methodology §1).
+
+``FLOPs = k x N x D`` (k = 6 for full fine-tuning, 4 when the base weights are frozen);
+a run of ``n_gpu`` accelerators of peak ``F_peak`` at utilisation ``MFU`` takes
+``FLOPs / (n_gpu x F_peak x MFU)``. The resolve stage derives a run time from tokens with
+``run_time_from_tokens``; the checks ask what utilisation a disclosed time implies with
+``implied_mfu``. Both evaluate the formulas of ``engine.formulas``.
+"""
+
+from __future__ import annotations
+
+from ftdisclose.engine import formulas as f
+from ftdisclose.engine.quantity import FastEngine, Measure
+from ftdisclose.engine.span import Span
+
+_ENGINE = FastEngine()
+
+
+# k is FLOPs per parameter per token: parameters and tokens are counts, so FLOPs = k x N x D carries k's unit
+_K_UNIT = "FLOP"
+
+
+def _q(measure: Measure, *, inverse: bool = False) -> object:
+    span = measure.span.inverse() if inverse else measure.span
+    return _ENGINE.quantity(span, measure.unit)
+
+
+def run_time_from_tokens(
+    k: Measure, parameters: Measure, tokens: Span, n_gpu: float, peak: Measure, mfu: Measure
+) -> Span:
+    """The run time in hours (low, central, high) of ``tokens`` tokens on ``n_gpu`` accelerators."""
+    env = {
+        "k": _ENGINE.quantity(k.span, _K_UNIT if k.unit in ("", "1") else k.unit),
+        "N": _q(parameters),
+        "D": _ENGINE.quantity(tokens, "1"),
+        "n_gpu": _ENGINE.quantity(Span.of(n_gpu), "1"),
+        "F_peak": _q(peak, inverse=True),
+        "MFU": _q(mfu, inverse=True),
+    }
+    return _ENGINE.measure(f.RUN_TIME_FROM_TOKENS.evaluate(env), "h").span
+
+
+def implied_mfu(k: float, parameters: float, tokens: float, n_gpu: float, peak: Measure, hours: float) -> float:
+    """The model FLOPs utilisation that ``tokens`` tokens in ``hours`` on ``n_gpu`` accelerators imply."""
+    env = {
+        "k": _ENGINE.quantity(Span.of(k), _K_UNIT),
+        "N": _ENGINE.quantity(Span.of(parameters), "1"),
+        "D": _ENGINE.quantity(Span.of(tokens), "1"),
+        "n_gpu": _ENGINE.quantity(Span.of(n_gpu), "1"),
+        "F_peak": _ENGINE.quantity(Span.of(peak.mid), peak.unit),
+        "t_run": _ENGINE.quantity(Span.of(hours), "h"),
+    }
+    return _ENGINE.measure(f.IMPLIED_MFU.evaluate(env), "1").mid

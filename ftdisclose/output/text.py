@@ -1,0 +1,150 @@
+"""Text output: compiler-style findings for ``validate``; tables, shares and findings for ``compute``.
+
+Colour comes from rich when asked for (``--color``, a terminal, no ``NO_COLOR``). User text is
+never read as markup: every string from a file goes through ``safe.terminal`` and reaches
+rich as plain ``Text``.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ftdisclose.engine.compute import RESULT_UNITS, Result
+from ftdisclose.findings import Finding, Severity
+from ftdisclose.output.base import Command, Reporter, count, location
+from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.output.safe import terminal
+from ftdisclose.output.view import Figures, FileReport
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+class TextReporter(Reporter):
+    name = "text"
+
+    def __init__(self, out: IO[str], *, command: Command = "validate", color: bool = False, verbosity: int = 0) -> None:
+        super().__init__(out, command=command, color=color, verbosity=verbosity)
+        self.console = Console(
+            file=out, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, width=110
+        )
+
+    def _line(self, *parts: str | tuple[str, str]) -> None:
+        self.console.print(Text.assemble(*parts), soft_wrap=True)
+
+    def render(self, report: FileReport) -> None:
+        if report.figures is not None:
+            self._figures(report.file, report.figures)
+        for f in report.findings:
+            if self.shown(f):
+                self.finding(f)
+        if self.command == "validate" and self.verbosity >= 1 and report.valid:
+            self._line((f"{terminal(report.file)}: valid", "green"))
+
+    def finding(self, f: Finding) -> None:
+        subject = f"{f.path}: " if f.path else ""
+        style = _STYLE[f.severity]
+        self._line(
+            (terminal(location(f)), "bold"),
+            ": ",
+            (str(f.code), style),
+            f" {f.rule} ",
+            (f"[{f.severity}]", style),
+            f" {terminal(subject + f.message)}",
+        )
+        if f.hint and self.verbosity >= 0:
+            self._line(("    hint:", "dim"), f" {terminal(f.hint)}")
+
+    def finish(self) -> None:
+        if self.command != "validate" or self.verbosity < 0:
+            return
+        s = self.summary
+        invalid = s.files - s.valid
+        text = (
+            f"{count(s.files, 'file')}: {s.valid} valid, {invalid} invalid "
+            f"({count(s.errors, 'error')}, {count(s.warnings, 'warning')})"
+        )
+        self._line((text, "green" if invalid == 0 else "red"))
+
+    # --- compute ---------------------------------------------------------------------
+
+    def _figures(self, file: str, figures: Figures) -> None:
+        console = self.console
+        self._line((terminal(file), "bold"), f"  (factor tables {figures.factors_version})")
+        table = Table(show_edge=False, header_style="bold")
+        for column, justify in (
+            ("result", "left"),
+            ("value", "right"),
+            ("range (low - high)", "right"),
+            ("unit", "left"),
+        ):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for name in Result:
+            if name in figures.results:
+                measure = figures.results[name]
+                value = Text(fmt_number(measure.mid), style="bold" if name.endswith("total") else "")
+                table.add_row(RESULT_LABELS[name], value, fmt_range(measure), RESULT_UNITS[name])
+            elif name in figures.missing:
+                table.add_row(RESULT_LABELS[name], Text("not computed", style="dim"), "", RESULT_UNITS[name])
+        console.print(table)
+        for name, reason in figures.missing.items():
+            self._line(("not computed: ", "dim"), f"{RESULT_LABELS[name]}: {terminal(reason)}")
+        if any(name.startswith("per_inference") for name in figures.results):
+            self._line(
+                (
+                    "Per-inference figures spread the fine-tune over its use life; they are a separate view, "
+                    "not part of an inference's own footprint.",
+                    "dim",
+                )
+            )
+        self._shares(figures)
+        self._defaulted(figures)
+        if figures.equivalences:
+            self._line("")
+            self._line(("For scale", "bold"), " (central total)")
+            for eq in figures.equivalences:
+                self._line(f"  {fmt_number(eq.amount):>12}  {eq.label}")
+        self._line("")
+
+    def _shares(self, figures: Figures) -> None:
+        r = figures.results
+        for total, parts in (
+            ("emissions.total", ("emissions.operational", "emissions.embodied")),
+            ("water.total", ("water.onsite", "water.offsite", "water.embodied")),
+        ):
+            whole = next((m.mid for n, m in r.items() if n == total), 0.0)
+            if whole <= 0:
+                continue
+            self._line("")
+            self._line((RESULT_LABELS[next(n for n in r if n == total)], "bold"), ", by part")
+            for name, measure in r.items():
+                if name in parts:
+                    share = measure.mid / whole
+                    self._line(f"  {RESULT_LABELS[name]:<34} {_bar(share)} {share:6.1%}")
+        if figures.runs:
+            self._line("")
+            self._line(("Runs", "bold"))
+            for run in figures.runs:
+                self._line(
+                    f"  {terminal(run.name):<34} {_bar(run.share)} {run.share:6.1%}  "
+                    f"{fmt_number(run.emissions.to('kgCO2e').mid)} kgCO2e"
+                )
+
+    def _defaulted(self, figures: Figures) -> None:
+        defaulted = figures.defaulted()
+        if not defaulted:
+            return
+        self._line("")
+        self._line(("Defaulted inputs", "bold"), f" ({len(defaulted)}; disclose them to narrow the ranges)")
+        for name, item in defaulted:
+            value = fmt_number(item.value) if isinstance(item.value, float) else terminal(str(item.value))
+            unit = f" {item.unit}" if item.unit and item.unit != "1" else ""
+            self._line(f"  {name:<48} {value}{unit}")
+
+
+def _bar(share: float, width: int = 24) -> str:
+    filled = max(0, min(width, round(share * width)))
+    return "█" * filled + "·" * (width - filled)

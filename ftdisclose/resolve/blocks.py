@@ -1,0 +1,42 @@
+"""The blocks of a disclosure, each present (an empty block where the disclosure has none).
+
+The steps of the resolve stage read fields as ``b.gpu.tdp`` without checking every level
+for ``None``; a block the disclosure leaves out reads as all-``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ftdisclose.spec import v1_1
+
+
+@dataclass(frozen=True)
+class Blocks:
+    disclosure: v1_1.Disclosure
+    model: v1_1.Model
+    infra: v1_1.Infrastructure
+    location: v1_1.Location
+    datacenter: v1_1.Datacenter
+    cluster: v1_1.Cluster
+    gpu: v1_1.Gpu
+    cpu: v1_1.Cpu
+    op: v1_1.Operational
+    usage: v1_1.Usage
+
+
+def blocks(d: v1_1.Disclosure) -> Blocks:
+    infra = d.infrastructure or v1_1.Infrastructure()
+    cluster = infra.cluster or v1_1.Cluster()
+    return Blocks(
+        d,
+        d.model,
+        infra,
+        infra.location or v1_1.Location(),
+        infra.datacenter or v1_1.Datacenter(),
+        cluster,
+        cluster.gpu or v1_1.Gpu(),
+        cluster.cpu or v1_1.Cpu(),
+        d.operational or v1_1.Operational(),
+        d.usage or v1_1.Usage(),
+    )

@@ -1,0 +1,138 @@
+"""Resolve: the grid's carbon intensity (disclosed, hourly over the run, or annual) and water intensity."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from ftdisclose.factors import Row
+from ftdisclose.findings import Code
+from ftdisclose.resolve.blocks import Blocks
+from ftdisclose.resolve.place import run_year
+from ftdisclose.resolve.record import Recorder
+from ftdisclose.spec.inputs import Name, Origin
+
+YEAR_GAP_WARNING = 2  # years between the run and the nearest table year before FTD306
+GridMode = Literal["annual", "hourly"]
+
+
+@dataclass(frozen=True)
+class GridOptions:
+    """How to find the grid's carbon intensity when the disclosure does not state it."""
+
+    mode: GridMode = "annual"  # annual: the factor tables; hourly: fetch the run window's values
+    offline: bool = False  # never touch the network (a cached window is still used)
+
+
+def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
+    zone = rec.inputs[Name.GRID_ZONE].text
+    country = rec.inputs[Name.COUNTRY].text
+    if b.op.carbon_intensity is not None:
+        source = b.op.carbon_intensity_source
+        rec.put(
+            Name.CARBON_INTENSITY,
+            b.op.carbon_intensity.to("gCO2e/kWh"),
+            "gCO2e/kWh",
+            Origin.DISCLOSED,
+            f"disclosed: {source}" if source else "disclosed",
+        )
+    else:
+        row, used = _nearest(rec, rec.factors.grid, (zone, country, "WORLD"))
+        if row is not None:
+            year = int(row["year"])
+            if options.mode != "hourly":
+                _year_gap(rec, year, "grid carbon intensity", used)
+            basis = f"{row['basis']} " if row["basis"] else ""
+            rec.from_table(Name.CARBON_INTENSITY, row, "intensity", f"annual {basis}intensity of {used}, {year}")
+        if options.mode == "hourly":
+            _hourly(rec, zone, country, options)
+    if b.op.electricity_water_intensity is not None:
+        rec.disclosed(Name.WATER_INTENSITY, b.op.electricity_water_intensity.to("L/kWh"), "L/kWh")
+    else:
+        row, used = _nearest(rec, rec.factors.water, (zone, country, "WORLD"))
+        if row is not None:
+            rec.from_table(Name.WATER_INTENSITY, row, "consumed", f"water consumed per kWh generated in {used}")
+
+
+def _hourly(rec: Recorder, zone: str, country: str, options: GridOptions) -> None:
+    """The run window's mean intensity from a grid-data service (origin fetched), if it can be had."""
+    from ftdisclose.integrations.grid import hourly_intensity
+
+    start_input = rec.inputs.get(Name.START)
+    duration = rec.inputs.get(Name.DURATION)
+    hours = duration.number if duration is not None else 0.0
+    annual = rec.inputs.get(Name.CARBON_INTENSITY)
+    where = ("operational", "carbon_intensity")
+    if start_input is None or hours <= 0 or annual is None:
+        rec.warn(
+            Code.GRID_NO_DATA,
+            "hourly grid data needs the run's start and duration; the annual value is used",
+            where,
+            "disclose operational.start (with its time zone) and the duration",
+        )
+        return
+    region = rec.inputs.get(Name.CLOUD_REGION)
+    provider = rec.inputs.get(Name.PROVIDER)
+    place = rec.locate(where)
+    result = hourly_intensity(
+        zone,
+        country,
+        region.text if region else None,
+        dt.datetime.fromisoformat(start_input.text),
+        hours,
+        annual_g_per_kwh=annual.number,
+        offline=options.offline,
+        cloud_provider=provider.text if provider else None,
+        regions=rec.factors.regions,
+        file=place.file,
+    )
+    rec.findings.extend(
+        dataclasses.replace(f, line=f.line or place.line, column=f.column or place.column) for f in result.findings
+    )
+    if result.value_g_per_kwh is not None:
+        rec.put(Name.CARBON_INTENSITY, result.value_g_per_kwh, "gCO2e/kWh", Origin.FETCHED, result.source_text)
+
+
+def _nearest(
+    rec: Recorder,
+    index: Mapping[str, Mapping[int, Row]] | Mapping[str, Mapping[int | None, Row]],
+    zones: tuple[str, ...],
+) -> tuple[Row | None, str]:
+    target = run_year(rec)
+    for zone in zones:
+        years = index.get(zone)
+        if not years:
+            continue
+        dated = [y for y in years if y is not None]
+        if dated:
+            return years[min(dated, key=lambda y: (abs(y - target), -y))], zone
+        return years[None], zone  # type: ignore[index]
+    return None, ""
+
+
+def _year_gap(rec: Recorder, year: int, what: str, zone: str) -> None:
+    """FTD306 when the row's year is far from the run's, beyond the lag with which such data is published.
+
+    The run is compared with the newest year the tables hold for the zone or its country (grid
+    data is published a year or more after the fact), so a recent run on a well-covered grid
+    gets no warning, and an old or stale row does.
+    """
+    target = run_year(rec)
+    newest = max(
+        (
+            max(y for y in rec.factors.grid.get(z, {}) if y is not None)
+            for z in (zone, rec.inputs[Name.COUNTRY].text)
+            if rec.factors.grid.get(z)
+        ),
+        default=year,
+    )
+    gap = abs(year - min(target, newest)) if target >= year else year - target
+    if gap > YEAR_GAP_WARNING:
+        rec.warn(
+            Code.YEAR_GAP,
+            f"the nearest year of {what} for {zone} is {year}, {abs(year - target)} years from the run's {target}",
+            ("operational",),
+        )
