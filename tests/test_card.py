@@ -10,7 +10,6 @@ lines) and the section from both versions, which must then be equal.
 from __future__ import annotations
 
 import dataclasses
-
 import shutil
 from pathlib import Path
 

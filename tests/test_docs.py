@@ -49,6 +49,9 @@ import yaml
 from ftdisclose.findings import CATALOGUE, Severity
 from ftdisclose.io.loader import loads
 from ftdisclose.pipeline import Goal, run_document
+from ftdisclose.spec import LATEST
+
+from .conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -235,11 +238,7 @@ def _offline_env(scratch: Path) -> dict[str, str]:
     no credentials, and every grid-data service at a closed port."""
     from ftdisclose.integrations.grid.providers import ENV_URLS
 
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME", "WATTTIME_PASSWORD"}
-    }
+    env = dict.fromkeys(("ELECTRICITYMAPS_TOKEN", "WATTTIME_USERNAME", "WATTTIME_PASSWORD"), "")  # "": unset
     env.update(
         {
             "NO_COLOR": "1",
@@ -283,15 +282,7 @@ def test_console_blocks_run(page: Path, tmp_path: Path) -> None:
             for i in _outputs(cmd.argv):
                 _into_scratch(cmd.argv[i], files, tmp_path)
             argv = [_rewrite(a, files, tmp_path) for a in cmd.argv]
-            proc = subprocess.run(
-                [sys.executable, "-m", "ftdisclose", *argv],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                env=env,
-                timeout=60,
-                check=False,
-            )
+            proc = run_cli(*argv, cwd=ROOT, env=env)
             shown = (proc.stdout + proc.stderr).replace(f"{tmp_path}/", "")
             actual = shown.rstrip("\n").split("\n") if shown.strip() else []
             label = f"{block.where()}: $ ftdisclose {' '.join(cmd.argv)}"
@@ -318,7 +309,7 @@ def _required_terms() -> dict[str, list[str]]:
     from ftdisclose.cli import build_parser
 
     hook = _hook()
-    schema = yaml.safe_load((ROOT / "schema" / "ftdisclose-1.0.schema.json").read_text(encoding="utf-8"))
+    schema = yaml.safe_load((ROOT / "schema" / f"ftdisclose-{LATEST}.schema.json").read_text(encoding="utf-8"))
     return {
         "codes": list(CATALOGUE),
         "commands": [f"ftdisclose {name}" for name, _, _ in hook.cli_commands()],

@@ -32,6 +32,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_holds_schema_factors_and_types(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "ftdisclose/_data/schema/ftdisclose-1.0.schema.json" in names
+    assert "ftdisclose/_data/schema/ftdisclose-1.1.schema.json" in names
     assert "ftdisclose/py.typed" in names
     assert "ftdisclose/units/units.txt" in names
     assert "ftdisclose/units/units_cache.json" in names
@@ -91,7 +92,7 @@ def test_installed_cli_runs_outside_the_source_tree(wheel: Path, tmp_path: Path)
         text=True,
         check=True,
     )
-    assert schema.stdout == (ROOT / "schema" / "ftdisclose-1.0.schema.json").read_text()
+    assert schema.stdout == (ROOT / "schema" / "ftdisclose-1.1.schema.json").read_text()
     script = site / "bin" / "ftdisclose"
     assert script.exists()
     version = subprocess.run(

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftdisclose.io.loader import loads
 from ftdisclose.findings import CATALOGUE, Severity
+from ftdisclose.io.loader import loads
 from ftdisclose.pipeline import FileResult, Goal, run_document
 
 # Units of each dimension, with their size in the canonical unit (worked out by hand).

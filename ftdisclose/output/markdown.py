@@ -9,7 +9,7 @@ from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.findings import Severity
 from ftdisclose.output.base import Command, Reporter, count, location
 from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
-from ftdisclose.output.safe import markdown
+from ftdisclose.output.safe import markdown, markdown_code
 from ftdisclose.output.view import FileReport
 
 
@@ -27,12 +27,12 @@ class MarkdownReporter(Reporter):
         for f in report.findings:
             if f.severity is Severity.INFO:
                 continue
-            message = (f"`{markdown(f.path)}`: " if f.path else "") + markdown(f.message)
-            self._rows.append(f"| `{markdown(location(f))}` | {f.code} {f.rule} | {f.severity} | {message} |")
+            message = (f"{markdown_code(f.path)}: " if f.path else "") + markdown(f.message)
+            self._rows.append(f"| {markdown_code(location(f))} | {f.code} {f.rule} | {f.severity} | {message} |")
 
     def _computed(self, report: FileReport) -> None:
         out = self.out
-        out.write(f"### Fine-tuning footprint: {markdown(report.file)}\n\n")
+        out.write(f"### Fine-tuning footprint: {markdown_code(report.file)}\n\n")
         figures = report.figures
         if figures is not None:
             out.write("| result | value | range | unit |\n|---|---:|---:|---|\n")

@@ -31,6 +31,15 @@ def markdown(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", terminal(text))
 
 
+def markdown_code(text: str) -> str:
+    """Text as Markdown inline code: shown literally, whatever it holds (backticks included)."""
+    text = " ".join(terminal(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{padded}{fence}"
+
+
 def html_text(text: str) -> str:
     """Text for an HTML page."""
     return html.escape(terminal(text), quote=True)
