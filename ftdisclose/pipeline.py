@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from ftdisclose import factors as factor_tables
-from ftdisclose.checks import consistency, figures
+from ftdisclose.checks import consistency, figures, plausibility
 from ftdisclose.engine.compute import Computation, compute
 from ftdisclose.findings import Code, Finding, Severity, make
 from ftdisclose.io.loader import Document, load, loads
@@ -107,8 +107,11 @@ def run_document(doc: Document, options: Options | None = None, *, goal: Goal = 
     if goal is Goal.COMPUTE or _has_figures(disclosure, doc):
         computation = compute(resolution, options.engine)
     found.extend(resolution.findings)
+    if computation is not None:
+        found.extend(_overflows(computation, doc))
     flagged = {f.path for f in found if f.code is Code.INTENSITY_IMPLAUSIBLE}
     found.extend(figures(disclosure, doc, resolution, computation, flagged))
+    found.extend(plausibility(disclosure, doc, resolution))
     return FileResult(doc, _sorted(found), checked.spec_version, disclosure, resolution, computation)
 
 
@@ -126,6 +129,23 @@ def _tables(
         message = f"factor version {chosen!r} is not shipped with this ftdisclose; shipped: {shipped}"
         found.append(make(Code.UNKNOWN_FACTORS_VERSION, message, doc.where(("factors_version",))))
     return None
+
+
+def _overflows(computation: Computation, doc: Document) -> list[Finding]:
+    out = []
+    for overflow in computation.overflows:
+        place = doc.where(input_path(overflow.inputs[0]) if overflow.inputs else ())
+        inputs = ", ".join(overflow.inputs) or "its inputs"
+        message = f"{overflow.step} = {overflow.numbers} is not a finite number (from {inputs})"
+        out.append(make(Code.RESULT_NOT_FINITE, message, place))
+    return out
+
+
+def input_path(name: str) -> tuple[str | int, ...]:
+    """Where an input stands in a disclosure: ``operational.runs.0.energy`` -> ("operational", "runs", 0, "energy")."""
+    if name.startswith("method."):
+        return ()
+    return tuple(int(part) if part.isdigit() else part for part in name.split("."))
 
 
 def _has_figures(disclosure: Disclosure, doc: Document) -> bool:

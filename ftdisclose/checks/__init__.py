@@ -9,6 +9,7 @@ and ``compute`` alike.
 from __future__ import annotations
 
 from ftdisclose.checks.disclosed import consistency
+from ftdisclose.checks.plausible import plausibility
 from ftdisclose.checks.recomputed import figures
 
-__all__ = ["consistency", "figures"]
+__all__ = ["consistency", "figures", "plausibility"]

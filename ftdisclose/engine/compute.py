@@ -37,6 +37,7 @@ class Result(StrEnum):
     WATER_TOTAL = "water.total"
     PER_INFERENCE_EMISSIONS = "per_inference.emissions"
     PER_INFERENCE_WATER = "per_inference.water"
+    TRAINING_FLOPS = "compute.training_flops"
 
 
 # The unit each result is reported in (cli.md).
@@ -52,6 +53,7 @@ RESULT_UNITS: dict[Result, str] = {
     Result.WATER_TOTAL: "L",
     Result.PER_INFERENCE_EMISSIONS: "gCO2e",
     Result.PER_INFERENCE_WATER: "mL",
+    Result.TRAINING_FLOPS: "FLOP",
 }
 _PER_RUN = (
     Result.ENERGY_IT,
@@ -62,6 +64,15 @@ _PER_RUN = (
     Result.WATER_OFFSITE,
     Result.WATER_EMBODIED,
 )
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """A step whose result is not finite: what it computed, with which numbers, from which inputs."""
+
+    step: str
+    numbers: str
+    inputs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,9 @@ class Computation:
     runs: tuple[RunResult, ...] = ()
     used: frozenset[str] = frozenset()  # the input names the formulas read
     findings: tuple[Finding, ...] = ()
+    overflows: tuple[Overflow, ...] = ()  # steps whose result is not a finite number
+    # runs summed by what they were for (train, eval, hpo, ...), when the runs say
+    stages: Mapping[str, Mapping[Result, Measure]] = field(default_factory=dict)
 
     @property
     def inputs(self) -> Mapping[str, Any]:
@@ -103,16 +117,24 @@ class _Evaluation:
         self.engine = engine
         self.steps: list[Step] = []
         self.used: set[str] = set()
+        self.overflows: list[Overflow] = []
+        self._names: dict[int, str] = {}  # id of an input's quantity -> the input's name
 
     def value(self, name: str, *, inverse: bool = False) -> Any:
         """An input as an engine quantity (``inverse``: an input the result falls as it grows)."""
         item = self.r.inputs[name]
         self.used.add(name)
         span = item.span.inverse() if inverse else item.span
-        return self.engine.quantity(span, item.unit or "1")
+        quantity = self.engine.quantity(span, item.unit or "1")
+        self._names[id(quantity)] = name
+        return quantity
 
-    def quantity(self, span: Span, unit: str) -> Any:
-        return self.engine.quantity(span, unit)
+    def quantity(self, span: Span, unit: str, *, name: str | None = None) -> Any:
+        """A quantity not read from one input as it is (a share of a measurement, a run's time)."""
+        quantity = self.engine.quantity(span, unit)
+        if name is not None:
+            self._names[id(quantity)] = name
+        return quantity
 
     def step(self, formula: Formula, env: Mapping[str, Any], label: str = "") -> Any:
         """Evaluate ``formula`` with ``env`` (symbol name -> quantity or None), keeping the step.
@@ -124,7 +146,12 @@ class _Evaluation:
             return None
         symbols = {s.name: s for s in formula.expr.symbols()}
         shown = {n: self._shown(symbols[n], q) for n, q in env.items() if q is not None and n in symbols}
-        self.steps.append(Step(formula.output + label, formula, shown, self.engine.measure(value, formula.unit)))
+        step = Step(formula.output + label, formula, shown, self.engine.measure(value, formula.unit))
+        if not step.result.finite():
+            names = tuple(self._names[id(q)] for q in env.values() if id(q) in self._names)
+            self.overflows.append(Overflow(step.label, step.numbers, names))
+            return None
+        self.steps.append(step)
         return value
 
     def _shown(self, symbol: Sym, quantity: Any) -> Measure:
@@ -153,6 +180,7 @@ def compute(resolution: Resolution, engine: str = "fast") -> Computation:
     runs: list[tuple[RunSlice, Any]] = []
     pue = ev.value(Name.PUE)
     total_hours = sum(s.duration.span.mid for s in resolution.runs if s.duration is not None) or 1.0
+    stages: dict[str, dict[Result, Any]] = {}
     for run in resolution.runs:
         label = "" if len(resolution.runs) == 1 else f" [{run.name}]"
         parts, reasons = _run_parts(ev, run, pue, total_hours, label)
@@ -164,6 +192,7 @@ def compute(resolution: Resolution, engine: str = "fast") -> Computation:
             else:
                 totals[key] = parts[key]
         runs.append((run, _sum(parts, (Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED))))
+        _add_stage(stages.setdefault(run.stage or "train", {}), parts)
     for key in missing:
         totals.pop(key, None)
     results = {key: ev.measure(totals[key], RESULT_UNITS[key]) for key in _PER_RUN if key in totals}
@@ -174,11 +203,23 @@ def compute(resolution: Resolution, engine: str = "fast") -> Computation:
     if w_tot is not None:
         results[Result.WATER_TOTAL] = ev.measure(w_tot, "L")
     results.update(_amortise(ev, c_tot, w_tot, missing))
+    flops = resolution.inputs.get(Name.TRAINING_FLOPS)
+    if flops is not None:
+        results[Result.TRAINING_FLOPS] = flops.measure.to("FLOP")
     run_results = _run_results(ev, runs, results.get(Result.EMISSIONS_TOTAL))
     ordered = {key: results[key] for key in Result if key in results}
+    by_stage = _stages(ev, stages) if any(run.stage for run in resolution.runs) else {}
     reasons = {key: missing[key] for key in Result if key in missing}
     return Computation(
-        resolution, ordered, reasons, tuple(ev.steps), run_results, frozenset(ev.used), resolution.findings
+        resolution,
+        ordered,
+        reasons,
+        tuple(ev.steps),
+        run_results,
+        frozenset(ev.used),
+        resolution.findings,
+        tuple(ev.overflows),
+        by_stage,
     )
 
 
@@ -202,6 +243,28 @@ def _total(
         missing[key] = f"needs {lacking[0]}, which is not computed"
         return None
     return ev.step(formula, {symbol: totals[part] for symbol, part in parts.items()})
+
+
+_STAGE_RESULTS = (Result.ENERGY_IT, Result.ENERGY_FACILITY, Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED)
+
+
+def _add_stage(totals: dict[Result, Any], parts: Mapping[Result, Any]) -> None:
+    for key in _STAGE_RESULTS:
+        value = parts.get(key)
+        if value is None or totals.get(key, 0) is None:
+            totals[key] = None
+        else:
+            totals[key] = totals[key] + value if key in totals else value
+
+
+def _stages(ev: _Evaluation, stages: Mapping[str, Mapping[Result, Any]]) -> dict[str, dict[Result, Measure]]:
+    out: dict[str, dict[Result, Measure]] = {}
+    for stage, totals in sorted(stages.items()):
+        out[stage] = {key: ev.measure(value, RESULT_UNITS[key]) for key, value in totals.items() if value is not None}
+        emissions: list[Any] = [totals.get(k) for k in (Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED)]
+        if all(e is not None for e in emissions):
+            out[stage][Result.EMISSIONS_TOTAL] = ev.measure(emissions[0] + emissions[1], "kgCO2e")
+    return out
 
 
 def _sum(parts: Mapping[Result, Any], keys: tuple[Result, ...]) -> Any:
@@ -236,6 +299,9 @@ def _run_parts(
     reasons[Result.ENERGY_IT] = reasons[Result.ENERGY_FACILITY] = NO_RUN_TIME
     if e_fac is not None:
         reasons[Result.EMISSIONS_EMBODIED] = reasons[Result.WATER_EMBODIED] = NO_RESERVED_TIME
+    if ev.overflows:
+        overflow = f"a step gives a number too large to represent (FTD412): {ev.overflows[0].step}"
+        reasons = dict.fromkeys(parts, overflow)
     return parts, reasons
 
 
@@ -249,7 +315,7 @@ def _measured_share(resolution: Resolution, run: RunSlice, total_hours: float) -
     if measured is not None or not resolution.energy_measured or len(resolution.runs) <= 1:
         return measured, 1.0
     whole_input = resolution.inputs[Name.ENERGY]
-    own = sum(s.energy.span.mid for s in resolution.runs if s.energy is not None)
+    own = sum(s.energy.span.mid for s in resolution.runs if s.energy is not None and not s.idle)
     hours = sum(s.duration.span.mid for s in resolution.runs if s.energy is None and s.duration is not None)
     whole = whole_input.span.mid
     if run.duration is None or not whole:
@@ -263,7 +329,7 @@ def _energy(ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label:
     measured, share = _measured_share(r, run, total_hours)
     if measured is not None:
         env = {
-            "E_measured": ev.quantity(measured.span, measured.unit or "kWh"),
+            "E_measured": ev.quantity(measured.span, measured.unit or "kWh", name=_energy_name(r, measured)),
             "correction": ev.value(Name.ENERGY_CORRECTION) if Name.ENERGY_CORRECTION in r.inputs else None,
             "run_share": ev.quantity(Span.of(share), "1") if share != 1 else None,
         }
@@ -286,6 +352,10 @@ def _energy(ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label:
     return e_it, e_fac
 
 
+def _energy_name(resolution: Resolution, measured: Any) -> str:
+    return next((name for name, item in resolution.inputs.items() if item is measured), Name.ENERGY)
+
+
 def _t_run(ev: _Evaluation, run: RunSlice) -> Any:
     return None if run.duration is None else ev.quantity(run.duration.span, run.duration.unit or "h")
 
@@ -294,11 +364,35 @@ def _t_reserved(ev: _Evaluation, run: RunSlice) -> Any:
     return None if run.reserved is None else ev.quantity(run.reserved.span, run.reserved.unit or "h")
 
 
+def _gpu_power(ev: _Evaluation, label: str) -> tuple[Any, Any]:
+    """One GPU's average power, and its load (the share of TDP it drew) for the host to follow."""
+    r = ev.r
+    tdp = ev.value(Name.GPU_TDP)
+    if Name.GPU_AVERAGE_POWER in r.inputs:
+        p_gpu = ev.value(Name.GPU_AVERAGE_POWER)
+    elif Name.GPU_POWER_FRACTION in r.inputs:
+        fraction = ev.value(Name.GPU_POWER_FRACTION)
+        return ev.step(f.GPU_POWER_FROM_FRACTION, {"f_gpu": fraction, "TDP": tdp}, label), fraction
+    else:
+        env = {"P_idle": ev.value(Name.GPU_IDLE_POWER), "u_gpu": ev.value(Name.GPU_UTILIZATION), "TDP": tdp}
+        p_gpu = ev.step(f.GPU_POWER, env, label)
+    if Name.HOST_MAX_POWER not in r.inputs:
+        return p_gpu, None
+    return p_gpu, ev.step(f.GPU_LOAD, {"P_gpu": p_gpu, "TDP": tdp}, label)
+
+
 def _component_power(ev: _Evaluation, label: str) -> Any:
     r = ev.r
-    idle, tdp = ev.value(Name.GPU_IDLE_POWER), ev.value(Name.GPU_TDP)
-    p_gpu = ev.step(f.GPU_POWER, {"P_idle": idle, "u_gpu": ev.value(Name.GPU_UTILIZATION), "TDP": tdp}, label)
+    p_gpu, load = _gpu_power(ev, label)
     env: dict[str, Any] = {"n_gpu": ev.value(Name.GPU_COUNT), "P_gpu": p_gpu}
+    if Name.HOST_MAX_POWER in r.inputs:
+        host = {
+            "P_host_idle": ev.value(Name.HOST_IDLE_POWER),
+            "load": load,
+            "P_host_max": ev.value(Name.HOST_MAX_POWER),
+        }
+        env["n_srv"], env["P_host"] = ev.value(Name.SERVERS), ev.step(f.HOST_POWER, host, label)
+        return ev.step(f.IT_POWER, env, label)
     if r.inputs[Name.CPU_COUNT].span.high > 0 and r.inputs[Name.CPU_TDP].span.high > 0:
         cpu_tdp = ev.value(Name.CPU_TDP)
         cpu_idle = ev.step(
@@ -323,6 +417,8 @@ def _life(ev: _Evaluation) -> dict[str, Any]:
 
 def _carbon(ev: _Evaluation, run: RunSlice, e_fac: Any, label: str) -> dict[Result, Any]:
     c_op = ev.step(f.OPERATIONAL, {"E_facility": e_fac, "I": ev.value(Name.CARBON_INTENSITY)}, label)
+    if run.idle:  # the hardware's embodied share is counted over the runs' reserved time
+        return {Result.EMISSIONS_OPERATIONAL: c_op, Result.EMISSIONS_EMBODIED: ev.quantity(Span.of(0.0), "kgCO2e")}
     if run.reserved is None:
         return {Result.EMISSIONS_OPERATIONAL: c_op, Result.EMISSIONS_EMBODIED: None}
     env = {
@@ -340,6 +436,12 @@ def _carbon(ev: _Evaluation, run: RunSlice, e_fac: Any, label: str) -> dict[Resu
 def _water(ev: _Evaluation, run: RunSlice, e_it: Any, e_fac: Any, label: str) -> dict[Result, Any]:
     w_on = ev.step(f.WATER_ONSITE, {"E_it": e_it, "WUE": ev.value(Name.WUE)}, label)
     w_off = ev.step(f.WATER_OFFSITE, {"E_facility": e_fac, "EWIF": ev.value(Name.WATER_INTENSITY)}, label)
+    if run.idle:
+        return {
+            Result.WATER_ONSITE: w_on,
+            Result.WATER_OFFSITE: w_off,
+            Result.WATER_EMBODIED: ev.quantity(Span.of(0.0), "L"),
+        }
     if run.reserved is None:
         return {Result.WATER_ONSITE: w_on, Result.WATER_OFFSITE: w_off, Result.WATER_EMBODIED: None}
     env = {

@@ -185,6 +185,8 @@ def number_text(span: Span, unit: str) -> str:
 
 n_gpu, n_srv, n_cpu = Sym("n_gpu"), Sym("n_srv"), Sym("n_cpu")
 TDP, P_idle, u_gpu = Sym("TDP", "W"), Sym("P_idle", "W"), Sym("u_gpu")
+f_gpu, load = Sym("f_gpu"), Sym("load")
+P_host, P_host_idle, P_host_max = Sym("P_host", "W"), Sym("P_host_idle", "W"), Sym("P_host_max", "W")
 TDP_cpu, f_idle_cpu, P_idle_cpu, u_cpu = Sym("TDP_cpu", "W"), Sym("f_idle_cpu"), Sym("P_idle_cpu", "W"), Sym("u_cpu")
 M, p_mem = Sym("M", "GB"), Sym("p_mem", "W/GB")
 P_gpu, P_cpu, P_mem, P_other = Sym("P_gpu", "W"), Sym("P_cpu", "W"), Sym("P_mem", "W"), Sym("P_other", "W")
@@ -201,15 +203,21 @@ C_op, C_emb, C_tot = Sym("C_operational", "kgCO2e"), Sym("C_embodied", "kgCO2e")
 W_on, W_off, W_emb, W_tot = Sym("W_onsite", "L"), Sym("W_offsite", "L"), Sym("W_embodied", "L"), Sym("W_total", "L")
 n_inf, T_use = Sym("inferences_per_day", "1/d"), Sym("use_life", "d")
 k_flops, N_params, D_tokens = Sym("k", "FLOP"), Sym("N"), Sym("D")
+FLOPs = Sym("FLOPs", "FLOP")
 F_peak, MFU = Sym("F_peak", "TFLOP/s"), Sym("MFU")
 
 # --- power (methodology §2) -------------------------------------------------------------
 
 GPU_POWER = Formula("power.gpu", P_idle + u_gpu * (TDP - P_idle), "W")
+# the measured average GPU power as a share of TDP (table power_fraction)
+GPU_POWER_FROM_FRACTION = Formula("power.gpu", f_gpu * TDP, "W")
+GPU_LOAD = Formula("power.load", P_gpu / TDP, "1")
+# everything but the GPUs follows their load between idle and maximum (fans, power supplies, CPUs feeding them)
+HOST_POWER = Formula("power.host", P_host_idle + load * (P_host_max - P_host_idle), "W")
 CPU_IDLE_POWER = Formula("power.cpu_idle", TDP_cpu * f_idle_cpu, "W")
 CPU_POWER = Formula("power.cpu", P_idle_cpu + u_cpu * (TDP_cpu - P_idle_cpu), "W")
 MEMORY_POWER = Formula("power.memory", M * p_mem, "W")
-IT_POWER = Formula("power.it", n_gpu * P_gpu + n_cpu * P_cpu + P_mem + n_srv * P_other, "W")
+IT_POWER = Formula("power.it", n_gpu * P_gpu + n_srv * P_host + n_cpu * P_cpu + P_mem + n_srv * P_other, "W")
 
 # --- energy ------------------------------------------------------------------------------
 
@@ -238,11 +246,16 @@ PER_INFERENCE_WATER = Formula("per_inference.water", W_tot / (n_inf * T_use), "m
 
 # --- tokens -> time (§1) ----------------------------------------------------------------
 
+TRAINING_FLOPS = Formula("compute.training_flops", k_flops * N_params * D_tokens, "FLOP")
+RUN_TIME_FROM_FLOPS = Formula("operational.duration", FLOPs / (n_gpu * F_peak * MFU), "h")
 RUN_TIME_FROM_TOKENS = Formula("operational.duration", k_flops * N_params * D_tokens / (n_gpu * F_peak * MFU), "h")
 IMPLIED_MFU = Formula("method.mfu", k_flops * N_params * D_tokens / (n_gpu * F_peak * t_run), "1")
 
 ALL: tuple[Formula, ...] = (
     GPU_POWER,
+    GPU_POWER_FROM_FRACTION,
+    GPU_LOAD,
+    HOST_POWER,
     CPU_IDLE_POWER,
     CPU_POWER,
     MEMORY_POWER,
@@ -262,6 +275,8 @@ ALL: tuple[Formula, ...] = (
     TOTAL_WATER,
     PER_INFERENCE_EMISSIONS,
     PER_INFERENCE_WATER,
+    TRAINING_FLOPS,
+    RUN_TIME_FROM_FLOPS,
     RUN_TIME_FROM_TOKENS,
     IMPLIED_MFU,
 )

@@ -40,6 +40,27 @@ def run_time_from_tokens(
     return _ENGINE.measure(f.RUN_TIME_FROM_TOKENS.evaluate(env), "h").span
 
 
+def training_flops(k: Measure, parameters: Measure, tokens: Span) -> Span:
+    """FLOPs of a fine-tune: k x N x D (low, central, high)."""
+    env = {
+        "k": _ENGINE.quantity(k.span, _K_UNIT if k.unit in ("", "1") else k.unit),
+        "N": _q(parameters),
+        "D": _ENGINE.quantity(tokens, "1"),
+    }
+    return _ENGINE.measure(f.TRAINING_FLOPS.evaluate(env), "FLOP").span
+
+
+def run_time_from_flops(flops: Measure, n_gpu: float, peak: Measure, mfu: Measure) -> Span:
+    """The run time in hours of ``flops`` FLOPs on ``n_gpu`` accelerators."""
+    env = {
+        "FLOPs": _ENGINE.quantity(flops.span, flops.unit if flops.unit not in ("", "1") else "FLOP"),
+        "n_gpu": _ENGINE.quantity(Span.of(n_gpu), "1"),
+        "F_peak": _q(peak, inverse=True),
+        "MFU": _q(mfu, inverse=True),
+    }
+    return _ENGINE.measure(f.RUN_TIME_FROM_FLOPS.evaluate(env), "h").span
+
+
 def implied_mfu(k: float, parameters: float, tokens: float, n_gpu: float, peak: Measure, hours: float) -> float:
     """The model FLOPs utilisation that ``tokens`` tokens in ``hours`` on ``n_gpu`` accelerators imply."""
     env = {

@@ -177,10 +177,11 @@ class FactorSet:
         return {(normalise_name(r["provider"]), normalise_name(r["region"])): r for r in self.rows("cloud_regions")}
 
     @cached_property
-    def grid(self) -> Mapping[str, Mapping[int, Row]]:
-        out: dict[str, dict[int, Row]] = {}
+    def grid(self) -> Mapping[str, Mapping[str, Mapping[int, Row]]]:
+        """zone -> basis (lifecycle, direct; "" where a row does not say) -> year -> row."""
+        out: dict[str, dict[str, dict[int, Row]]] = {}
         for row in self.rows("grid_intensity"):
-            out.setdefault(row["zone"], {})[int(row["year"])] = row
+            out.setdefault(row["zone"], {}).setdefault(row["basis"], {})[int(row["year"])] = row
         return out
 
     @cached_property
@@ -201,6 +202,31 @@ class FactorSet:
     @cached_property
     def default_accelerator(self) -> Mapping[int, Row]:
         return {int(r["year"]): r for r in self.rows("default_accelerator")}
+
+    def has(self, table: str) -> bool:
+        """Whether this version has ``table`` (tables are added in later versions)."""
+        return table in self.manifest["tables"]
+
+    @cached_property
+    def power_fractions(self) -> Mapping[tuple[str, str], Row]:
+        """(method, scale) -> measured average GPU power / TDP (from 2026.2)."""
+        if not self.has("power_fraction"):
+            return {}
+        return {(r["method"], r["scale"]): r for r in self.rows("power_fraction")}
+
+    @cached_property
+    def throughputs(self) -> Mapping[tuple[str, str], Row]:
+        """(generation, method) -> model FLOPs utilisation achieved (from 2026.2)."""
+        if not self.has("throughput"):
+            return {}
+        return {(r["generation"], r["method"]): r for r in self.rows("throughput")}
+
+    @cached_property
+    def memory_per_parameter(self) -> Mapping[str, Row]:
+        """method -> accelerator memory a fine-tune needs per base-model parameter (from 2026.2)."""
+        if not self.has("memory_per_parameter"):
+            return {}
+        return {r["method"]: r for r in self.rows("memory_per_parameter")}
 
     def names(self, index: Mapping[str, Row], column: str = "name") -> list[str]:
         return sorted({r[column] for r in index.values() if r[column]})

@@ -60,6 +60,7 @@ class Code(StrEnum):
     GRID_NO_PROVIDER = "FTD317"
     GRID_OFFLINE = "FTD318"
     GRID_ESTIMATED_VALUES = "FTD319"
+    INTENSITY_BASIS = "FTD320"
     END_BEFORE_START = "FTD401"
     DURATION_MISMATCH = "FTD402"
     RESERVED_BELOW_RUN = "FTD403"
@@ -69,6 +70,9 @@ class Code(StrEnum):
     MFU_ABOVE_ONE = "FTD407"
     REPORTED_MISMATCH = "FTD408"
     HUB_MISMATCH = "FTD409"
+    IMPLAUSIBLE_DERIVED = "FTD410"
+    IMPLAUSIBLE_INPUT = "FTD411"
+    RESULT_NOT_FINITE = "FTD412"
     YAML_SYNTAX = "FTD501"
     INVALID_UTF8 = "FTD502"
     BYTE_ORDER_MARK = "FTD503"
@@ -455,6 +459,16 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "prefer a national or measured series when one exists",
         "GB-13: 24 of 24 values are forecasts",
     ),
+    Rule(
+        Code.INTENSITY_BASIS,
+        W,
+        "Grid intensity on another basis",
+        "The tables hold no grid intensity on the default basis (lifecycle: generation plus upstream fuel "
+        "supply and plant construction) for the zone and its country, so a row on another basis (direct "
+        "combustion) is used, which reads lower. Results on different bases are not comparable.",
+        "disclose operational.carbon_intensity with its source, or accept the direct-combustion figure",
+        "grid_zone: XX (direct combustion only)",
+    ),
     # --- FTD4xx: consistency -----------------------------------------------------------
     Rule(
         Code.END_BEFORE_START,
@@ -529,6 +543,35 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "The card's co2_eq_emissions (grams) differs from the disclosure's computed emissions.",
         "a factor of 1000 usually means kg were written as g",
         "",
+    ),
+    Rule(
+        Code.IMPLAUSIBLE_DERIVED,
+        W,
+        "A derived value is implausible",
+        "A value ftdisclose derived from what was disclosed lies outside what real runs show: a run time over "
+        "a year, more than a million GPUs, a start before 1970, after 2100, or before the base model was "
+        "published. The computation goes on with it; the numbers are in the message.",
+        "disclose the value itself (operational.duration, infrastructure.cluster.gpu.count, operational.start)",
+        "gpu_hours: 1.72M h with no GPU count",
+    ),
+    Rule(
+        Code.IMPLAUSIBLE_INPUT,
+        W,
+        "A disclosed value is implausible",
+        "A disclosed value is physically possible but far outside what real hardware and grids show: a grid "
+        "intensity above 1,200 gCO2e/kWh, a WUE above 20 L/kWh, an idle power above the TDP, a zero run time "
+        "beside GPU-hours, a run's energy above the total, a GPU count above a million.",
+        "check the value and its unit",
+        "carbon_intensity: 1e30 g/kWh",
+    ),
+    Rule(
+        Code.RESULT_NOT_FINITE,
+        E,
+        "A result overflows",
+        "A step of the computation gives a number too large to represent (or not a number) from the inputs "
+        "shown in the message; the result and what depends on it are not computed.",
+        "check the inputs named in the message and their units",
+        "energy: 1e308 kWh with a PUE above 1",
     ),
     # --- FTD5xx: input format ----------------------------------------------------------
     Rule(

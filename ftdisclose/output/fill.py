@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from ftdisclose import spec
 from ftdisclose.engine.compute import Computation
 from ftdisclose.spec.inputs import Name, Origin
 
@@ -35,8 +36,11 @@ def _spec_value(path: str, value: float | str, unit: str | None) -> Any:
 
 
 def filled_tree(raw: dict[str, Any], computation: Computation) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """The raw disclosure with filled values set; comments by dotted path; inputs not written."""
-    tree = json.loads(json.dumps(raw, default=str))
+    """The raw disclosure with filled values set; comments by dotted path; inputs not written.
+
+    The filled disclosure is written in the latest spec version, whose fields the filled values may use.
+    """
+    tree = spec.migrate(json.loads(json.dumps(raw, default=str)))
     comments: dict[str, str] = {}
     skipped: list[str] = []
     for path, item in sorted(computation.inputs.items()):

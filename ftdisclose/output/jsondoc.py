@@ -33,6 +33,11 @@ def compute_document(report: FileReport) -> dict[str, Any]:
         "inputs": {name: item.as_dict() for name, item in sorted(figures.inputs.items())},
         "findings": findings,
     }
+    if figures.stages:
+        doc["stages"] = {
+            stage: {str(name): json_quantity(measure) for name, measure in totals.items()}
+            for stage, totals in figures.stages.items()
+        }
     if figures.runs:
         doc["runs"] = [
             {"name": run.name, "share": json_number(run.share), "emissions": json_quantity(run.emissions.to("kgCO2e"))}

@@ -22,6 +22,7 @@ RESULT_LABELS: dict[Result, str] = {
     Result.WATER_TOTAL: "Water, total",
     Result.PER_INFERENCE_EMISSIONS: "Per inference, emissions (amortised)",
     Result.PER_INFERENCE_WATER: "Per inference, water (amortised)",
+    Result.TRAINING_FLOPS: "Training compute",
 }
 
 

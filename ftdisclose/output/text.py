@@ -124,6 +124,15 @@ class TextReporter(Reporter):
                 if name in parts:
                     share = measure.mid / whole
                     self._line(f"  {RESULT_LABELS[name]:<34} {_bar(share)} {share:6.1%}")
+        if figures.stages:
+            self._line("")
+            self._line(("By stage", "bold"), " (runs summed by what they were for)")
+            for stage, totals in figures.stages.items():
+                stage_total = totals.get(Result.EMISSIONS_TOTAL)
+                stage_energy = totals.get(Result.ENERGY_FACILITY)
+                shown = f"{fmt_number(stage_total.to('kgCO2e').mid)} kgCO2e" if stage_total else "not computed"
+                used = f", {fmt_number(stage_energy.to('kWh').mid)} kWh" if stage_energy else ""
+                self._line(f"  {terminal(stage):<34} {shown}{used}")
         if figures.runs:
             self._line("")
             self._line(("Runs", "bold"))

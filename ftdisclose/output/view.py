@@ -8,7 +8,7 @@ only this: results are data; reporters render them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ftdisclose.engine.compute import Computation, Result, RunResult
 from ftdisclose.engine.quantity import Measure
@@ -48,6 +48,7 @@ class Figures:
     used: frozenset[str]
     runs: tuple[RunResult, ...] = ()
     equivalences: tuple[Equivalence, ...] = ()
+    stages: Mapping[str, Mapping[Result, Measure]] = field(default_factory=dict)
 
     def defaulted(self) -> list[tuple[str, Input]]:
         return defaulted_inputs(self.inputs, self.used)
@@ -104,6 +105,7 @@ def _figures(computation: Computation) -> Figures:
         computation.used,
         computation.runs,
         equivalences(computation),
+        computation.stages,
     )
 
 

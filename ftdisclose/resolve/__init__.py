@@ -4,16 +4,16 @@ Each input is taken from the first source that has it (methodology §1): the dis
 a derivation from other disclosed fields, or a default from the versioned factor tables.
 The result is a ``Resolution``: every input by its name (``spec.inputs.Name``) with its
 value, range, unit, origin and detail, the runs, and the findings of the way. The steps,
-in order, live in ``place`` (year, method, service, location), ``hardware`` (servers,
-accelerators, counts, power and embodied figures, PUE, WUE), ``timing`` (energy, run
-time, start, utilisation, use) and ``grid`` (carbon and water intensity of electricity).
+in order, live in ``place`` (year, method, service, location), ``hardware`` (site, server,
+accelerator, counts), ``power`` (power and embodied figures, PUE, WUE), ``timing``
+(energy, run time, start, utilisation, use) and ``grid`` (carbon and water intensity).
 """
 
 from __future__ import annotations
 
 from ftdisclose.factors import FactorSet
 from ftdisclose.findings import Where
-from ftdisclose.resolve import grid, hardware, place, timing
+from ftdisclose.resolve import grid, hardware, place, power, timing
 from ftdisclose.resolve.blocks import blocks
 from ftdisclose.resolve.grid import GridMode, GridOptions
 from ftdisclose.resolve.record import Input, Locate, Recorder, Resolution, RunSlice
@@ -41,10 +41,15 @@ def resolve(
     b = blocks(disclosure)
     place.year(rec, b)
     method_row = place.method(rec, b)
+    method = method_row["method"]
     place.service(rec, b)
     place.location(rec, b)
-    hardware.hardware(rec, b)
-    hardware.datacenter(rec, b)
+    hardware.hardware(rec, b, method)
+    accel, server = rec.rows.get("accelerator"), rec.rows.get("server")
+    power.gpu_figures(rec, b, accel, method)
+    power.host_figures(rec, b, server)
+    power.embodied(rec, b, server)
+    power.datacenter(rec, b)
     timing.energy(rec, b)
     timing.times(rec, b, method_row)
     timing.utilisation(rec, b, method_row)

@@ -16,6 +16,7 @@ from ftdisclose.resolve.record import Recorder
 from ftdisclose.spec.inputs import Name, Origin
 
 YEAR_GAP_WARNING = 2  # years between the run and the nearest table year before FTD306
+DEFAULT_BASIS = "lifecycle"  # generation plus upstream fuel supply and plant construction (Ember, IPCC)
 GridMode = Literal["annual", "hourly"]
 
 
@@ -40,7 +41,7 @@ def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
             f"disclosed: {source}" if source else "disclosed",
         )
     else:
-        row, used = _nearest(rec, rec.factors.grid, (zone, country, "WORLD"))
+        row, used = _grid_row(rec, (zone, country, "WORLD"))
         if row is not None:
             year = int(row["year"])
             if options.mode != "hourly":
@@ -96,6 +97,34 @@ def _hourly(rec: Recorder, zone: str, country: str, options: GridOptions) -> Non
         rec.put(Name.CARBON_INTENSITY, result.value_g_per_kwh, "gCO2e/kWh", Origin.FETCHED, result.source_text)
 
 
+def _grid_row(rec: Recorder, zones: tuple[str, ...]) -> tuple[Row | None, str]:
+    """The finest zone's row on the default basis; a row on another basis only with a warning (FTD320)."""
+    target = run_year(rec)
+    for zone in zones:
+        bases = rec.factors.grid.get(zone)
+        if not bases:
+            continue
+        for basis in (DEFAULT_BASIS, *sorted(b for b in bases if b != DEFAULT_BASIS)):
+            years = bases.get(basis)
+            if not years:
+                continue
+            row = years[min(years, key=lambda y: (abs(y - target), -y))]
+            if basis != DEFAULT_BASIS and _has_default_basis(rec):
+                said = f"on a {basis} basis" if basis else "whose basis its source does not state"
+                rec.warn(
+                    Code.INTENSITY_BASIS,
+                    f"the tables hold no {DEFAULT_BASIS} grid intensity for {zone}; a row {said} is used",
+                    ("infrastructure", "location"),
+                )
+            return row, zone
+    return None, ""
+
+
+def _has_default_basis(rec: Recorder) -> bool:
+    """Whether the tables state bases at all (factor versions before 2026.2 mixed them unsaid)."""
+    return any(DEFAULT_BASIS in bases for bases in rec.factors.grid.values()) and rec.factors.has("power_fraction")
+
+
 def _nearest(
     rec: Recorder,
     index: Mapping[str, Mapping[int, Row]] | Mapping[str, Mapping[int | None, Row]],
@@ -121,14 +150,9 @@ def _year_gap(rec: Recorder, year: int, what: str, zone: str) -> None:
     gets no warning, and an old or stale row does.
     """
     target = run_year(rec)
-    newest = max(
-        (
-            max(y for y in rec.factors.grid.get(z, {}) if y is not None)
-            for z in (zone, rec.inputs[Name.COUNTRY].text)
-            if rec.factors.grid.get(z)
-        ),
-        default=year,
-    )
+    country = rec.inputs[Name.COUNTRY].text
+    years = [y for z in (zone, country) for by_year in rec.factors.grid.get(z, {}).values() for y in by_year]
+    newest = max(years, default=year)
     gap = abs(year - min(target, newest)) if target >= year else year - target
     if gap > YEAR_GAP_WARNING:
         rec.warn(

@@ -1,4 +1,12 @@
-"""Resolve: the server or instance, the accelerator, counts, power figures, embodied figures, PUE and WUE."""
+"""Resolve: where the hardware stands, the server or instance, the accelerator, and how many of each.
+
+The server is the disclosed one, the managed service's, a workstation for a workstation
+site, else the smallest server or instance the tables list with that accelerator and room
+for the GPUs (so a LoRA on one GPU is not charged a whole 8-GPU server). GPU counts come
+from the disclosure, a server or instance count, GPU-hours over the run time, or a
+prediction from the model's size and the method's memory needs; servers are the GPUs over
+GPUs per server, rounded up. Power and embodied figures are in ``resolve.power``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,8 @@ from ftdisclose.resolve.blocks import Blocks
 from ftdisclose.resolve.place import run_year
 from ftdisclose.resolve.record import Recorder, closest
 from ftdisclose.spec.inputs import Name, Origin
+
+WORKSTATION_SERVER = "workstation"
 
 
 def default_row(rec: Recorder) -> Row | None:
@@ -24,6 +34,11 @@ def default_row(rec: Recorder) -> Row | None:
 def default_accelerator(rec: Recorder) -> Row | None:
     row = default_row(rec)
     return rec.factors.accelerators.get(normalise_name(row["accelerator"])) if row is not None else None
+
+
+def is_workstation(rec: Recorder) -> bool:
+    site = rec.inputs.get(Name.SITE)
+    return site is not None and site.value == "workstation"
 
 
 def _server_lookup(rec: Recorder, name: str) -> Row | None:
@@ -45,35 +60,26 @@ def accelerator_lookup(rec: Recorder, name: str) -> Row | None:
     return rec.factors.accelerators.get(normalise_name(text))
 
 
-def hardware(rec: Recorder, b: Blocks) -> None:
+def hardware(rec: Recorder, b: Blocks, method: str) -> None:
+    """Site, server, accelerator, GPU and server counts; the rows used are kept on the recorder."""
+    _site(rec, b)
     server = _server(rec, b)
     accel = _accelerator(rec, b, server)
-    year_row = default_row(rec)
-    if (
-        server is None
-        and year_row is not None
-        and accel is not None
-        and year_row["accelerator"] == accel["id"]
-        and b.gpu.model is None
-    ):
-        server = rec.factors.servers.get(normalise_name(year_row["server"]))
-        if server is not None:
-            rec.put(
-                Name.SERVER_MODEL,
-                server["id"],
-                None,
-                Origin.DEFAULT,
-                f"the default server of {year_row['year']}",
-                row=year_row,
-            )
     if accel is not None:
         rec.rows["accelerator"] = accel
+    _gpu_count(rec, b, server, accel, method)
+    if server is None:
+        server = _default_server(rec, b, accel)
     if server is not None:
         rec.rows["server"] = server
-    _counts(rec, b, server, accel)
-    _gpu_figures(rec, b, accel)
-    _host_figures(rec, b, server)
-    _embodied(rec, b, server)
+    _server_count(rec, b, server)
+
+
+def _site(rec: Recorder, b: Blocks) -> None:
+    if b.infra.site is not None:
+        rec.disclosed(Name.SITE, b.infra.site)
+    else:
+        rec.put(Name.SITE, "datacenter", None, Origin.DEFAULT, "not disclosed: a datacenter, where most fine-tunes run")
 
 
 def _server(rec: Recorder, b: Blocks) -> Row | None:
@@ -127,242 +133,137 @@ def _accelerator(rec: Recorder, b: Blocks, server: Row | None) -> Row | None:
     if accel is None and server is not None and server["accelerator"]:
         accel = rec.factors.accelerators.get(normalise_name(server["accelerator"]))
         if accel is not None:
-            rec.put(
-                Name.GPU_MODEL,
-                accel["id"],
-                None,
-                Origin.DERIVED,
-                "the accelerator of the server or instance",
-                row=server,
-            )
+            detail = "the accelerator of the server or instance"
+            rec.put(Name.GPU_MODEL, accel["id"], None, Origin.DERIVED, detail, row=server)
     year_row = default_row(rec)
     if accel is None and year_row is not None:
         accel = rec.factors.accelerators.get(normalise_name(year_row["accelerator"]))
         if accel is not None:
-            rec.put(
-                Name.GPU_MODEL,
-                accel["id"],
-                None,
-                Origin.DEFAULT,
-                f"the most common training accelerator of {year_row['year']}",
-                row=year_row,
-            )
+            detail = f"the most common training accelerator of {year_row['year']}"
+            rec.put(Name.GPU_MODEL, accel["id"], None, Origin.DEFAULT, detail, row=year_row)
     return accel
 
 
-def _counts(rec: Recorder, b: Blocks, server: Row | None, accel: Row | None) -> None:
+def _gpu_count(rec: Recorder, b: Blocks, server: Row | None, accel: Row | None, method: str) -> None:
     per_server = server.number("gpus") if server is not None else None
-    servers, count = b.cluster.servers, b.gpu.count
-    if count is not None:
-        rec.disclosed(Name.GPU_COUNT, float(count))
-    if servers is not None:
-        rec.disclosed(Name.SERVERS, float(servers))
-    if count is None:
-        if per_server:
-            n_srv = servers or 1
-            rec.put(
-                Name.GPU_COUNT,
-                per_server * n_srv,
-                None,
-                Origin.DERIVED,
-                f"{per_server:g} GPUs per server x {n_srv} server(s)",
-                row=server,
-            )
-        elif b.op.gpu_hours is not None and b.op.duration is not None:
-            value = b.op.gpu_hours.to("h") / b.op.duration.to("h")
-            rec.put(Name.GPU_COUNT, value, None, Origin.DERIVED, "operational.gpu_hours / operational.duration")
-        else:
-            single = accel is not None and accel["segment"] in ("consumer", "workstation")
-            rec.put(
-                Name.GPU_COUNT,
-                1.0,
-                None,
-                Origin.DEFAULT,
-                "one GPU: no count, server or instance disclosed"
-                if single or accel is None
-                else "one GPU: no count, server or instance disclosed (a cluster needs gpu.count)",
-            )
-    if servers is None:
-        n_gpu = rec.inputs[Name.GPU_COUNT].number
-        if per_server:
-            rec.put(
-                Name.SERVERS,
-                float(max(1, math.ceil(n_gpu / per_server - 1e-9))),
-                None,
-                Origin.DERIVED,
-                f"GPU count / {per_server:g} GPUs per server",
-                row=server,
-            )
-        else:
-            rec.constant(
-                "default_servers", Name.SERVERS, "no server count disclosed: one server, as for most fine-tunes"
-            )
-
-
-def _gpu_figures(rec: Recorder, b: Blocks, accel: Row | None) -> None:
-    fallback = default_accelerator(rec)
-    if b.gpu.tdp is not None:
-        rec.disclosed(Name.GPU_TDP, b.gpu.tdp.to("W"), "W")
-    else:
-        for row in (accel, fallback):
-            detail = "TDP of the accelerator" if row is accel else "the accelerator row has no TDP: the year's default"
-            if row is not None and rec.from_table(Name.GPU_TDP, row, "tdp", detail):
-                break
-    tdp = rec.inputs[Name.GPU_TDP]
-    if b.gpu.idle_power is not None:
-        rec.disclosed(Name.GPU_IDLE_POWER, b.gpu.idle_power.to("W"), "W")
-    elif accel is None or not rec.from_table(Name.GPU_IDLE_POWER, accel, "idle_power"):
-        fraction = rec.constant("gpu_idle_fraction")
+    if b.gpu.count is not None:
+        rec.disclosed(Name.GPU_COUNT, float(b.gpu.count))
+    elif per_server and server is not None:
+        n_srv = b.cluster.servers or 1
+        detail = f"{per_server:g} GPUs per server x {n_srv} server(s)"
+        rec.put(Name.GPU_COUNT, per_server * n_srv, None, Origin.DERIVED, detail, row=server)
+    elif b.op.gpu_hours is not None and b.op.duration is not None and b.op.duration.to("h") > 0:
+        value = b.op.gpu_hours.to("h") / b.op.duration.to("h")
         rec.put(
-            Name.GPU_IDLE_POWER, tdp.number * fraction.number, "W", Origin.DERIVED, "TDP x method.gpu_idle_fraction"
-        )
-    if b.gpu.embodied is not None:
-        rec.disclosed(Name.GPU_EMBODIED, b.gpu.embodied.to("kgCO2e"), "kgCO2e")
-    elif accel is None or not rec.from_table(Name.GPU_EMBODIED, accel, "embodied", "embodied emissions per card"):
-        rec.constant(
-            "gpu_embodied_default", Name.GPU_EMBODIED, "no per-card figure for this accelerator: the default per card"
-        )
-    if b.gpu.embodied_water is not None:
-        rec.disclosed(Name.GPU_EMBODIED_WATER, b.gpu.embodied_water.to("L"), "L")
-    elif accel is None or not rec.from_table(
-        Name.GPU_EMBODIED_WATER, accel, "embodied_water", "manufacturing water per card"
-    ):
-        rec.constant(
-            "gpu_embodied_water_default",
-            Name.GPU_EMBODIED_WATER,
-            "no per-card figure for this accelerator: the default per card",
-        )
-
-
-def _host_figures(rec: Recorder, b: Blocks, server: Row | None) -> None:
-    n_srv = rec.inputs[Name.SERVERS].number
-    if b.cluster.server_power is not None:
-        rec.disclosed(Name.SERVER_POWER, b.cluster.server_power.to("W"), "W")
-    if b.cpu.count is not None:
-        rec.disclosed(Name.CPU_COUNT, float(b.cpu.count))
-    elif server is not None and server.number("cpu_sockets") is not None:
-        sockets = server.number("cpu_sockets") or 0.0
-        rec.put(
-            Name.CPU_COUNT,
-            sockets * n_srv,
+            Name.GPU_COUNT,
+            value,
             None,
             Origin.DERIVED,
-            f"{sockets:g} sockets per server x {n_srv:g}",
-            row=server,
+            "operational.gpu_hours / operational.duration",
+            derived_from=(Name.GPU_HOURS, Name.DURATION),
         )
     else:
+        _predicted_count(rec, b, accel, method)
+
+
+def _predicted_count(rec: Recorder, b: Blocks, accel: Row | None, method: str) -> None:
+    """No count, server or run time to derive one: as many GPUs as the model needs in memory, and, when
+    only GPU-hours are known, as many as finish them in a typical run."""
+    from ftdisclose.resolve.power import memory_needed
+
+    needed = memory_needed(rec, accel, method)
+    count_low = count = count_high = 1.0
+    why = ["one GPU: no count, server, instance or model size disclosed"]
+    if needed is not None:
+        count_low, count, count_high = needed
+        why = [f"the GPUs whose memory holds the {method} fine-tune of model.parameters (method.memory_per_parameter)"]
+    if b.op.gpu_hours is not None and "typical_run_length" in rec.factors.constants:
+        typical = rec.constant("typical_run_length", Name.TYPICAL_RUN_LENGTH)
+        hours = b.op.gpu_hours.to("h")
+        by_time = [max(1.0, math.ceil(hours / (typical.measure.to("h").span.mid * k))) for k in (2.0, 1.0, 0.5)]
+        if by_time[1] > count:
+            count_low, count, count_high = (
+                max(a, c) for a, c in zip((count_low, count, count_high), by_time, strict=True)
+            )
+            why = [f"operational.gpu_hours over a typical run of {typical.number:g} {typical.unit}"]
+    rec.put(
+        Name.GPU_COUNT,
+        count,
+        None,
+        Origin.DEFAULT,
+        why[0],
+        low=min(count_low, count),
+        high=max(count_high, count),
+        derived_from=(Name.PARAMETERS, Name.METHOD),
+    )
+
+
+def _default_server(rec: Recorder, b: Blocks, accel: Row | None) -> Row | None:
+    """A workstation for a workstation site; else the smallest listed server or instance with the accelerator
+    and room for the GPUs (the disclosed provider's first); else the year's default server."""
+    if is_workstation(rec):
+        row = rec.factors.servers.get(WORKSTATION_SERVER)
+        if row is not None:
+            rec.put(Name.SERVER_MODEL, row["id"], None, Origin.DEFAULT, "a workstation (infrastructure.site)", row=row)
+        return row
+    n_gpu = rec.inputs[Name.GPU_COUNT].number
+    if accel is not None:
+        provider = rec.inputs.get(Name.PROVIDER)
+        mine = normalise_name(provider.text) if provider is not None else ""
+        rows = [
+            r for r in rec.factors.rows("servers") if r["accelerator"] == accel["id"] and r["kind"] != "workstation"
+        ]
+        fits = [r for r in rows if (r.number("gpus") or 0) >= n_gpu]
+        pool = fits or rows
+        if pool:
+            row = min(
+                pool,
+                key=lambda r: (
+                    (r.number("gpus") or 0) * (1 if fits else -1),
+                    normalise_name(r["provider"]) != mine,
+                    r["provider"] != "",
+                    r["id"],
+                ),
+            )
+            detail = f"the smallest server or instance in the tables with {row['gpus']} x {accel['name']}"
+            rec.put(Name.SERVER_MODEL, row["id"], None, Origin.DEFAULT, detail, row=row)
+            return row
+    year_row = default_row(rec)
+    if year_row is None:
+        return None
+    row = rec.factors.servers.get(normalise_name(year_row["server"]))
+    if row is not None:
         rec.put(
-            Name.CPU_COUNT,
-            0.0,
+            Name.SERVER_MODEL,
+            row["id"],
             None,
             Origin.DEFAULT,
-            "no CPU count disclosed and none in the tables: CPU power is not counted",
+            f"the default server of {year_row['year']}",
+            row=year_row,
         )
-    if b.cpu.tdp is not None:
-        rec.disclosed(Name.CPU_TDP, b.cpu.tdp.to("W"), "W")
-    elif server is None or not rec.from_table(Name.CPU_TDP, server, "cpu_tdp", "TDP per CPU socket of the server"):
+    return row
+
+
+def _server_count(rec: Recorder, b: Blocks, server: Row | None) -> None:
+    if b.cluster.servers is not None:
+        rec.disclosed(Name.SERVERS, float(b.cluster.servers))
+        return
+    per_server = server.number("gpus") if server is not None else None
+    count = rec.inputs[Name.GPU_COUNT]
+    if per_server:
+        servers = [
+            float(max(1, math.ceil(n / per_server - 1e-9))) for n in (count.span.low, count.number, count.span.high)
+        ]
         rec.put(
-            Name.CPU_TDP,
-            0.0,
-            "W",
-            Origin.DEFAULT,
-            "no CPU TDP disclosed and none in the tables: CPU power is not counted",
+            Name.SERVERS,
+            servers[1],
+            None,
+            Origin.DERIVED,
+            f"GPU count / {per_server:g} GPUs per server, rounded up",
+            low=servers[0],
+            high=servers[2],
+            row=server,
+            derived_from=(Name.GPU_COUNT,),
         )
-    if rec.inputs[Name.CPU_TDP].number > 0:
-        rec.constant("cpu_idle_fraction")
-    if b.cluster.memory is not None:
-        rec.disclosed(Name.MEMORY, b.cluster.memory.to("GB"), "GB")
-    elif server is None or not rec.from_table(
-        Name.MEMORY, server, "memory", f"memory per server x {n_srv:g}", scale=n_srv
-    ):
-        rec.put(
-            Name.MEMORY,
-            0.0,
-            "GB",
-            Origin.DEFAULT,
-            "no memory size disclosed and none in the tables: memory power is not counted",
-        )
-    if rec.inputs[Name.MEMORY].number > 0:
-        rec.constant("memory_power")
-    if server is None or not rec.from_table(
-        Name.OTHER_POWER, server, "other_power", "other power per server (fans, network, storage)"
-    ):
-        rec.put(
-            Name.OTHER_POWER,
-            0.0,
-            "W",
-            Origin.DEFAULT,
-            "no server row with other power: fans, network and storage are not counted",
-        )
-
-
-def _embodied(rec: Recorder, b: Blocks, server: Row | None) -> None:
-    if b.cluster.server_embodied is not None:
-        rec.disclosed(Name.SERVER_EMBODIED, b.cluster.server_embodied.to("kgCO2e"), "kgCO2e")
-    elif server is None or not rec.from_table(
-        Name.SERVER_EMBODIED, server, "embodied", "embodied emissions per server, GPUs excluded"
-    ):
-        rec.constant("server_embodied_default", Name.SERVER_EMBODIED, "no server figure: the default per server")
-    if b.cluster.hardware_life is not None:
-        rec.disclosed(Name.HARDWARE_LIFE, b.cluster.hardware_life.to("y"), "y")
     else:
-        rec.constant("hardware_life", Name.HARDWARE_LIFE)
-    if b.cluster.hardware_reserved_share is not None:
-        rec.disclosed(Name.RESERVED_SHARE, b.cluster.hardware_reserved_share)
-    else:
-        rec.constant("reserved_share", Name.RESERVED_SHARE)
-
-
-def datacenter(rec: Recorder, b: Blocks) -> None:
-    """PUE and on-site WUE: disclosed, else the provider's, the location's or the unknown-datacenter value."""
-    if b.datacenter.pue is not None:
-        rec.disclosed(Name.PUE, float(b.datacenter.pue))
-    else:
-        _efficiency(rec, Name.PUE, "pue")
-    if b.datacenter.wue is not None:
-        rec.disclosed(Name.WUE, b.datacenter.wue.to("L/kWh"), "L/kWh")
-    else:
-        _efficiency(rec, Name.WUE, "wue")
-
-
-def _efficiency(rec: Recorder, name: Name, column: str) -> None:
-    row, why = _efficiency_row(rec, column)
-    if row is not None:
-        rec.from_table(name, row, column, why)
-
-
-def _efficiency_row(rec: Recorder, column: str) -> tuple[Row | None, str]:
-    provider = rec.inputs.get(Name.PROVIDER)
-    region = rec.inputs.get(Name.CLOUD_REGION)
-    country = rec.inputs[Name.COUNTRY].text
-    rows = [r for r in rec.factors.rows("datacenter_efficiency") if r[column]]
-    target = run_year(rec)
-
-    def pick(candidates: list[Row]) -> Row | None:
-        if not candidates:
-            return None
-        return min(candidates, key=lambda r: (abs(int(r["year"]) - target) if r["year"] else 50, -int(r["year"] or 0)))
-
-    if provider is not None:
-        prov = normalise_name(provider.text)
-        mine = [r for r in rows if r["scope"] in ("region", "provider") and normalise_name(r["provider"]) == prov]
-        if region is not None:
-            row = pick(
-                [
-                    r
-                    for r in mine
-                    if r["scope"] == "region" and normalise_name(r["region"]) == normalise_name(region.text)
-                ]
-            )
-            if row is not None:
-                return row, "the provider's value for the region"
-        row = pick([r for r in mine if r["scope"] == "provider" and r["location"] == country])
-        if row is not None:
-            return row, f"the provider's value for {country}"
-        row = pick([r for r in mine if r["scope"] == "provider" and not r["location"]])
-        if row is not None:
-            return row, "the provider's fleet value (nearest year)"
-    row = pick([r for r in rows if r["scope"] == "location" and r["location"] == country])
-    if row is not None:
-        return row, f"the average for {country}"
-    return pick([r for r in rows if r["scope"] == "default"]), "the value for an unknown datacenter"
+        rec.constant("default_servers", Name.SERVERS, "no server count disclosed: one server, as for most fine-tunes")

@@ -45,19 +45,15 @@ def method(rec: Recorder, b: Blocks) -> Row:
             Origin.DEFAULT,
             "not disclosed: the 'other' row of the method table (FLOPs factor 6, as for full fine-tuning)",
         )
+    base = rec.factors.base_models.get(normalise_name(b.model.base_model)) if b.model.base_model else None
+    if base is not None:
+        rec.rows["base_model"] = base
     if b.model.parameters is not None:
         rec.disclosed(Name.PARAMETERS, float(b.model.parameters))
-    elif b.model.base_model is not None:
-        base = rec.factors.base_models.get(normalise_name(b.model.base_model))
-        if base is not None:
-            family = " (a family: the range spans its sizes)" if base["id"].startswith("family-") else ""
-            rec.from_table(
-                Name.PARAMETERS,
-                base,
-                "parameters",
-                f"parameters of the base model {base['name']}{family}",
-                origin=Origin.DERIVED,
-            )
+    elif base is not None:
+        family = " (a family: the range spans its sizes)" if base["id"].startswith("family-") else ""
+        detail = f"parameters of the base model {base['name']}{family}"
+        rec.from_table(Name.PARAMETERS, base, "parameters", detail, origin=Origin.DERIVED)
     return rec.factors.methods[rec.inputs[Name.METHOD].text]
 
 

@@ -83,6 +83,7 @@ class RunSlice:
     reserved: Input | None
     energy: Input | None = None
     stage: str | None = None
+    idle: bool = False  # energy counted outside the run's devices (operational.idle_energy): no embodied share
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Resolution:
     accelerator: Row | None = None
     server: Row | None = None
     service: Row | None = None
+    base_model: Row | None = None
     includes_pue: bool = False
     energy_measured: bool = False
 
@@ -231,6 +233,7 @@ class Recorder:
             self.rows.get("accelerator"),
             self.rows.get("server"),
             self.rows.get("service"),
+            self.rows.get("base_model"),
             self.includes_pue,
             self.energy_measured,
         )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ftdisclose.engine.span import Span
-from ftdisclose.engine.throughput import run_time_from_tokens
 from ftdisclose.factors import Row
 from ftdisclose.findings import Code
 from ftdisclose.resolve.blocks import Blocks
-from ftdisclose.resolve.hardware import default_accelerator
+from ftdisclose.resolve.flops import flops_name, flops_of_tokens, no_parameters, time_from_flops, total_flops
 from ftdisclose.resolve.record import Input, Recorder, RunSlice
 from ftdisclose.spec import v1_1
 from ftdisclose.spec.inputs import Name, Origin, RunField, run_input
@@ -37,10 +36,24 @@ def energy(rec: Recorder, b: Blocks) -> None:
 
 
 def times(rec: Recorder, b: Blocks, method_row: Row) -> None:
+    total_flops(rec, b, method_row)
     n_gpu = rec.inputs[Name.GPU_COUNT].number
     if b.op.runs:
         _runs(rec, b, b.op.runs, n_gpu, method_row)
-        return
+    else:
+        _single_run(rec, b, n_gpu, method_row)
+    if b.op.idle_energy is not None:
+        idle = rec.put(
+            Name.IDLE_ENERGY,
+            b.op.idle_energy.to("kWh"),
+            "kWh",
+            Origin.DISCLOSED,
+            "disclosed: energy counted outside the run's devices (idle nodes, network)",
+        )
+        rec.runs.append(RunSlice("idle energy", None, None, idle, "other", idle=True))
+
+
+def _single_run(rec: Recorder, b: Blocks, n_gpu: float, method_row: Row) -> None:
     duration = _duration(rec, b, b.op, n_gpu, ("operational",), "operational", method_row)
     reserved: Input | None
     if b.op.reserved_time is not None:
@@ -81,10 +94,9 @@ def _duration(
             f"{prefix}.gpu_hours / GPU count ({n_gpu:g})",
             derived_from=(f"{prefix}.gpu_hours", Name.GPU_COUNT),
         )
-    if run.tokens is not None:
-        found = _tokens_time(rec, b, run.tokens, n_gpu, name, prefix, method_row)
-        if found is not None:
-            return found
+    found = _time_from_flops(rec, b, run, n_gpu, name, prefix, method_row)
+    if found is not None:
+        return found
     if run.reserved_time is not None:
         # seed 001's example states only the reserved time: the hardware ran for as long as it was held
         return rec.put(
@@ -100,6 +112,26 @@ def _duration(
     return None
 
 
+def _time_from_flops(
+    rec: Recorder, b: Blocks, run: _RunLike, n_gpu: float, name: str, prefix: str, method_row: Row
+) -> Input | None:
+    """The run time from the fine-tune's FLOPs (the whole run) or from this run's tokens."""
+    if prefix == "operational":
+        flops = rec.inputs.get(Name.TRAINING_FLOPS)
+        if flops is None and b.op.tokens is not None:
+            no_parameters(rec)
+    elif run.tokens is not None and Name.PARAMETERS in rec.inputs:
+        index = int(prefix.rsplit(".", 1)[-1])
+        tokens_name = run_input(index, RunField.TOKENS)
+        rec.put(tokens_name, float(run.tokens), None, Origin.DISCLOSED, "disclosed (padding included)")
+        flops = flops_of_tokens(rec, method_row, float(run.tokens), flops_name(name), (tokens_name,))
+    else:
+        if run.tokens is not None:
+            no_parameters(rec)
+        flops = None
+    return time_from_flops(rec, flops, n_gpu, name, method_row) if flops is not None else None
+
+
 def _no_run_time(rec: Recorder, b: Blocks, where: tuple[str, ...]) -> None:
     measured = b.op.energy is not None
     lost = "embodied emissions and water" if measured else "energy, emissions and water"
@@ -108,58 +140,6 @@ def _no_run_time(rec: Recorder, b: Blocks, where: tuple[str, ...]) -> None:
         f"nothing gives the run time, so {lost} are not computed",
         where,
         "disclose operational.duration, start and end, gpu_hours, reserved_time, or tokens with model.parameters",
-    )
-
-
-def _tokens_time(
-    rec: Recorder, b: Blocks, tokens: int, n_gpu: float, name: str, prefix: str, method_row: Row
-) -> Input | None:
-    params = rec.inputs.get(Name.PARAMETERS)
-    if params is None:
-        rec.warn(
-            Code.NO_RUN_TIME,
-            "tokens are disclosed but model.parameters is not: the run time cannot be estimated from tokens",
-            ("model",),
-            "disclose model.parameters (e.g. 7.24B)",
-        )
-        return None
-    accel = rec.rows.get("accelerator")
-    peak_row = accel if accel is not None and accel.number("bf16_dense") else default_accelerator(rec)
-    if peak_row is None or not peak_row.number("bf16_dense"):
-        return None
-    peak = rec.from_table(
-        Name.PEAK_FLOPS,
-        peak_row,
-        "bf16_dense",
-        "dense BF16 peak of one accelerator"
-        if peak_row is accel
-        else "the accelerator has no dense BF16 peak in the tables: the year's default "
-        "accelerator's peak is used, which shortens the estimated run",
-    )
-    k = rec.from_table(
-        Name.FLOPS_FACTOR,
-        method_row,
-        "flops_factor",
-        "FLOPs per parameter per token (6 full; 4 with frozen base weights)",
-    )
-    service = rec.rows.get("service")
-    mfu_row = service if service is not None and service.number("mfu") else method_row
-    mfu = rec.from_table(Name.MFU, mfu_row, "mfu", "model FLOPs utilisation")
-    if peak is None or k is None or mfu is None:
-        return None
-    token_name = run_input(int(prefix.rsplit(".", 1)[-1]), RunField.TOKENS) if prefix != "operational" else Name.TOKENS
-    rec.put(token_name, float(tokens), None, Origin.DISCLOSED, "disclosed (padding included)")
-    hours = run_time_from_tokens(k.measure, params.measure, Span.of(float(tokens)), n_gpu, peak.measure, mfu.measure)
-    return rec.put(
-        name,
-        hours.mid,
-        "h",
-        Origin.DERIVED,
-        f"tokens -> time: {k.number:g} x {params.number:.4g} parameters x {tokens:,} tokens "
-        f"/ ({n_gpu:g} GPUs x {peak.number:g} TFLOP/s x MFU {mfu.number:.3g})",
-        low=hours.low,
-        high=hours.high,
-        derived_from=(token_name, Name.PARAMETERS, Name.FLOPS_FACTOR, Name.GPU_COUNT, Name.PEAK_FLOPS, Name.MFU),
     )
 
 
@@ -207,34 +187,47 @@ def _runs(rec: Recorder, b: Blocks, runs: list[v1_1.Run], n_gpu: float, method_r
     _start(rec, b, reserved_in)
 
 
+LATEST_DERIVED_SPAN = dt.timedelta(days=365 * 200)  # beyond this a derived run is not placed in time
+
+
 def _start(rec: Recorder, b: Blocks, reserved: Input | None) -> None:
     op = b.op
     if op.start is not None:
         rec.disclosed(Name.START, op.start.isoformat())
     elif op.end is not None and Name.DURATION in rec.inputs:
-        start = op.end - dt.timedelta(hours=rec.inputs[Name.DURATION].number)
-        rec.put(Name.START, start.isoformat(), None, Origin.DERIVED, "operational.end - duration")
+        start = _before(op.end, rec.inputs[Name.DURATION].number)
+        if start is not None:
+            rec.put(Name.START, start.isoformat(), None, Origin.DERIVED, "operational.end - duration")
     elif b.model.published is not None and reserved is not None:
         published = dt.datetime.combine(b.model.published, dt.time(), dt.UTC)
-        start = published - dt.timedelta(hours=reserved.number)
-        rec.put(
-            Name.START,
-            start.isoformat(),
-            None,
-            Origin.DERIVED,
-            "model.published - reserved time (Scope3 fine-tuning methodology)",
-        )
+        start = _before(published, reserved.number)
+        if start is not None:
+            rec.put(
+                Name.START,
+                start.isoformat(),
+                None,
+                Origin.DERIVED,
+                "model.published - reserved time (Scope3 fine-tuning methodology)",
+            )
+
+
+def _before(moment: dt.datetime, hours: float) -> dt.datetime | None:
+    """``moment`` less ``hours``, or None when that is not a time a run can have started (checks say so)."""
+    if not 0 <= hours < LATEST_DERIVED_SPAN.total_seconds() / 3600:
+        return None
+    try:
+        return moment - dt.timedelta(hours=hours)
+    except OverflowError:
+        return None
 
 
 def utilisation(rec: Recorder, b: Blocks, method_row: Row) -> None:
-    for name, value, column in (
-        (Name.GPU_UTILIZATION, b.op.gpu_utilization, "gpu_utilization"),
-        (Name.CPU_UTILIZATION, b.op.cpu_utilization, "cpu_utilization"),
-    ):
-        if value is not None:
-            rec.disclosed(name, float(value))
-        else:
-            rec.from_table(name, method_row, column, f"the {method_row['method']} row of the method table")
+    """CPU utilisation (the GPUs' load is resolved with their power, in ``resolve.power``)."""
+    if b.op.cpu_utilization is not None:
+        rec.disclosed(Name.CPU_UTILIZATION, float(b.op.cpu_utilization))
+    else:
+        detail = f"the {method_row['method']} row of the method table"
+        rec.from_table(Name.CPU_UTILIZATION, method_row, "cpu_utilization", detail)
 
 
 def usage(rec: Recorder, b: Blocks) -> None:

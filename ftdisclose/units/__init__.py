@@ -266,7 +266,7 @@ def convert(value: float, unit: str, target: str) -> float:
     src, dst = unit_info(unit), unit_info(target)
     if src.dimensionality != dst.dimensionality and not _intensity_alias(src, dst):
         raise UnitError(f"cannot convert {unit} to {target}")
-    return value * src.factor / dst.factor
+    return value * (src.factor / dst.factor)  # the ratio first: no overflow for values near the float limit
 
 
 def _intensity_alias(src: UnitInfo, dst: UnitInfo) -> bool:
