@@ -259,7 +259,7 @@ def _as_version(path: Path, version: str) -> str:
     )
 
 
-ONE_O = [p for p in sorted(EXAMPLES.glob("*.yaml")) + sorted((CASES / "valid").glob("*.yaml"))]
+ONE_O = sorted(EXAMPLES.glob("*.yaml")) + sorted((CASES / "valid").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", ONE_O, ids=lambda p: p.name)
