@@ -157,7 +157,7 @@ EXIT_CODE_TEXT = {
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """`mkdocs serve` rebuilds when the sources of the generated pages change."""
-    for name in ("ftdisclose", "factors", "schema", "CHANGELOG.md"):
+    for name in ("ftdisclose", "factors", "schema", "CHANGELOG.md", "CONTRIBUTING.md", "tests/published"):
         path = str(ROOT / name)
         if (ROOT / name).exists() and path not in config.watch:
             config.watch.append(path)
@@ -766,6 +766,63 @@ def api_page() -> str:
     return "\n".join(out)
 
 
+# --- contributing.md and explanation/accuracy.md ---------------------------------------------
+
+
+def contributing_page() -> str:
+    """CONTRIBUTING.md as a page (its architecture diagram is rendered by mkdocs-material's mermaid)."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    return GENERATED_NOTE.format(source="`CONTRIBUTING.md`") + "\n" + text
+
+
+def _published_runner() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ftdisclose_published_runner", ROOT / "benchmarks" / "published.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def accuracy_page() -> str:
+    """The published-figures table, computed now by the code being documented."""
+    runner = _published_runner()
+    outcomes = runner.run_all()
+    cases = {(o.case.case, o.case.title, o.case.source, o.case.url) for o in outcomes}
+    met = runner.targets(outcomes)
+    out = [
+        "# How accurate is it?",
+        "",
+        GENERATED_NOTE.format(source="the files in `tests/published/` and `benchmarks/published.py`"),
+        "ftdisclose is checked against real disclosures from papers and model cards of training and "
+        "fine-tuning runs. Each is computed twice: **as published**, with every input the publisher gave "
+        "(their power, PUE and grid intensity), which shows that ftdisclose's arithmetic reproduces theirs; "
+        "and **bare**, with only the hardware, counts, times, location and provider, which shows how close "
+        "ftdisclose's defaults come when a publisher says no more than that. The table is computed when "
+        "this site is built, by the version of ftdisclose it documents.",
+        "",
+        "The ratio is ftdisclose's central value over the published figure. A bare row is *ok* when the "
+        "published figure lies inside ftdisclose's low-high range and the central value within 1.5 times; "
+        "*range* when only the first holds.",
+        "",
+        runner.markdown(outcomes),
+        "",
+        "## Targets",
+        "",
+        *[f"- {'met' if ok else '**not met**'}: {name}" for name, ok in met.items()],
+        "",
+        "## Sources",
+        "",
+        *[f"- **{title}**: {text(source)} ([link]({url}))" for _, title, source, url in sorted(cases)],
+        "",
+        "Reproduce the table with `python benchmarks/published.py`; the test suite asserts the targets "
+        "(`tests/test_published.py`).",
+    ]
+    return "\n".join(out) + "\n"
+
+
 # --- changelog.md ----------------------------------------------------------------------
 
 
@@ -931,5 +988,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/factors.md": factors_page,
     "reference/api.md": api_page,
     "changelog.md": changelog_page,
+    "contributing.md": contributing_page,
+    "explanation/accuracy.md": accuracy_page,
     "assets/bloom-split.svg": bloom_svg,
 }
