@@ -277,7 +277,7 @@ def test_a_1_0_file_computes_as_its_1_1_conversion(path: Path, tmp_path: Path) -
 
 
 def _v11_fields(data: dict[str, Any]) -> list[str]:
-    text = json.dumps(data)
+    text = json.dumps(data, default=str)
     return [
         f
         for f in ("site", "average_power", "idle_energy", "training_flops", "base_model_relation", '"stage"')

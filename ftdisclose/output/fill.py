@@ -16,7 +16,15 @@ from ftdisclose import spec
 from ftdisclose.engine.compute import Computation
 from ftdisclose.spec.inputs import Name, Origin
 
-_COUNTS = {Name.GPU_COUNT, Name.SERVERS, Name.CPU_COUNT, Name.INFERENCES_PER_DAY, Name.PARAMETERS, Name.TOKENS}
+_COUNTS = {
+    Name.GPU_COUNT,
+    Name.SERVERS,
+    Name.CPU_COUNT,
+    Name.INFERENCES_PER_DAY,
+    Name.PARAMETERS,
+    Name.TOKENS,
+    Name.TRAINING_FLOPS,
+}
 _RATIOS = {Name.PUE, Name.GPU_UTILIZATION, Name.CPU_UTILIZATION, Name.RESERVED_SHARE}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/+()-]*$")
 _AMBIGUOUS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
@@ -27,6 +35,8 @@ def _spec_value(path: str, value: float | str, unit: str | None) -> Any:
     if isinstance(value, str):
         return value
     if path in _COUNTS:
+        if value >= 1e12:  # FLOPs and the like: six significant digits, as a number
+            return float(f"{value:.6g}")
         return round(value) if value >= 1 and abs(value - round(value)) < 1e-9 else None
     if path in _RATIOS:
         return round(value, 6)
