@@ -61,6 +61,7 @@ class Code(StrEnum):
     GRID_OFFLINE = "FTD318"
     GRID_ESTIMATED_VALUES = "FTD319"
     INTENSITY_BASIS = "FTD320"
+    SITE_NOT_IN_TABLES = "FTD321"
     END_BEFORE_START = "FTD401"
     DURATION_MISMATCH = "FTD402"
     RESERVED_BELOW_RUN = "FTD403"
@@ -458,6 +459,16 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "values (the UK API's regional data is forecast only).",
         "prefer a national or measured series when one exists",
         "GB-13: 24 of 24 values are forecasts",
+    ),
+    Rule(
+        Code.SITE_NOT_IN_TABLES,
+        W,
+        "Site not known to these factor tables",
+        "The disclosure says where the hardware stood (infrastructure.site: workstation), but the factor "
+        "version in use has no workstation figures (its PUE, water and embodied footprint), so a "
+        "datacenter's are used instead.",
+        "compute with a newer factor version (ftdisclose factors list), or disclose pue and wue",
+        "site: workstation with --factors 2026.1",
     ),
     Rule(
         Code.INTENSITY_BASIS,
