@@ -46,9 +46,10 @@ def test_json_output_keys() -> None:
     proc = run_cli("validate", "--format", "json", str(INVALID / "ftd204-co2e-unit.yaml"), "tests/cases/valid")
     assert proc.returncode == 1
     doc = json.loads(proc.stdout)
-    assert set(doc) == {"tool_version", "files", "summary"}
+    assert set(doc) == {"tool_version", "files", "summary", "skipped"}
     # the valid cases that say too little to compute everything warn of it (FTD308)
-    assert doc["summary"] == {"files": 6, "valid": 5, "errors": 1, "warnings": 3}
+    assert doc["summary"] == {"files": 6, "valid": 5, "errors": 1, "warnings": 3, "skipped": 0}
+    assert doc["skipped"] == []
     first = doc["files"][0]
     assert set(first) == {"file", "valid", "spec_version", "findings"}
     (f,) = first["findings"]
@@ -119,7 +120,7 @@ def test_garbage_never_gives_a_traceback(tmp_path: Path) -> None:
     proc = run_cli("validate", *(str(tmp_path / name) for name in samples))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert f"{len(samples)} files: 0 valid" in proc.stdout
+    assert f"{len(samples)} files checked: 0 valid" in proc.stdout
 
 
 def test_no_color_when_not_a_tty_and_color_always_forces_it() -> None:

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import IO
 
 from ftdisclose.cli.batch import Job, run_job, run_many, workers
-from ftdisclose.io.discover import iter_paths
+from ftdisclose.findings import Code, Where, make
+from ftdisclose.io.config import Config
+from ftdisclose.io.discover import discover
 from ftdisclose.output import REPORTERS
 from ftdisclose.output.base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Reporter
 from ftdisclose.output.text import TextReporter
-from ftdisclose.output.view import report_of
+from ftdisclose.output.view import FileReport, report_of
 from ftdisclose.pipeline import FileResult, Goal, Options, run_file
 from ftdisclose.resolve import GridOptions
 from ftdisclose.spec.inputs import Name, Origin
@@ -53,15 +55,25 @@ def reporter(args: argparse.Namespace, command: Command, stream: IO[str] | None 
 def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbon_cards: bool = False) -> int:
     report = reporter(args, command)
     opts = options(args)
-    jobs = [
-        Job(str(path), display, opts, goal, command == "compute")
-        for path, display in iter_paths(args.paths, only_carbon_cards=only_carbon_cards)
-    ]
+    config = getattr(args, "config_loaded", None) or Config()
+    found = discover(
+        args.paths,
+        config.with_gitignore(args.respect_gitignore is not False),
+        only_carbon_cards=only_carbon_cards,
+        by_content=args.by_content,
+    )
+    report.skip(found.skipped)
+    for display, why in found.unreadable:
+        report.file(FileReport(display, "unknown", None, (make(Code.UNREADABLE, why, Where(display)),)))
+    jobs = [Job(str(path), display, opts, goal, command == "compute") for path, display in found.files]
     label = "validating" if command == "validate" else "computing"
     for item in run_many(run_job, jobs, workers(args.jobs), label):
         report.file(item)
     report.finish()
-    return report.summary.exit_code(strict=args.strict)
+    code = report.summary.exit_code(strict=args.strict, require=args.require)
+    if args.require and not report.summary.files:
+        sys.stderr.write("ftdisclose: --require: no disclosure or model card with carbon metadata was found\n")
+    return code
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -184,10 +196,8 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ftdisclose.findings import Code
     from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
     from ftdisclose.io.files import write_atomic
-    from ftdisclose.output.view import FileReport
 
     try:
         result = import_codecarbon(

@@ -7,7 +7,7 @@ from typing import IO
 from ftdisclose._version import __version__
 from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.findings import Severity
-from ftdisclose.output.base import Command, Reporter, count, location
+from ftdisclose.output.base import Command, Reporter, location
 from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
 from ftdisclose.output.safe import markdown, markdown_code
 from ftdisclose.output.view import FileReport
@@ -59,10 +59,10 @@ class MarkdownReporter(Reporter):
         if self.command == "compute":
             return
         s = self.summary
-        status = "passed" if s.valid == s.files else "failed"
+        status = "nothing to check" if not s.files else "passed" if s.valid == s.files else "failed"
         self.out.write(f"### ftdisclose validate: {status}\n\n")
-        counts = f"{count(s.errors, 'error')}, {count(s.warnings, 'warning')}"
-        self.out.write(f"{count(s.files, 'file')}, {s.valid} valid, {counts}.\n\n")
+        line = s.line()
+        self.out.write(f"{line[0].upper()}{line[1:]}.\n\n")
         if self._rows:
             self.out.write("| location | code | severity | message |\n|---|---|---|---|\n")
             self.out.write("\n".join(self._rows) + "\n")

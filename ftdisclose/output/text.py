@@ -7,6 +7,7 @@ rich as plain ``Text``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO
 
 from rich.console import Console
@@ -15,7 +16,8 @@ from rich.text import Text
 
 from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.findings import Finding, Severity
-from ftdisclose.output.base import Command, Reporter, count, location
+from ftdisclose.io.discover import Skipped
+from ftdisclose.output.base import Command, Reporter, location
 from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
 from ftdisclose.output.safe import terminal
 from ftdisclose.output.view import Figures, FileReport
@@ -58,16 +60,20 @@ class TextReporter(Reporter):
         if f.hint and self.verbosity >= 0:
             self._line(("    hint:", "dim"), f" {terminal(f.hint)}")
 
+    def skip(self, items: Sequence[Skipped]) -> None:
+        super().skip(items)
+        if self.verbosity >= 1:
+            for item in items:
+                self._line((terminal(item.path), "dim"), (f": skipped ({terminal(item.reason)})", "dim"))
+
     def finish(self) -> None:
-        if self.command != "validate" or self.verbosity < 0:
-            return
         s = self.summary
-        invalid = s.files - s.valid
-        text = (
-            f"{count(s.files, 'file')}: {s.valid} valid, {invalid} invalid "
-            f"({count(s.errors, 'error')}, {count(s.warnings, 'warning')})"
-        )
-        self._line((text, "green" if invalid == 0 else "red"))
+        if self.verbosity < 0 or (self.command != "validate" and s.files):
+            return
+        text = s.line()
+        if s.skipped and self.verbosity < 1:
+            text += " (-v lists them)"
+        self._line((text, "green" if s.valid == s.files else "red"))
 
     # --- compute ---------------------------------------------------------------------
 
