@@ -106,8 +106,9 @@ def section(nl: str = "\n", *, per_inference: bool = False) -> str:
         "",
         "| result | value | range (low - high) | unit |",
         "|---|---:|---:|---|",
-        "| Energy, IT equipment | 0.694 | - | kWh |",
-        "| Emissions, total | **0.0573** | 0.05 - 0.07 | kgCO2e |",
+        # scaled to the value, three figures where the range is narrower than 2x (output/numbers.py)
+        "| Energy, IT equipment | 694 | - | Wh |",
+        "| Emissions, total | **57.3** | 50 - 70 | gCO2e |",
     ]
     if per_inference:
         lines += [
@@ -117,7 +118,7 @@ def section(nl: str = "\n", *, per_inference: bool = False) -> str:
             "",
             "| result | value | range (low - high) | unit |",
             "|---|---:|---:|---|",
-            "| Per inference, emissions (amortised) | 0.0015 | 0.0012 - 0.002 | gCO2e |",
+            "| Per inference, emissions (amortised) | 1.5 | 1.2 - 2 | mgCO2e |",
         ]
     lines += [
         "",

@@ -24,7 +24,7 @@ from ftdisclose.factors import FactorSet, normalise_name
 from ftdisclose.integrations.hub import HUB_KEY
 from ftdisclose.io.loader import CARD_KEY
 from ftdisclose.io.yamledit import YamlEditError, set_value
-from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.output.numbers import RESULT_LABELS, readable
 from ftdisclose.output.view import defaulted_inputs
 from ftdisclose.resolve import Input
 from ftdisclose.spec.inputs import Name, Origin
@@ -172,10 +172,10 @@ def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
 def _table(computation: Computation, names: list[Result]) -> list[str]:
     lines = ["| result | value | range (low - high) | unit |", "|---|---:|---:|---|"]
     for name in names:
-        span = computation.results[name]
+        shown = readable(computation.results[name])
         label = RESULT_LABELS.get(name, name)
-        value = f"**{fmt_number(span.mid)}**" if name == "emissions.total" else fmt_number(span.mid)
-        lines.append(f"| {label} | {value} | {fmt_range(span)} | {RESULT_UNITS[name]} |")
+        value = f"**{shown.value}**" if name == "emissions.total" else shown.value
+        lines.append(f"| {label} | {value} | {shown.range} | {shown.unit} |")
     return lines
 
 

@@ -18,9 +18,9 @@ from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.findings import Finding, Severity
 from ftdisclose.io.discover import Skipped
 from ftdisclose.output.base import Command, Reporter, location
-from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, readable
 from ftdisclose.output.safe import terminal
-from ftdisclose.output.view import Figures, FileReport
+from ftdisclose.output.view import Figures, FileReport, input_text
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -90,12 +90,14 @@ class TextReporter(Reporter):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         for name in Result:
             if name in figures.results:
-                measure = figures.results[name]
-                value = Text(fmt_number(measure.mid), style="bold" if name.endswith("total") else "")
-                table.add_row(RESULT_LABELS[name], value, fmt_range(measure), RESULT_UNITS[name])
+                shown = readable(figures.results[name])
+                value = Text(shown.value, style="bold" if name.endswith("total") else "")
+                table.add_row(RESULT_LABELS[name], value, shown.range, shown.unit)
             elif name in figures.missing:
                 table.add_row(RESULT_LABELS[name], Text("not computed", style="dim"), "", RESULT_UNITS[name])
         console.print(table)
+        if self.verbosity < 0:
+            return
         for name, reason in figures.missing.items():
             self._line(("not computed: ", "dim"), f"{RESULT_LABELS[name]}: {terminal(reason)}")
         if any(name.startswith("per_inference") for name in figures.results):
@@ -112,7 +114,7 @@ class TextReporter(Reporter):
             self._line("")
             self._line(("For scale", "bold"), " (central total)")
             for eq in figures.equivalences:
-                self._line(f"  {fmt_number(eq.amount):>12}  {eq.label}")
+                self._line(f"  {fmt_number(eq.amount, 2):>12}  {eq.label}")
         self._line("")
 
     def _shares(self, figures: Figures) -> None:
@@ -136,7 +138,7 @@ class TextReporter(Reporter):
             for run in figures.runs:
                 self._line(
                     f"  {terminal(run.name):<34} {_bar(run.share)} {run.share:6.1%}  "
-                    f"{fmt_number(run.emissions.to('kgCO2e').mid)} kgCO2e"
+                    f"{readable(run.emissions).value} {readable(run.emissions).unit}"
                 )
 
     def _defaulted(self, figures: Figures) -> None:
@@ -146,9 +148,7 @@ class TextReporter(Reporter):
         self._line("")
         self._line(("Defaulted inputs", "bold"), f" ({len(defaulted)}; disclose them to narrow the ranges)")
         for name, item in defaulted:
-            value = fmt_number(item.value) if isinstance(item.value, float) else terminal(str(item.value))
-            unit = f" {item.unit}" if item.unit and item.unit != "1" else ""
-            self._line(f"  {name:<48} {value}{unit}")
+            self._line(f"  {name:<48} {terminal(input_text(item))}")
 
 
 def _bar(share: float, width: int = 24) -> str:
