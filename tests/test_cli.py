@@ -181,3 +181,27 @@ def test_progress_bar_only_on_a_terminal_for_long_batches(monkeypatch: pytest.Mo
     bar.close()
     mp.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert batch._progress(10_000, "x") is None
+
+
+def test_sarif_uris_are_percent_encoded_relative_to_the_root_and_the_hint_is_apart(tmp_path: Path) -> None:
+    folder = tmp_path / "a #b"
+    folder.mkdir()
+    (folder / "50% x.yaml").write_bytes((INVALID / "ftd203-unit-dimension.yaml").read_bytes())
+    doc = json.loads(run_cli("validate", "--format", "sarif", ".", cwd=tmp_path).stdout)
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+    (result,) = run["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    # '#' would start a fragment and '%' an escape: both are encoded, and the path stays relative
+    assert location == {"uri": "a%20%23b/50%25%20x.yaml", "uriBaseId": "%SRCROOT%"}
+    assert (
+        result["message"]["text"]
+        == 'operational.duration: "4 kg" is a mass; expected a time\n\nHint: write e.g. "12 h"'
+    )
+    assert result["properties"] == {"path": "operational.duration", "hint": 'write e.g. "12 h"'}
+    # a file outside the root is an absolute file: URI, never a bare absolute path
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes((INVALID / "ftd203-unit-dimension.yaml").read_bytes())
+    doc = json.loads(run_cli("validate", "--format", "sarif", str(outside), cwd=folder).stdout)
+    location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": outside.as_uri()}
