@@ -14,7 +14,7 @@ from typing import NoReturn
 from ftdisclose._version import __version__
 
 REPORT_FORMATS = ["text", "json", "github", "sarif", "markdown"]
-COMPUTE_FORMATS = REPORT_FORMATS
+COMPUTE_FORMATS = [*REPORT_FORMATS, "html"]  # html: one self-contained page with charts
 EXIT_USAGE = 2
 
 

@@ -8,7 +8,7 @@ only this: results are data; reporters render them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ftdisclose.engine.compute import Computation, Result, RunResult
 from ftdisclose.engine.quantity import Measure
@@ -64,6 +64,7 @@ class Figures:
     used: frozenset[str]
     runs: tuple[RunResult, ...] = ()
     equivalences: tuple[Equivalence, ...] = ()
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the used rows' sources, by id
 
     def defaulted(self) -> list[tuple[str, Input]]:
         return defaulted_inputs(self.inputs, self.used)
@@ -121,6 +122,8 @@ def report_of(result: FileResult, *, with_figures: bool) -> FileReport:
 
 
 def _figures(computation: Computation) -> Figures:
+    tables = computation.resolution.factors
+    used = sorted({sid for item in computation.inputs.values() for sid in item.sources})
     return Figures(
         computation.factors_version,
         computation.results,
@@ -129,6 +132,7 @@ def _figures(computation: Computation) -> Figures:
         computation.used,
         computation.runs,
         equivalences(computation),
+        {sid: dict(tables.sources[sid]) for sid in used if sid in tables.sources},
     )
 
 
