@@ -68,9 +68,9 @@ TABLE_HEAD = "| location | code | severity | message | hint |\n|---|---|---|---|
 
 def finding_row(f: Finding) -> str:
     """One finding as a table row; every piece of user text escaped."""
-    message = (f"{markdown_code(f.path)}: " if f.path else "") + markdown(f.message)
+    message = (f"{markdown_code(f.path, cell=True)}: " if f.path else "") + markdown(f.message)
     hint = markdown(f.hint) if f.hint else ""
-    return f"| {markdown_code(location(f))} | {f.code} {f.rule} | {f.severity} | {message} | {hint} |"
+    return f"| {markdown_code(location(f), cell=True)} | {f.code} {f.rule} | {f.severity} | {message} | {hint} |"
 
 
 def _sentence(line: str) -> str:
