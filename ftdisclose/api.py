@@ -11,7 +11,7 @@ called any number of times, and never raise for a bad disclosure: what is wrong 
 import ftdisclose
 
 checked = ftdisclose.validate({"spec_version": "1.1", "model": {"name": "m"}, "operational": {"duration": "4 kg"}})
-print(checked.valid, [(str(f.code), f.path) for f in checked.findings])  # False, and a unit-dimension finding at operational.duration
+print(checked.valid, [(str(f.code), f.path) for f in checked.findings])  # False, unit-dimension at operational.duration
 
 result = ftdisclose.compute('spec_version: "1.1"\nmodel: {name: m}\noperational: {energy: 0.694 kWh}\n')
 assert result.computation is not None and result.disclosure is not None

@@ -157,20 +157,31 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from ftdisclose.integrations.card import CardError, hardware_label, location_label, write_card
+    from ftdisclose.integrations.card import (
+        CardError,
+        hardware_label,
+        location_label,
+        public_disclosure,
+        same_but_names,
+        write_card,
+    )
     from ftdisclose.io.files import write_atomic
+    from ftdisclose.output.html import charts_document
 
     result, code = _single(args)
     comp = result.computation
     if comp is None or code:  # never write figures from an incomplete computation
         return code
     card = Path(args.card)
+    svg = card.parent / args.svg if args.svg else None
     try:
         old = card.read_bytes() if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
         same = card.exists() and card.resolve() == Path(args.path).resolve()
-        embed = result.document.data if args.embed and not same else None
+        embed, dropped = public_disclosure(result.document.data) if args.embed and not same else (None, [])
+        if dropped and args.quiet < 1:
+            sys.stderr.write(f"ftdisclose: left out of the card (they stay in the disclosure): {', '.join(dropped)}\n")
         factors = comp.resolution.factors
         new = write_card(
             old,
@@ -179,19 +190,27 @@ def cmd_card(args: argparse.Namespace) -> int:
             hardware=hardware_label(comp.inputs, factors),
             location=location_label(comp.inputs, factors),
             embed=embed,
+            chart=Path(os.path.relpath(svg, card.parent)).as_posix() if svg is not None else None,
         )
+        chart = charts_document(comp.results).encode("utf-8") if svg is not None else b""
+        old_chart = svg.read_bytes() if svg is not None and svg.is_file() else b""
     except (CardError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
+    current = same_but_names(old, new) and chart == old_chart
     if args.check:
-        if new != old:
+        if not current:
             sys.stdout.write(f"{args.card}: not up to date; run ftdisclose card {args.path} --card {args.card}\n")
             return EXIT_FINDINGS
-        sys.stdout.write(f"{args.card}: up to date\n")
+        if args.quiet < 1:
+            sys.stdout.write(f"{args.card}: up to date\n")
         return EXIT_OK
     if new != old:
         write_atomic(card, new)
-    sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
+    if svg is not None and chart != old_chart:
+        write_atomic(svg, chart)
+    if args.quiet < 1:
+        sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
     return EXIT_OK
 
 

@@ -235,7 +235,15 @@ def _writers(sub: argparse._SubParsersAction[Parser]) -> None:
         "--embed",
         action="store_true",
         help="also write the disclosure into the card's carbon_disclosure, so the card carries what its figures "
-        "come from and validate can check them",
+        "come from and validate can check them (x- extensions and local file paths are left out)",
+    )
+    p.add_argument(
+        "--svg",
+        action="store_const",
+        const="ftdisclose-footprint.svg",
+        default=None,
+        help="also write the emissions and water chart as ftdisclose-footprint.svg beside the card, and show it "
+        "in the section",
     )
 
 

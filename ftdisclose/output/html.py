@@ -212,3 +212,28 @@ class HtmlReporter(Reporter):
 
     def finish(self) -> None:
         self.out.write(page(self._sections, "Fine-tuning footprint"))
+
+
+def charts_document(results: Mapping[Result, Measure]) -> str:
+    """The emissions and water charts as one standalone SVG file (for ``card --svg``)."""
+    blocks: list[tuple[str, str, int]] = []
+    for kind, title, names in CHARTS[:2]:
+        rows = [(RESULT_LABELS[n], results[n]) for n in names if n in results]
+        if rows:
+            blocks.append((title, chart_svg(kind, title, rows), _ROW * len(rows) + 30))
+    width = _LABEL + _PLOT + _RIGHT
+    height = sum(h_ + 30 for _, _, h_ in blocks) + 10
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        "<style>text{font:12px system-ui,-apple-system,sans-serif;fill:#1d2327}.head{font-weight:600;font-size:14px}"
+        ".muted{fill:#5c6670}</style>",
+    ]
+    y = 10
+    for title, svg, block_height in blocks:
+        parts.append(f'<text class="head" x="10" y="{y + 14}">{h(title)}</text>')
+        parts.append(svg.replace("<svg ", f'<svg x="0" y="{y + 20}" ', 1))
+        y += block_height + 30
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
