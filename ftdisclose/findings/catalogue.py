@@ -107,6 +107,8 @@ class Code(StrEnum):
     IMPORT_MIXED_GPUS = "FTD531"
     IMPORT_MERGE_CONFLICT = "FTD532"
     IMPORT_MODEL_NAME = "FTD533"
+    HUB_YAML_1_1 = "FTD540"
+    HUB_FRONT_MATTER = "FTD541"
 
     @property
     def slug(self) -> str:
@@ -845,6 +847,28 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "CodeCarbon does not record the fine-tuned model; `model.name` was taken from the "
         "project_name column or the file name.",
         "pass --model-name, or edit model.name",
+        "",
+    ),
+    # --- FTD540-541: cards as huggingface_hub reads them ------------------------------------
+    Rule(
+        Code.HUB_YAML_1_1,
+        W,
+        "Front matter read differently by huggingface_hub",
+        "huggingface_hub (and the Hub's Python tools) read a card's front matter with PyYAML, which follows "
+        "YAML 1.1: `NO`, `yes`, `on` are booleans, `2.1e5` and `7.24e9` are text, `1:30` is 90, `0755` is "
+        "octal, `2025-07-10` is a date. ftdisclose reads YAML 1.2, so such a value means one thing here and "
+        "another on the Hub.",
+        'quote text (country: "NO"); write numbers with a dot and a signed exponent (2.1e+5) or in full',
+        "country: NO    # Norway here, false on the Hub",
+    ),
+    Rule(
+        Code.HUB_FRONT_MATTER,
+        E,
+        "Front matter huggingface_hub does not read",
+        "huggingface_hub finds a card's front matter with its own pattern: an opening `---` line at the start and "
+        "a closing `---` line. A block closed with `...` (or `----`) is read by ftdisclose but not by the Hub, "
+        "which then sees no metadata, or reads on to a later `---` and fails.",
+        "close the front matter with a line ---",
         "",
     ),
 )
