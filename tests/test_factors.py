@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -20,13 +21,45 @@ from ftdisclose.factors import normalise_name
 from .conftest import ROOT, run_cli
 
 VERSIONS = factors.available_versions()
-SHARED_DATA = ROOT.parent / "shared" / "reference" / "data"
+SHARED_DATA = Path(os.environ.get("FTDISCLOSE_REFERENCE_DATA") or ROOT.parent / "shared" / "reference" / "data")
+
+# A released version is never edited. The sha256 of its manifest (which holds the sha256 of every
+# file) is pinned here, so that a changed file, or a changed manifest, fails until this line changes.
+RELEASED_MANIFESTS = {
+    "2026.1": "69013a6cd792bddaa0c17ef8569aeaecd6cc4d771c65235b240eccb00e207fc4",
+}
 FORBIDDEN_LICENCES = ("AGPL", "ODbL", "-NC", "NonCommercial", "All-rights-reserved", "AllRightsReserved")
 
 
 def test_a_version_is_shipped() -> None:
-    assert "2026.1" in VERSIONS
-    assert factors.latest_version() == VERSIONS[-1]
+    assert "2026.1" in VERSIONS and "2026.2" in VERSIONS
+    assert factors.latest_version() == VERSIONS[-1] == "2026.2"
+
+
+@pytest.mark.parametrize("version", sorted(RELEASED_MANIFESTS))
+def test_released_versions_are_never_edited(version: str) -> None:
+    folder = ROOT / "factors" / version
+    manifest_bytes = (folder / "manifest.json").read_bytes()
+    assert hashlib.sha256(manifest_bytes).hexdigest() == RELEASED_MANIFESTS[version], f"{version} was edited"
+    manifest = json.loads(manifest_bytes)
+    listed = {info["file"]: info["sha256"] for info in manifest["tables"].values()}
+    listed[manifest["sources"]["file"]] = manifest["sources"]["sha256"]
+    on_disk = {p.name for p in folder.iterdir()} - {"manifest.json"}
+    assert on_disk == set(listed), f"{version}: files not in its manifest: {sorted(on_disk ^ set(listed))}"
+    for name, digest in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, f"{version}/{name} was edited"
+
+
+def test_the_build_never_rewrites_an_older_released_version(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "factors" / "build.py"), "--version", "2026.1", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode != 0 and "frozen" in proc.stderr
+    assert not any(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -76,7 +109,14 @@ def test_sources_are_complete_and_bundlable(version: str) -> None:
         assert not any(bad.lower() in row["license"].lower() for bad in FORBIDDEN_LICENCES), row
 
 
-TABLES = factors.load("2026.1")
+LATEST = factors.load("2026.2")
+
+
+@pytest.fixture(params=["2026.1", "2026.2"])
+def tables(request: pytest.FixtureRequest) -> factors.FactorSet:
+    """The coverage tests hold for the released 2026.1 and for 2026.2."""
+    return factors.load(request.param)
+
 
 # The names users write: NVML strings, CodeCarbon strings, short forms (issue "factors").
 GPU_NAMES = {
@@ -113,31 +153,31 @@ GPU_NAMES = {
 
 
 @pytest.mark.parametrize("name", sorted(GPU_NAMES))
-def test_gpu_names_users_write_resolve(name: str) -> None:
-    row = TABLES.accelerators.get(normalise_name(name))
+def test_gpu_names_users_write_resolve(name: str, tables: factors.FactorSet) -> None:
+    row = tables.accelerators.get(normalise_name(name))
     assert row is not None, f"{name} does not resolve"
     if GPU_NAMES[name]:
         assert row["id"] == GPU_NAMES[name]
     assert float(row["tdp"] or 0) > 0 or row["id"].startswith(("aws-trainium", "aws-inferentia")), row.data
 
 
-def test_default_accelerator_every_year() -> None:
-    years = TABLES.default_accelerator
+def test_default_accelerator_every_year(tables: factors.FactorSet) -> None:
+    years = tables.default_accelerator
     assert sorted(years) == list(range(2016, 2027))
     assert years[2022]["accelerator"].startswith("nvidia-a100")  # seed 001: "2022 is Nvidia A100"
     for row in years.values():
-        assert normalise_name(row["accelerator"]) in TABLES.accelerators
-        assert normalise_name(row["server"]) in TABLES.servers
+        assert normalise_name(row["accelerator"]) in tables.accelerators
+        assert normalise_name(row["server"]) in tables.servers
 
 
-def test_servers_and_services_point_at_known_rows() -> None:
-    for row in TABLES.rows("servers"):
+def test_servers_and_services_point_at_known_rows(tables: factors.FactorSet) -> None:
+    for row in tables.rows("servers"):
         if row["accelerator"]:
-            assert normalise_name(row["accelerator"]) in TABLES.accelerators, row["id"]
+            assert normalise_name(row["accelerator"]) in tables.accelerators, row["id"]
     for service in ("aws-bedrock", "google-vertex-ai", "azure-openai", "openai-fine-tuning"):
-        row = TABLES.services[normalise_name(service)]
-        assert normalise_name(row["server"]) in TABLES.servers
-        assert (normalise_name(row["provider"]), normalise_name(row["cloud_region"])) in TABLES.regions
+        row = tables.services[normalise_name(service)]
+        assert normalise_name(row["server"]) in tables.servers
+        assert (normalise_name(row["provider"]), normalise_name(row["cloud_region"])) in tables.regions
 
 
 @pytest.mark.parametrize(
@@ -155,19 +195,21 @@ def test_servers_and_services_point_at_known_rows() -> None:
         ("azure", "swedencentral", "SE"),
     ],
 )
-def test_cloud_regions_resolve_to_country_and_zone(provider: str, region: str, country: str) -> None:
-    row = TABLES.regions[(provider, normalise_name(region))]
+def test_cloud_regions_resolve_to_country_and_zone(
+    provider: str, region: str, country: str, tables: factors.FactorSet
+) -> None:
+    row = tables.regions[(provider, normalise_name(region))]
     assert row["country"] == country
     zone = row["grid_zone"]
-    assert zone in TABLES.grid or TABLES.zones[normalise_name(zone)]["country"] in TABLES.grid
+    assert zone in tables.grid or tables.zones[normalise_name(zone)]["country"] in tables.grid
 
 
-def test_every_country_with_data_resolves_to_its_own_intensity() -> None:
+def test_every_country_with_data_resolves_to_its_own_intensity(tables: factors.FactorSet) -> None:
     from ftdisclose.resolve import resolve
     from ftdisclose.spec import model_for, upgrade
 
     model = model_for("1.0")
-    countries = [z for z in TABLES.grid if len(z) == 2 and normalise_name(z) in TABLES.countries]
+    countries = [z for z in tables.grid if len(z) == 2 and normalise_name(z) in tables.countries]
     assert len(countries) >= 180  # about 200 countries publish annual intensities
     for code in countries:
         d = model.model_validate(
@@ -178,15 +220,15 @@ def test_every_country_with_data_resolves_to_its_own_intensity() -> None:
                 "operational": {"duration": "1 h", "start": "2023-06-01T00:00:00Z"},
             }
         )
-        item = resolve(upgrade(d), TABLES)["operational.carbon_intensity"]
+        item = resolve(upgrade(d), tables)["operational.carbon_intensity"]
         assert item.origin == "default"
         assert f"intensity of {code}," in item.detail, (code, item.detail)
 
 
-def test_us_subnational_zones_have_intensities() -> None:
-    egrid = [z for z, r in ((r["zone"], r) for r in TABLES.rows("zones")) if r["kind"] == "egrid"]
+def test_us_subnational_zones_have_intensities(tables: factors.FactorSet) -> None:
+    egrid = [z for z, r in ((r["zone"], r) for r in tables.rows("zones")) if r["kind"] == "egrid"]
     assert len(egrid) >= 20
-    assert all(z in TABLES.grid for z in egrid)
+    assert all(z in tables.grid for z in egrid)
 
 
 def test_overlay_replaces_a_row_and_is_reported(tmp_path: Path) -> None:
@@ -223,7 +265,7 @@ def test_bad_overlay_is_a_finding(tmp_path: Path) -> None:
 
 def test_factors_cli_list_show_diff(tmp_path: Path) -> None:
     proc = run_cli("factors", "list")
-    assert proc.returncode == 0 and "2026.1 (latest)" in proc.stdout and "CC-BY-4.0" in proc.stdout
+    assert proc.returncode == 0 and "2026.2 (latest)" in proc.stdout and "CC-BY-4.0" in proc.stdout
     proc = run_cli("factors", "show", "method_defaults", "--format", "csv")
     assert proc.stdout.splitlines()[0].startswith("method,gpu_utilization_low")
     assert run_cli("factors", "show", "nope").returncode == 2
@@ -253,15 +295,17 @@ def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
         capture_output=True,
         timeout=300,
     )
-    for path in sorted((ROOT / "factors" / "2026.1").iterdir()):
-        assert (tmp_path / "2026.1" / path.name).read_bytes() == path.read_bytes(), path.name
+    # the build writes the version its curated rows describe (2026.2), and only that one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026.2"]
+    for path in sorted((ROOT / "factors" / "2026.2").iterdir()):
+        assert (tmp_path / "2026.2" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 @pytest.mark.parametrize(
     ("written", "zone"),
     [("GB-13", "GB-13"), ("GB-London", "GB-13"), ("UK-1", "GB-1"), ("gb-north-scotland", "GB-1"), ("DK-DK2", "DK2")],
 )
-def test_grid_zones_resolve_with_their_country(written: str, zone: str) -> None:
+def test_grid_zones_resolve_with_their_country(written: str, zone: str, tables: factors.FactorSet) -> None:
     from ftdisclose.resolve import resolve
     from ftdisclose.spec import model_for, upgrade
 
@@ -273,7 +317,7 @@ def test_grid_zones_resolve_with_their_country(written: str, zone: str) -> None:
             "operational": {"duration": "1 h"},
         }
     )
-    r = resolve(upgrade(d), TABLES)
+    r = resolve(upgrade(d), tables)
     assert r["infrastructure.location.grid_zone"].value == zone
     assert r["infrastructure.location.country"].value == zone[:2]
     assert not [f for f in r.findings if f.code == "FTD310"]

@@ -1,6 +1,10 @@
-"""Build a released factor-table version from public data and curated rows.
+"""Build the current factor-table version from public data and curated rows.
 
-Usage: python tools/factors/build.py [--data DIR] [--version 2026.1] [--out factors/]
+Usage: python tools/factors/build.py [--data DIR] [--version 2026.2] [--out factors/]
+
+The curated rows in ``curated/`` describe one version, ``CURRENT``. A released version
+other than that one is never rewritten: its files stay as released (the build would no
+longer reproduce them), so asking for one is an error.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import datetime as dt
 import hashlib
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +25,8 @@ sys.path.insert(0, str(HERE))
 from tablebuild import SOURCE_COLUMNS, Table, read_csv, render_csv  # noqa: E402
 
 AREAS = ["hardware", "geography", "methods", "models"]
-RELEASED = {"2026.1": "2026-11-22"}
+RELEASED = {"2026.1": "2026-11-22", "2026.2": "2026-11-30"}
+CURRENT = "2026.2"  # the version the curated rows describe
 
 
 def load_sources() -> dict[str, dict[str, str]]:
@@ -42,6 +48,10 @@ def load_sources() -> dict[str, dict[str, str]]:
 
 
 def build(data_dir: Path, version: str, out_root: Path) -> Path:
+    if version in RELEASED and version != CURRENT:
+        raise SystemExit(
+            f"{version} is released and frozen in factors/{version}; the curated rows now describe {CURRENT}"
+        )
     tables: dict[str, Table] = {}
     for area in AREAS:
         module = importlib.import_module(area)
@@ -60,6 +70,8 @@ def build(data_dir: Path, version: str, out_root: Path) -> Path:
 
     out = out_root / version
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*.csv"):  # a table dropped since the last build must not linger
+        stale.unlink()
     manifest: dict[str, object] = {
         "version": version,
         "released": RELEASED.get(version, dt.date.today().isoformat()),
@@ -91,8 +103,9 @@ def build(data_dir: Path, version: str, out_root: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     repo = HERE.parent.parent
-    parser.add_argument("--data", type=Path, default=repo.parent / "shared" / "reference" / "data")
-    parser.add_argument("--version", default="2026.1")
+    default_data = os.environ.get("FTDISCLOSE_REFERENCE_DATA") or repo.parent / "shared" / "reference" / "data"
+    parser.add_argument("--data", type=Path, default=Path(default_data))
+    parser.add_argument("--version", default=CURRENT)
     parser.add_argument("--out", type=Path, default=repo / "factors")
     args = parser.parse_args()
     out = build(args.data, args.version, args.out)
