@@ -321,3 +321,89 @@ def test_grid_zones_resolve_with_their_country(written: str, zone: str, tables: 
     assert r["infrastructure.location.grid_zone"].value == zone
     assert r["infrastructure.location.country"].value == zone[:2]
     assert not [f for f in r.findings if f.code == "FTD310"]
+
+
+# --- version 2026.2 (tools/factors/NOTES-2026.2.md) ---------------------------------------
+
+
+def _triple(row: factors.Row, column: str) -> tuple[float, float, float]:
+    low, mid, high = (row.number(c) for c in (f"{column}_low", column, f"{column}_high"))
+    assert low is not None and mid is not None and high is not None, (row.label, column)
+    return low, mid, high
+
+
+# The throughput classes of the design (tables-2026.2.md), binding for the resolver.
+GENERATIONS = {
+    "turing", "volta", "ampere-consumer", "ampere", "ada", "hopper", "blackwell", "blackwell-consumer",
+    "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6", "cdna2", "cdna3", "gaudi", "other",
+}  # fmt: skip
+
+
+def test_every_accelerator_has_a_card_only_embodied_figure_water_and_a_generation() -> None:
+    generations = GENERATIONS
+    sourced = set()
+    for row in LATEST.rows("accelerators"):
+        assert row["generation"] in generations, row["id"]
+        low, mid, high = _triple(row, "embodied")
+        assert 0 < low < mid < high, row["id"]
+        assert row["embodied_method"] in ("sourced", "scaled"), row["id"]
+        if row["embodied_method"] == "scaled":  # wide: at least x0.5 .. x2
+            assert low <= 0.5 * mid + 1e-9 and high >= 2 * mid - 1e-9, row["id"]
+        else:
+            sourced.add(row["id"])
+        w_low, water, w_high = _triple(row, "embodied_water")
+        assert 0 < w_low < water < w_high, row["id"]
+    assert sourced == {"nvidia-h100-sxm5-80gb", "nvidia-b200", "nvidia-a100-sxm4-40gb", "google-tpu-v6e"}
+    h100 = LATEST.accelerators[normalise_name("H100")]
+    assert h100.number("embodied") == 164  # NVIDIA HGX H100 PCF, 1,312 kgCO2e per 8-GPU baseboard / 8
+
+
+def test_server_rows_hold_the_host_without_accelerators() -> None:
+    servers = {r["id"]: r for r in LATEST.rows("servers")}
+    assert {r["kind"] for r in servers.values()} == {"datacenter", "workstation"}
+    assert _triple(servers["dgx-h100"], "embodied") == (1300, 2500, 6000)
+    assert servers["dgx-h100"].number("host_max_power") == 8400 - 8 * 700  # Latif et al.'s measured node
+    assert servers["dgx-a100-640gb"].number("host_max_power") == 6500 - 8 * 400  # the DGX A100 rating
+    workstation = servers["workstation"]
+    assert workstation["kind"] == "workstation" and _triple(workstation, "embodied") == (165, 360, 720)
+    for row in servers.values():
+        idle, peak = row.number("host_idle_power"), row.number("host_max_power")
+        assert (idle is None) == (peak is None), row["id"]
+        assert idle is None or 0 < idle < peak, row["id"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "accelerator",
+    [
+        "nvidia-t4",
+        "nvidia-l4",
+        "nvidia-a10g",
+        "nvidia-a100-sxm4-40gb",
+        "nvidia-a100-sxm4-80gb",
+        "nvidia-h100-sxm5-80gb",
+        "nvidia-v100-sxm2-16gb",
+    ],
+)
+def test_families_people_fine_tune_on_have_a_one_gpu_cloud_host(accelerator: str) -> None:
+    # the resolver's default server: the smallest datacenter row with that accelerator
+    rows = [r for r in LATEST.rows("servers") if r["accelerator"] == accelerator and r["kind"] == "datacenter"]
+    smallest = min(rows, key=lambda r: (r.number("gpus") or 0, r["id"]))
+    assert smallest.number("gpus") == 1 and smallest.number("host_max_power"), smallest["id"]
+
+
+def test_new_constants() -> None:
+    c = LATEST.constants
+    expected = {
+        "gpu_embodied_default": (60, 160, 450),
+        "server_embodied_default": (1300, 2500, 6000),
+        "workstation_pue": (1, 1, 1.1),
+        "workstation_wue": (0, 0, 0),
+        "workstation_life": (3, 4, 6),
+        "workstation_reserved_share": (1, 1, 1),
+        "usable_memory_fraction": (0.8, 0.85, 0.9),
+        "hardware_life": (3, 4, 6),
+    }
+    for key, (low, value, high) in expected.items():
+        assert (c[key].number("low"), c[key].number("value"), c[key].number("high")) == (low, value, high), key
+    water = c["gpu_embodied_water_default"]
+    assert water.number("low") < water.number("value") < water.number("high")  # type: ignore[operator]

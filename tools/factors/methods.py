@@ -20,6 +20,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from hardware import water_default
 from tablebuild import Table, read_csv
 
 HERE = Path(__file__).resolve().parent
@@ -217,6 +218,21 @@ def _constants(data_dir: Path) -> Table:
             source=row["source"],
         )
 
+    water = water_default(data_dir)
+    table.add(
+        key="gpu_embodied_water_default",
+        value=water.central,
+        low=water.low,
+        high=water.high,
+        unit="L",
+        description=(
+            "Water consumed to manufacture one accelerator whose table row gives none: Scope3's A100 figure "
+            "(137.3 L per wafer mask layer x 87 layers / 29 dies = 411.9 L for 826 mm2) scaled to the median die "
+            "area of the accelerator table; 0.25 x to 2 x (Morrison et al.'s ~102 L per H100 is the low anchor)."
+        ),
+        source="scope3-genai-methodology-2025;tsmc-esg-2022;morrison-2025-olmo;epoch-ml-hardware;"
+        "ftdisclose-component-model-2026",
+    )
     reference = _green_algorithms_reference(data_dir)
     table.add(
         key="memory_power",
