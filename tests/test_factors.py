@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -243,7 +244,8 @@ def test_overlay_replaces_a_row_and_is_reported(tmp_path: Path) -> None:
         "my-dc-meter-2025,Our meters,Us,https://example.org,2025-01-01,LicenseRef-private,ours\n"
     )
     disclosure = tmp_path / "d.yaml"
-    disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h}\n')
+    # GPU utilisation disclosed: 2026.2 replaces its default by table power_fraction
+    disclosure.write_text('spec_version: "1.0"\nmodel: {name: m}\noperational: {duration: 2 h, gpu_utilization: 0.5}\n')
     proc = run_cli("compute", "--format", "json", "--factors-overlay", str(overlay), str(disclosure))
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
@@ -266,7 +268,10 @@ def test_bad_overlay_is_a_finding(tmp_path: Path) -> None:
 def test_factors_cli_list_show_diff(tmp_path: Path) -> None:
     proc = run_cli("factors", "list")
     assert proc.returncode == 0 and "2026.2 (latest)" in proc.stdout and "CC-BY-4.0" in proc.stdout
+    # 2026.2 has no GPU utilisation default (1, i.e. power = TDP, in 2026.1): see power_fraction
     proc = run_cli("factors", "show", "method_defaults", "--format", "csv")
+    assert proc.stdout.splitlines()[0].startswith("method,cpu_utilization_low")
+    proc = run_cli("factors", "show", "method_defaults", "--factors", "2026.1", "--format", "csv")
     assert proc.stdout.splitlines()[0].startswith("method,gpu_utilization_low")
     assert run_cli("factors", "show", "nope").returncode == 2
     assert "no changes" in run_cli("factors", "diff", "2026.1", "2026.1").stdout
@@ -407,3 +412,72 @@ def test_new_constants() -> None:
         assert (c[key].number("low"), c[key].number("value"), c[key].number("high")) == (low, value, high), key
     water = c["gpu_embodied_water_default"]
     assert water.number("low") < water.number("value") < water.number("high")  # type: ignore[operator]
+
+
+def test_method_tables_cover_every_method_scale_and_generation() -> None:
+    methods = {r["method"] for r in LATEST.rows("method_defaults")}
+    scales = ("single", "node", "cluster")
+    assert {(r["method"], r["scale"]) for r in LATEST.rows("power_fraction")} == {
+        (m, s) for m in methods for s in scales
+    }
+    assert {r["method"] for r in LATEST.rows("memory_per_parameter")} == methods
+    generations = {r["generation"] for r in LATEST.rows("accelerators")} | {"other"}
+    wanted = {(g, m) for g in generations for m in ("full", "lora", "qlora")}
+    assert {(r["generation"], r["method"]) for r in LATEST.rows("throughput")} >= wanted
+    assert not [c for c in LATEST.manifest["tables"]["method_defaults"]["columns"] if c.startswith("gpu_")]
+
+
+def test_power_fractions_bracket_the_measurements() -> None:
+    pf = {(r["method"], r["scale"]): _triple(r, "fraction") for r in LATEST.rows("power_fraction")}
+    host = LATEST.servers[normalise_name("dgx-h100")]
+    idle, peak = host.number("host_idle_power"), host.number("host_max_power")
+    assert idle is not None and peak is not None
+
+    def h100_node_fraction(node_watts: float) -> float:
+        # node = 8 x f x 700 W + idle + f x (max - idle): the host loaded as the GPUs
+        return (node_watts - idle) / (8 * 700 + peak - idle)
+
+    measured = [
+        (("full", "cluster"), 13812.4e3 / (256 * 192) / 400),  # Dodge et al., 6.1B on 256 x A100
+        (("full", "node"), 3.1e3 / (4 * 6) / 300),  # Dodge et al., BERT fine-tune, 4 x V100 (SXM2)
+        (("full", "node"), 3.1e3 / (4 * 6) / 250),  # ... or V100 PCIe
+        (("lora", "node"), h100_node_fraction(11769.96e3 / (29.101 * 60))),  # MLPerf llama2_70b_lora, 1 node
+        (("lora", "cluster"), h100_node_fraction(15.08e6 / (5.488 * 60) / 8)),  # 8 nodes
+        (("lora", "cluster"), h100_node_fraction(38.64e6 / (2.015 * 60) / 64)),  # 64 nodes
+    ]
+    for key, value in measured:
+        low, mid, high = pf[key]
+        assert low <= value <= high, (key, value)
+        assert low < mid < high
+
+
+def _lora_job(server_id: str) -> tuple[float, float]:
+    """(W drawn, W per TFLOP/s of useful work) of a one-GPU LoRA job on a server row of 2026.2."""
+    server = LATEST.servers[normalise_name(server_id)]
+    accelerator = LATEST.accelerators[normalise_name(server["accelerator"])]
+    fraction = next(r for r in LATEST.rows("power_fraction") if r["method"] == "lora" and r["scale"] == "single")
+    mfu = next(
+        r for r in LATEST.rows("throughput") if r["generation"] == accelerator["generation"] and r["method"] == "lora"
+    )
+    f = fraction.number("fraction")
+    idle, peak = server.number("host_idle_power"), server.number("host_max_power")
+    tdp, tflops, m = accelerator.number("tdp"), accelerator.number("bf16_dense"), mfu.number("mfu")
+    assert None not in (f, idle, peak, tdp, tflops, m), server_id
+    watts = f * tdp + idle + f * (peak - idle)  # type: ignore[operator]
+    return watts, watts / (m * tflops)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("t4", "l4", "a100"),
+    [
+        ("gcp/n1-standard-8-t4", "gcp/g2-standard-8", "gcp/a2-highgpu-1g"),  # Colab-like, as in seed 002
+        ("aws/g4dn.xlarge", "aws/g6.xlarge", "gcp/a2-highgpu-1g"),
+    ],
+)
+def test_seed_002_ordering_holds_with_the_tables(t4: str, l4: str, a100: str) -> None:
+    # Seed 002, 7B LoRA on T4, L4 and A100: emissions rate T4 < L4 < A100, but the A100's total
+    # (energy per unit of work) the lowest. tools/factors/NOTES-2026.2.md has the numbers.
+    (rate_t4, work_t4), (rate_l4, work_l4), (rate_a100, work_a100) = map(_lora_job, (t4, l4, a100))
+    assert rate_t4 < rate_l4 < rate_a100
+    assert work_a100 < work_l4 < work_t4
+    assert math.isfinite(work_a100)
