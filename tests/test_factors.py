@@ -481,3 +481,37 @@ def test_seed_002_ordering_holds_with_the_tables(t4: str, l4: str, a100: str) ->
     assert rate_t4 < rate_l4 < rate_a100
     assert work_a100 < work_l4 < work_t4
     assert math.isfinite(work_a100)
+
+
+@pytest.mark.parametrize(
+    ("provider", "region", "zone"),
+    [
+        ("aws", "us-east-1", "SRVC"),
+        ("aws", "us-east-2", "RFCW"),
+        ("aws", "us-west-2", "NWPP"),
+        ("gcp", "us-central1", "MROW"),
+        ("gcp", "us-east4", "SRVC"),
+        ("gcp", "us-west1", "NWPP"),
+        ("gcp", "us-west4", "AZNM"),
+        ("azure", "eastus", "SRVC"),
+        ("azure", "eastus2", "SRVC"),
+        ("azure", "westus2", "NWPP"),
+        ("azure", "westus3", "AZNM"),
+        ("azure", "southcentralus", "ERCT"),
+    ],
+)
+def test_us_cloud_regions_map_to_their_egrid_subregion(provider: str, region: str, zone: str) -> None:
+    # 2026.1 mapped them to US state rows of 2016/2020 (direct basis)
+    assert LATEST.regions[(provider, normalise_name(region))]["grid_zone"] == zone
+
+
+def test_grid_rows_state_their_basis_and_every_us_region_has_a_lifecycle_row() -> None:
+    rows = LATEST.rows("grid_intensity")
+    assert {r["basis"] for r in rows} == {"lifecycle", "direct"}
+    lifecycle = {r["zone"] for r in rows if r["basis"] == "lifecycle" and r["year"] == "2023"}
+    kinds = {r["zone"]: r["kind"] for r in LATEST.rows("zones")}
+    us = [r for r in LATEST.rows("cloud_regions") if r["country"] == "US"]
+    assert len(us) == 22
+    for region in us:
+        assert kinds[region["grid_zone"]] == "egrid" and region["grid_zone"] in lifecycle, region.data
+    assert not [r for r in rows if r["zone"] in ("SE3", "NO1", "NO2")]  # basis unstated: not shipped

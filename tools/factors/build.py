@@ -22,11 +22,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from tablebuild import SOURCE_COLUMNS, Table, read_csv, render_csv  # noqa: E402
+from tablebuild import SOURCE_COLUMNS, Table, fmt, read_csv, render_csv  # noqa: E402
 
 AREAS = ["hardware", "geography", "methods", "models"]
 RELEASED = {"2026.1": "2026-11-22", "2026.2": "2026-11-30"}
 CURRENT = "2026.2"  # the version the curated rows describe
+
+# Rows whose central value may sit on an end of its range, and why (the quantity is bounded there).
+BOUNDED = {
+    ("constants", "workstation_pue"): "PUE is at least 1 by definition",
+    ("constants", "workstation_wue"): "on-site water is at least 0, and a room has no evaporative cooling",
+    ("constants", "workstation_reserved_share"): "a share of life is at most 1",
+}
 
 
 def load_sources() -> dict[str, dict[str, str]]:
@@ -47,6 +54,34 @@ def load_sources() -> dict[str, dict[str, str]]:
     return sources
 
 
+def check_ranges(table: Table) -> None:
+    """low <= central <= high on every row; central strictly inside unless the row is BOUNDED.
+
+    base_models is exempt from the strict part: a model's parameter count is an exact fact,
+    and a family's central value is its smallest size on purpose (never inflate an undisclosed size).
+    Every quantity in these tables is non-negative, so a central value of 0 may be its low end.
+    """
+    triples = [c for c in table.columns if f"{c}_low" in table.columns and f"{c}_high" in table.columns]
+    if table.name == "constants":
+        triples = ["value"]
+    for row in table.rows:
+        key = fmt(row.get(table.key[0]))
+        for column in triples:
+            low_col, high_col = ("low", "high") if column == "value" else (f"{column}_low", f"{column}_high")
+            low, mid, high = row.get(low_col), row.get(column), row.get(high_col)
+            if mid is None or (low is None and high is None):
+                continue
+            lo = float(low) if low is not None else float(mid)  # type: ignore[arg-type]
+            hi = float(high) if high is not None else float(mid)  # type: ignore[arg-type]
+            m = float(mid)  # type: ignore[arg-type]
+            if not lo <= m <= hi:
+                raise SystemExit(f"{table.name} {key}: {column} {lo} / {m} / {hi} is not ordered")
+            strict = (lo < m or m == lo == 0) and m < hi
+            exempt = table.name == "base_models" or (table.name, key) in BOUNDED
+            if not strict and not exempt:
+                raise SystemExit(f"{table.name} {key}: {column} {m} is not strictly inside {lo} .. {hi}")
+
+
 def build(data_dir: Path, version: str, out_root: Path) -> Path:
     if version in RELEASED and version != CURRENT:
         raise SystemExit(
@@ -62,6 +97,7 @@ def build(data_dir: Path, version: str, out_root: Path) -> Path:
     sources = load_sources()
     used: set[str] = set()
     for table in tables.values():
+        check_ranges(table)
         for row in table.rows:
             for sid in str(row["source"]).split(";"):
                 if sid not in sources:
