@@ -28,6 +28,7 @@ SHARED_DATA = Path(os.environ.get("FTDISCLOSE_REFERENCE_DATA") or ROOT.parent / 
 # file) is pinned here, so that a changed file, or a changed manifest, fails until this line changes.
 RELEASED_MANIFESTS = {
     "2026.1": "69013a6cd792bddaa0c17ef8569aeaecd6cc4d771c65235b240eccb00e207fc4",
+    "2026.2": "800c4e388e79d93f1af762a9d655957f550a76e0825e48c997b01459bd35fa72",
 }
 FORBIDDEN_LICENCES = ("AGPL", "ODbL", "-NC", "NonCommercial", "All-rights-reserved", "AllRightsReserved")
 
@@ -49,6 +50,10 @@ def test_released_versions_are_never_edited(version: str) -> None:
     assert on_disk == set(listed), f"{version}: files not in its manifest: {sorted(on_disk ^ set(listed))}"
     for name, digest in listed.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, f"{version}/{name} was edited"
+
+
+def test_every_shipped_version_is_pinned_as_released() -> None:
+    assert set(VERSIONS) == set(RELEASED_MANIFESTS)
 
 
 def test_the_build_never_rewrites_an_older_released_version(tmp_path: Path) -> None:
@@ -396,22 +401,38 @@ def test_families_people_fine_tune_on_have_a_one_gpu_cloud_host(accelerator: str
     assert smallest.number("gpus") == 1 and smallest.number("host_max_power"), smallest["id"]
 
 
-def test_new_constants() -> None:
-    c = LATEST.constants
-    expected = {
-        "gpu_embodied_default": (60, 160, 450),
-        "server_embodied_default": (1300, 2500, 6000),
-        "workstation_pue": (1, 1, 1.1),
-        "workstation_wue": (0, 0, 0),
-        "workstation_life": (3, 4, 6),
-        "workstation_reserved_share": (1, 1, 1),
-        "usable_memory_fraction": (0.8, 0.85, 0.9),
-        "hardware_life": (3, 4, 6),
-    }
-    for key, (low, value, high) in expected.items():
-        assert (c[key].number("low"), c[key].number("value"), c[key].number("high")) == (low, value, high), key
-    water = c["gpu_embodied_water_default"]
-    assert water.number("low") < water.number("value") < water.number("high")  # type: ignore[operator]
+@pytest.mark.parametrize(
+    ("provider", "region", "zone"),
+    [
+        ("aws", "us-east-1", "SRVC"),
+        ("aws", "us-east-2", "RFCW"),
+        ("aws", "us-west-2", "NWPP"),
+        ("gcp", "us-central1", "MROW"),
+        ("gcp", "us-east4", "SRVC"),
+        ("gcp", "us-west1", "NWPP"),
+        ("gcp", "us-west4", "AZNM"),
+        ("azure", "eastus", "SRVC"),
+        ("azure", "eastus2", "SRVC"),
+        ("azure", "westus2", "NWPP"),
+        ("azure", "westus3", "AZNM"),
+        ("azure", "southcentralus", "ERCT"),
+    ],
+)
+def test_us_cloud_regions_map_to_their_egrid_subregion(provider: str, region: str, zone: str) -> None:
+    # 2026.1 mapped them to US state rows of 2016/2020 (direct basis)
+    assert LATEST.regions[(provider, normalise_name(region))]["grid_zone"] == zone
+
+
+def test_grid_rows_state_their_basis_and_every_us_region_has_a_lifecycle_row() -> None:
+    rows = LATEST.rows("grid_intensity")
+    assert {r["basis"] for r in rows} == {"lifecycle", "direct"}
+    lifecycle = {r["zone"] for r in rows if r["basis"] == "lifecycle" and r["year"] == "2023"}
+    kinds = {r["zone"]: r["kind"] for r in LATEST.rows("zones")}
+    us = [r for r in LATEST.rows("cloud_regions") if r["country"] == "US"]
+    assert len(us) == 22
+    for region in us:
+        assert kinds[region["grid_zone"]] == "egrid" and region["grid_zone"] in lifecycle, region.data
+    assert not [r for r in rows if r["zone"] in ("SE3", "NO1", "NO2")]  # basis unstated: not shipped
 
 
 def test_method_tables_cover_every_method_scale_and_generation() -> None:
@@ -483,35 +504,19 @@ def test_seed_002_ordering_holds_with_the_tables(t4: str, l4: str, a100: str) ->
     assert math.isfinite(work_a100)
 
 
-@pytest.mark.parametrize(
-    ("provider", "region", "zone"),
-    [
-        ("aws", "us-east-1", "SRVC"),
-        ("aws", "us-east-2", "RFCW"),
-        ("aws", "us-west-2", "NWPP"),
-        ("gcp", "us-central1", "MROW"),
-        ("gcp", "us-east4", "SRVC"),
-        ("gcp", "us-west1", "NWPP"),
-        ("gcp", "us-west4", "AZNM"),
-        ("azure", "eastus", "SRVC"),
-        ("azure", "eastus2", "SRVC"),
-        ("azure", "westus2", "NWPP"),
-        ("azure", "westus3", "AZNM"),
-        ("azure", "southcentralus", "ERCT"),
-    ],
-)
-def test_us_cloud_regions_map_to_their_egrid_subregion(provider: str, region: str, zone: str) -> None:
-    # 2026.1 mapped them to US state rows of 2016/2020 (direct basis)
-    assert LATEST.regions[(provider, normalise_name(region))]["grid_zone"] == zone
-
-
-def test_grid_rows_state_their_basis_and_every_us_region_has_a_lifecycle_row() -> None:
-    rows = LATEST.rows("grid_intensity")
-    assert {r["basis"] for r in rows} == {"lifecycle", "direct"}
-    lifecycle = {r["zone"] for r in rows if r["basis"] == "lifecycle" and r["year"] == "2023"}
-    kinds = {r["zone"]: r["kind"] for r in LATEST.rows("zones")}
-    us = [r for r in LATEST.rows("cloud_regions") if r["country"] == "US"]
-    assert len(us) == 22
-    for region in us:
-        assert kinds[region["grid_zone"]] == "egrid" and region["grid_zone"] in lifecycle, region.data
-    assert not [r for r in rows if r["zone"] in ("SE3", "NO1", "NO2")]  # basis unstated: not shipped
+def test_new_constants() -> None:
+    c = LATEST.constants
+    expected = {
+        "gpu_embodied_default": (60, 160, 450),
+        "server_embodied_default": (1300, 2500, 6000),
+        "workstation_pue": (1, 1, 1.1),
+        "workstation_wue": (0, 0, 0),
+        "workstation_life": (3, 4, 6),
+        "workstation_reserved_share": (1, 1, 1),
+        "usable_memory_fraction": (0.8, 0.85, 0.9),
+        "hardware_life": (3, 4, 6),
+    }
+    for key, (low, value, high) in expected.items():
+        assert (c[key].number("low"), c[key].number("value"), c[key].number("high")) == (low, value, high), key
+    water = c["gpu_embodied_water_default"]
+    assert water.number("low") < water.number("value") < water.number("high")  # type: ignore[operator]
