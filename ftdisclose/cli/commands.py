@@ -146,6 +146,7 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 def cmd_card(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.card import CardError, hardware_label, location_label, write_card
+    from ftdisclose.integrations.dia_export import DiaWriteError
     from ftdisclose.io.files import write_atomic
 
     result, code = _single(args)
@@ -168,7 +169,11 @@ def cmd_card(args: argparse.Namespace) -> int:
             location=location_label(comp.inputs, factors),
             embed=embed,
         )
-    except (CardError, OSError) as exc:
+        if args.dia:
+            from ftdisclose.cli.interop import with_dia
+
+            new = with_dia(new, result, args)
+    except (CardError, DiaWriteError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
     if args.check:
@@ -184,6 +189,10 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.import_format != "codecarbon":
+        from ftdisclose.cli.interop import cmd_import_other
+
+        return cmd_import_other(args)
     from ftdisclose.findings import Code
     from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
     from ftdisclose.io.files import write_atomic
@@ -232,6 +241,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     del args
     sys.stdout.write(data_root("schema").joinpath("template.yaml").read_text(encoding="utf-8"))
     return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ftdisclose.cli.interop import cmd_export as export
+
+    return export(args)
 
 
 def cmd_factors(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ftdisclose.io.loader import SUFFIXES
 
-CARD_MARKERS = (b"carbon_disclosure", b"co2_eq_emissions")
+CARD_MARKERS = (b"carbon_disclosure", b"co2_eq_emissions", b"dia_report")
 
 
 def iter_paths(paths: Sequence[str], *, only_carbon_cards: bool = False) -> Iterator[tuple[Path, str]]:
