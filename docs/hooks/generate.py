@@ -9,6 +9,7 @@ drift from the code:
 - ``reference/codes.md``    every code of ``ftdisclose.findings.CATALOGUE``
 - ``reference/factors.md``  every shipped factor version (``factors/<v>/manifest.json``, ``sources.csv``)
 - ``reference/api.md``      mkdocstrings directives for ``API_MODULES`` below
+- ``reference/crosswalk.md`` field by field: disclosures in BoAmps, DIA, the EU form and the Hub block
 - ``changelog.md``          ``CHANGELOG.md`` and ``factors/CHANGELOG.md`` (when there is one)
 - ``assets/bloom-split.svg`` the BLOOM example's carbon and water, split into parts
 
@@ -559,6 +560,81 @@ def cli_page() -> str:
     return "\n".join(out)
 
 
+# --- reference/crosswalk.md -------------------------------------------------------------
+
+
+def _link_rows(links: tuple[Any, ...], *, held: bool) -> list[list[str]]:
+    from ftdisclose.integrations.crosswalk import crosswalk_rows
+
+    rows = []
+    for ours, theirs, how, note in crosswalk_rows(tuple(link for link in links if bool(link.theirs) == held)):
+        rows.append([code(ours), code(theirs) if theirs else "", cell(how), cell(note)])
+    return rows
+
+
+def crosswalk_page() -> str:
+    """Field-by-field tables of every format ``export`` writes and ``import`` reads, from the converters' data."""
+    from ftdisclose.integrations import crosswalk as cw
+    from ftdisclose.integrations.schemas import BOAMPS_SPEC_URI
+
+    out = [
+        "# Crosswalk",
+        "",
+        GENERATED_NOTE.format(source="`ftdisclose.integrations.crosswalk`, the tables the converters run on"),
+        "How each field of a disclosure (or each result ftdisclose computes, `results.*`) maps to the other "
+        "formats. *as it is*: the value is copied both ways; *number in a unit*: a quantity written as a bare "
+        "number in that unit, converted through ftdisclose's unit registry; *converted*: the converter translates "
+        "it (the note says how); *export only*: the other format's field holds ftdisclose's figure, which an "
+        "import reads back as a stated figure, not as a disclosed fact. The fields each format does not hold are "
+        "listed after it: `export` names every one the disclosure states (FTD534), never dropping it silently.",
+        "",
+        "See [Convert to and from other formats](../howto/interop.md) for the commands.",
+        "",
+    ]
+    sections = (
+        (
+            "BoAmps 1.1.0",
+            cw.BOAMPS,
+            f"Boavizta's energy measurement report; schemas of [{BOAMPS_SPEC_URI}]"
+            f"({BOAMPS_SPEC_URI}), CC BY 4.0, vendored in the package.",
+        ),
+        (
+            "DIA Report v0.1",
+            cw.DIA,
+            "The `dia_report` block of a Hugging Face card (VectorInstitute/"
+            "ai-impact-accounting, Apache-2.0). Paths are inside the block.",
+        ),
+        ("Hugging Face co2_eq_emissions", cw.HUB, "The Hub's own block, as `export --to hub` and `card` write it."),
+    )
+    header = ["ftdisclose", "other format", "how", "note"]
+    for title, links, blurb in sections:
+        out += [f"## {title}", "", blurb, "", table(header, _link_rows(links, held=True)), ""]
+        missing = _link_rows(links, held=False)
+        if missing:
+            out += [f"Not held by {title}:", "", table(["ftdisclose", "", "", "note"], missing), ""]
+    out += [
+        "## EU AI Act GPAI Model Documentation Form (extract)",
+        "",
+        "The energy and compute items of the Code of Practice's form (July 2025). The item names follow "
+        "secondary sources; check them against the official form. JSON keys are those of "
+        "`export --to eu-form --format json`.",
+        "",
+    ]
+    rows = [
+        [
+            code(i.key),
+            cell(i.item),
+            cell(i.recipients),
+            cell(i.unit),
+            code(i.source) if i.source else "not filled",
+            cell(i.note),
+        ]
+        for i in cw.EU_FORM
+    ]
+    out += [table(["key", "item", "recipients", "unit", "from", "note"], rows), ""]
+    return "\n".join(out)
+
+
 # --- reference/codes.md ----------------------------------------------------------------
 
 
@@ -944,6 +1020,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/codes.md": codes_page,
     "reference/factors.md": factors_page,
     "reference/api.md": api_page,
+    "reference/crosswalk.md": crosswalk_page,
     "changelog.md": changelog_page,
     "assets/bloom-split.svg": bloom_svg,
 }

@@ -25,7 +25,7 @@ def _show(findings: list[Finding] | tuple[Finding, ...], name: str, kind: str, a
     reporter = TextReporter(
         sys.stderr, command="compute", color=use_color(args.color, sys.stderr), verbosity=verbosity(args)
     )
-    reporter.file(FileReport(name, kind, None, tuple(findings)))
+    reporter.file(FileReport(name, kind, None, tuple(sorted(findings, key=Finding.sort_key))))
 
 
 def _write(text: str, output: str | None) -> None:

@@ -128,6 +128,9 @@ def export_boamps(src: Source, *, task_family: str | None = None, data_type: str
     assert family is not None and energy is not None
     report: dict[str, Any] = {"header": _header(src), "task": _task(src, family, kind)}
     report["measures"] = [energy]
+    start = src.disclosure.operational.start if src.disclosure.operational else None
+    if start is not None:  # BoAmps' "YYYY-MM-DD HH:MM:SS", with the UTC offset kept
+        energy["measurementDateTime"] = start.isoformat(sep=" ", timespec="seconds")
     report["infrastructure"] = _infrastructure(src)
     apply_links(src, cw.BOAMPS, report)
     found = _environment(src, report)
@@ -259,8 +262,11 @@ def _components(src: Source) -> list[dict[str, Any]]:
         count = gpu_count or src.input(Name.GPU_COUNT)
         item: dict[str, Any] = {"componentType": "gpu", "nbComponent": round(count.number) if count else 1}
         gpu = cluster.gpu if cluster is not None else None
+        row = src.computation.resolution.accelerator
         if gpu is not None and gpu.model:
             item["componentName"] = gpu.model
+        elif row is not None and row["name"]:
+            item["componentName"] = row["name"]
         elif model is not None:
             item["componentName"] = model.text
         out.append(item)

@@ -62,7 +62,13 @@ BOAMPS: tuple[Link, ...] = (
     Link("operational.epochs", f"{ALG}.epochsNumber", S),
     Link("operational.tokens", "task.dataset[token].dataQuantity", C, note="a dataset item with dataType token"),
     Link("operational.samples", "task.dataset[other].dataQuantity", C, note="a dataset item of --data-type"),
-    Link("operational.runs[].stage", "task.taskStage", C, note="finetuning, inference, datacreation, joined by +"),
+    Link(
+        "operational.runs[].stage",
+        "task.taskStage",
+        C,
+        note="finetuning, inference, datacreation, joined by +",
+        export_only=True,
+    ),
     Link("operational.energy.value", f"{MEASURE}.powerConsumption", C, "kWh", note="a measurement, in kWh"),
     Link(
         "results.energy.it",
@@ -202,15 +208,16 @@ DIA: tuple[Link, ...] = (
         export_only=True,
     ),
     Link(
-        "operational.energy.source",
+        "",
         "tool",
         C,
-        note="on import: codecarbon and nvml give the energy's source, boundary and PUE; exports write ftdisclose",
+        note="ftdisclose; on import, DIA's codecarbon and nvml give the energy's source, boundary and PUE",
     ),
     Link("results", "x-ftdisclose.results", C, note="beside dia_report in the exported JSON", export_only=True),
     Link("model.parameters", None, N),
     Link("model.training_flops", None, N),
     Link("infrastructure.datacenter.pue", None, N),
+    Link("operational.energy.source", None, N, note="tool says who wrote the block"),
     Link("operational.energy.includes_pue", None, N),
     Link("operational.energy.boundary", None, N),
     Link("operational.energy.correction", None, N),
@@ -438,13 +445,16 @@ def not_held(links: tuple[Link, ...]) -> Iterator[Link]:
     return (link for link in links if link.how is N)
 
 
+UNIT_NAMES = {"Gcount": "billions"}  # units as the docs name them
+
+
 def crosswalk_rows(links: tuple[Link, ...]) -> list[tuple[str, str, str, str]]:
     """(ours, theirs, how, note) rows for the docs page, in table order."""
     rows = []
     for link in links:
         how = str(link.how)
         if link.how is U:
-            how = f"number in {link.unit}"
+            how = f"number in {UNIT_NAMES.get(link.unit or '', link.unit)}"
         elif link.unit and link.how is C:
             how = f"converted ({link.unit})"
         if link.export_only:

@@ -31,11 +31,11 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ftdisclose import units
 from ftdisclose.engine.quantity import Measure
-from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.findings import Code, Finding, Severity, Where, make
 from ftdisclose.integrations.schemas import Schema, check
 from ftdisclose.io.loader import Document, Path_
 
@@ -85,6 +85,12 @@ _SUFFIX_UNITS: dict[str, str] = {
 _KEY_OF = {"energy": "energy_kwh", "water": "water_liters"}  # carbon, co2, emissions -> carbon_kgco2eq
 
 
+class Locate(Protocol):
+    """Where a path inside the dia_report block stands in the file."""
+
+    def __call__(self, path: Path_, *, key: bool = False) -> Where: ...
+
+
 def block_of(front: Mapping[str, Any] | None) -> Any:
     return front.get(DIA_KEY) if isinstance(front, Mapping) else None
 
@@ -112,8 +118,12 @@ def check_dia_block(doc: Document) -> list[Finding]:
             make(Code.DIA_SCHEMA, message, doc.where_in_front((VERSION_KEY,)), hint=hint, severity=Severity.WARNING)
         )
     if isinstance(block, dict):
-        found += _units(doc, block)
-        found += _intensity(doc, block)
+
+        def locate(path: Path_, *, key: bool = False) -> Where:
+            return doc.where_in_front((DIA_KEY, *path), key=key)
+
+        found += unit_findings(block, locate)
+        found += _intensity(block, locate)
     return found
 
 
@@ -122,21 +132,22 @@ def _footprint(block: Mapping[str, Any]) -> Mapping[str, Any]:
     return footprint if isinstance(footprint, Mapping) else {}
 
 
-def _units(doc: Document, block: Mapping[str, Any]) -> list[Finding]:
+def unit_findings(block: Mapping[str, Any], locate: Locate) -> list[Finding]:
+    """Values with units, keys in other units, carbon per kWh above any grid (``locate``: a path in the block)."""
     found: list[Finding] = []
     for key, metric in _footprint(block).items():
-        path: Path_ = (DIA_KEY, "footprint", key)
+        path: Path_ = ("footprint", key)
         value = metric.get("value") if isinstance(metric, Mapping) else metric
         if key in METRICS:
             if isinstance(value, str):
-                found += _with_unit(doc, (*path, "value") if isinstance(metric, Mapping) else path, value, key)
+                found += _with_unit(locate, (*path, "value") if isinstance(metric, Mapping) else path, value, key)
             continue
-        found += _other_key(doc, path, str(key), value)
-    found += _carbon_per_energy(doc, block)
+        found += _other_key(locate, path, str(key), value)
+    found += _carbon_per_energy(block, locate)
     return found
 
 
-def _with_unit(doc: Document, path: Path_, text: str, key: str) -> list[Finding]:
+def _with_unit(locate: Locate, path: Path_, text: str, key: str) -> list[Finding]:
     unit = METRICS[key]
     parsed = units.split_quantity(text)
     hint = f"write the bare number of {unit}"
@@ -146,10 +157,10 @@ def _with_unit(doc: Document, path: Path_, text: str, key: str) -> list[Finding]
         except units.UnitError:
             hint = f"{text!r} is not in a unit of {key}; write the bare number of {unit}"
     message = f"{text!r} is text with a unit; DIA reads {key} as a bare number of {unit}"
-    return [make(Code.DIA_UNITS, message, doc.where_in_front(path), hint=hint)]
+    return [make(Code.DIA_UNITS, message, locate(path), hint=hint)]
 
 
-def _other_key(doc: Document, path: Path_, key: str, value: Any) -> list[Finding]:
+def _other_key(locate: Locate, path: Path_, key: str, value: Any) -> list[Finding]:
     match = _OTHER_KEY.match(key.lower())
     if match is None or match.group(2) not in _SUFFIX_UNITS:
         return []
@@ -163,10 +174,10 @@ def _other_key(doc: Document, path: Path_, key: str, value: Any) -> list[Finding
         except units.UnitError:
             return []
     message = f"DIA reads {target} ({METRICS[target]}); {key} is not a DIA key and is ignored"
-    return [make(Code.DIA_UNITS, message, doc.where_in_front(path, key=True), hint=hint)]
+    return [make(Code.DIA_UNITS, message, locate(path, key=True), hint=hint)]
 
 
-def _carbon_per_energy(doc: Document, block: Mapping[str, Any]) -> list[Finding]:
+def _carbon_per_energy(block: Mapping[str, Any], locate: Locate) -> list[Finding]:
     """Carbon per kWh above any grid's intensity: kilograms read where grams were written."""
     energy, carbon = (_number(_footprint(block).get(key)) for key in ("energy_kwh", "carbon_kgco2eq"))
     if energy is None or carbon is None or energy <= 0:
@@ -179,11 +190,11 @@ def _carbon_per_energy(doc: Document, block: Mapping[str, Any]) -> list[Finding]
         f"carbon_kgco2eq {_g(carbon)} per energy_kwh {_g(energy)} is {_g(per_kwh)} kg per kWh, more than any grid "
         "emits: the carbon looks written in grams"
     )
-    path: Path_ = (DIA_KEY, "footprint", "carbon_kgco2eq", "value")
-    return [make(Code.DIA_UNITS, message, doc.where_in_front(path), hint=f"write the kilograms: {grams}")]
+    path: Path_ = ("footprint", "carbon_kgco2eq", "value")
+    return [make(Code.DIA_UNITS, message, locate(path), hint=f"write the kilograms: {grams}")]
 
 
-def _intensity(doc: Document, block: Mapping[str, Any]) -> list[Finding]:
+def _intensity(block: Mapping[str, Any], locate: Locate) -> list[Finding]:
     context = block.get("context")
     value = context.get("carbon_intensity") if isinstance(context, Mapping) else None
     if not isinstance(value, int | float) or isinstance(value, bool) or value < INTENSITY_CEILING:
@@ -193,7 +204,7 @@ def _intensity(doc: Document, block: Mapping[str, Any]) -> list[Finding]:
         f"context.carbon_intensity {_g(value)} is in g/kWh; DIA reads kgCO2/kWh, so it says {_g(value)} kg per kWh, "
         "1000 times the grid's"
     )
-    where = doc.where_in_front((DIA_KEY, "context", "carbon_intensity"))
+    where = locate(("context", "carbon_intensity"))
     return [make(Code.DIA_INTENSITY_UNIT, message, where, hint=f"write carbon_intensity: {kg}")]
 
 

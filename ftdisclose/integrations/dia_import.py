@@ -37,6 +37,7 @@ from ftdisclose.integrations.dia import (
     VERSION_KEY,
     intensity_in_grams,
     interval,
+    unit_findings,
 )
 from ftdisclose.integrations.interop import EXTENSION_KEY, Importing, country_code, leftovers, region_place, zone_known
 from ftdisclose.integrations.schemas import Schema, check
@@ -88,6 +89,7 @@ def import_dia_text(raw: bytes | str, name: str, kind: str, *, model_name: str |
     _version(imp, top)
     for error in check(block, Schema.DIA):
         imp.add(Code.IMPORT_SCHEMA, f"DIA Report v0.1: {error.message}", error.path)
+    imp.findings.extend(unit_findings(block, imp.locate))
     used: set[Path_] = {("scope",), ("tool",), (EXTENSION_KEY,)}
     _model(imp, block, top, model_name, used)
     _compute(imp, block, used)

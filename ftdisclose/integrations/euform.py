@@ -183,11 +183,16 @@ def _energy_method(src: Source) -> Entry:
         elif pue is not None:
             text += f" Multiplied by a PUE of {shown(pue.measure)} ({pue.origin}: {pue.detail})."
     else:
+        power = (
+            "the disclosed server power times the servers"
+            if src.input(Name.SERVER_POWER) is not None
+            else "the GPUs' measured average power and the host's"
+            if src.input(Name.GPU_AVERAGE_POWER) is not None
+            else "GPU power from TDP and utilisation, and the host's"
+        )
         text = (
-            "Estimated by ftdisclose from the hardware and the run time: GPU power from TDP and utilisation (or "
-            "measured average power), host power, times the run time, times the datacenter's PUE"
-            + (f" of {shown(pue.measure)} ({pue.origin})" if pue is not None else "")
-            + "."
+            f"Estimated by ftdisclose from the hardware and the run time: {power}, times the run time, times the "
+            "datacenter's PUE" + (f" of {shown(pue.measure)} ({pue.origin})" if pue is not None else "") + "."
         )
     text += f" Computed by ftdisclose {__version__} with factor tables {factors}; the energy is the facility's."
     return _filled(text)

@@ -205,10 +205,13 @@ class Importing:
     sources: dict[str, Path_] = field(default_factory=dict)  # disclosure field -> where in the source it came from
 
     def where(self, path: Path_) -> Where:
+        return self.locate(path)
+
+    def locate(self, path: Path_, *, key: bool = False) -> Where:
         full = self.root + tuple(path)
         if self.doc.kind == "card":
-            return self.doc.where_in_front(full)
-        return self.doc.where(full)
+            return self.doc.where_in_front(full, key=key)
+        return self.doc.where(full, key=key)
 
     def add(self, code: Code, message: str, path: Path_, hint: str | None = None) -> None:
         self.findings.append(make(code, message, self.where(path), hint=hint))
@@ -276,10 +279,10 @@ def leftovers(imp: Importing, node: Any, path: Path_, used: set[Path_]) -> None:
     if not unread:
         return
     if isinstance(node, list):
-        fields = ", ".join(dotted((*path, k)) for k in unread)
+        what = "this item has" if len(unread) == 1 else f"items {', '.join(f'[{k}]' for k in unread)} have"
     else:
-        fields = ", ".join(str(k) for k in unread)
-    message = f"{fields} {'has' if len(unread) == 1 else 'have'} no field in a disclosure; kept under {IMPORT_KEY}"
+        what = f"{', '.join(str(k) for k in unread)} {'has' if len(unread) == 1 else 'have'}"
+    message = f"{what} no field in a disclosure; kept under {IMPORT_KEY}"
     imp.findings.append(make(Code.IMPORT_LOSS, message, imp.where((*path, unread[0]))))
 
 
