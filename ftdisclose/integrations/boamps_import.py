@@ -26,17 +26,19 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from ftdisclose.findings import Code, make
 from ftdisclose.integrations import crosswalk as cw
 from ftdisclose.integrations.boamps import METHOD_SOURCES, MODELLED_METHOD, OPTIMIZERS, SOCKETS_KEY
 from ftdisclose.integrations.codecarbon import ImportResult, parse_gpu_model
-from ftdisclose.integrations.crosswalk import Path_, get_path, split
+from ftdisclose.integrations.crosswalk import Path_, get_path
 from ftdisclose.integrations.interop import (
     EXTENSION_KEY,
     Importing,
     country_code,
+    import_links,
+    is_number,
     leftovers,
     parse_time,
     region_place,
@@ -75,7 +77,7 @@ def import_boamps_text(
     used: set[Path_] = {(EXTENSION_KEY,)}
     for error in check(report, Schema.BOAMPS):
         imp.add(Code.IMPORT_SCHEMA, f"BoAmps schema: {error.message}", error.path)
-    _links(imp, report, used)
+    import_links(imp, cw.BOAMPS, report, used)
     _model(imp, report, used, model_name, name)
     _task(imp, report, used)
     _measures(imp, report, used, timezone)
@@ -86,26 +88,6 @@ def import_boamps_text(
         imp.add(Code.IMPORT_SCHEMA, "the report has no energy that can be read: no disclosure is written", ())
         return ImportResult({}, imp.findings)
     return ImportResult(imp.done("boamps", name), imp.findings)
-
-
-def _links(imp: Importing, report: dict[str, Any], used: set[Path_]) -> None:
-    """The one-to-one fields of crosswalk.BOAMPS."""
-    for link in cw.simple(cw.BOAMPS):
-        assert link.theirs is not None
-        path = split(link.theirs)
-        value = get_path(report, path)
-        if value is None:
-            continue
-        used.add(path)
-        text = isinstance(value, str) and bool(value.strip())
-        if not (_is_number(value) or (text and link.how is cw.How.SAME)):
-            imp.keep(path, value, f"{value!r} cannot be read as {link.ours}")
-            continue
-        imp.put(link.ours, cw.import_value(link, value), path)
-
-
-def _is_number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _model(imp: Importing, report: dict[str, Any], used: set[Path_], model_name: str | None, file: str) -> None:
@@ -150,7 +132,7 @@ def _task(imp: Importing, report: dict[str, Any], used: set[Path_]) -> None:
         return
     tokens = 0
     for index, item in enumerate(dataset):
-        if not isinstance(item, dict) or item.get("dataUsage") != "input" or not _is_number(item.get("dataQuantity")):
+        if not isinstance(item, dict) or item.get("dataUsage") != "input" or not is_number(item.get("dataQuantity")):
             continue
         quantity = item["dataQuantity"]
         if item.get("dataType") == "token" and float(quantity).is_integer():
@@ -167,7 +149,7 @@ def _measures(imp: Importing, report: dict[str, Any], used: set[Path_], zone: dt
     measures = report.get("measures")
     if not isinstance(measures, list):
         return
-    readable = [(i, m) for i, m in enumerate(measures) if isinstance(m, dict) and _is_number(m.get("powerConsumption"))]
+    readable = [(i, m) for i, m in enumerate(measures) if isinstance(m, dict) and is_number(m.get("powerConsumption"))]
     if not readable:
         return
     total = math.fsum(float(m["powerConsumption"]) for _, m in readable)
@@ -228,7 +210,7 @@ def _start(
         report, ("header", "reportDatetime")
     )
     seconds = measure.get("measurementDuration")
-    if stop_time and _is_number(seconds):
+    if stop_time and is_number(seconds):
         moment -= dt.timedelta(seconds=float(seconds))
         imp.add(
             Code.IMPORT_LOSS,
@@ -312,7 +294,7 @@ def _cpu(imp: Importing, item: dict[str, Any], path: Path_, used: set[Path_]) ->
 
 def _ram(imp: Importing, item: dict[str, Any], path: Path_, used: set[Path_]) -> None:
     size, count = item.get("memorySize"), item.get("nbComponent", 1)
-    if not _is_number(size) or not _is_number(count):
+    if not is_number(size) or not is_number(count):
         return
     used.update({(*path, "memorySize"), (*path, "nbComponent")})
     imp.put("infrastructure.cluster.memory", f"{cw.plain(float(size) * float(count))} GB")

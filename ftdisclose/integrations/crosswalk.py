@@ -19,6 +19,7 @@ disclosure holds that a format does not.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -424,7 +425,7 @@ def import_value(link: Link, value: Any) -> Any:
     assert link.unit is not None
     if link.ours_unit is not None:
         converted = number(units.convert(float(value), link.unit, link.ours_unit))
-        return round(converted) if link.ours_unit == "count" else converted
+        return round(converted) if link.ours_unit == "count" and math.isfinite(converted) else converted
     return f"{plain(value)} {link.unit}"
 
 

@@ -28,7 +28,7 @@ from ftdisclose.engine.quantity import Measure
 from ftdisclose.findings import Code, Severity, make
 from ftdisclose.integrations import crosswalk as cw
 from ftdisclose.integrations.codecarbon import ImportResult
-from ftdisclose.integrations.crosswalk import Path_, get_path, split
+from ftdisclose.integrations.crosswalk import Path_, get_path
 from ftdisclose.integrations.dia import (
     DIA_KEY,
     DIA_VERSION,
@@ -39,7 +39,15 @@ from ftdisclose.integrations.dia import (
     interval,
     unit_findings,
 )
-from ftdisclose.integrations.interop import EXTENSION_KEY, Importing, country_code, leftovers, region_place, zone_known
+from ftdisclose.integrations.interop import (
+    EXTENSION_KEY,
+    Importing,
+    country_code,
+    import_links,
+    leftovers,
+    region_place,
+    zone_known,
+)
 from ftdisclose.integrations.schemas import Schema, check
 from ftdisclose.io.loader import SUFFIXES, Document, loads
 
@@ -126,7 +134,7 @@ def _model(imp: Importing, block: dict[str, Any], top: dict[str, Any], name: str
         imp.put("model.base_model", first["model"], ("lineage", 0, "model"))
         used.add(("lineage", 0, "model"))
     relation = first.get("relation", "finetune")
-    if relation in RELATIONS:
+    if isinstance(relation, str) and relation in RELATIONS:
         used.add(("lineage", 0, "relation"))
         method, hub = RELATIONS[relation]
         if method is not None:
@@ -154,15 +162,9 @@ def _compute(imp: Importing, block: dict[str, Any], used: set[Path_]) -> None:
     if isinstance(gpu, str) and (gpu.startswith("cpu-") or gpu == "apple-silicon-mps"):
         imp.keep(path, gpu, f"{gpu!r} is DIA's name for a run without a CUDA GPU")
         used.update({path, ("compute", "hardware", "count")})
-    for link in cw.simple(cw.DIA):
-        assert link.theirs is not None
-        where = split(link.theirs)
-        value = get_path(block, where)
-        if value is None or where in used or not link.theirs.startswith("compute."):
-            continue
-        used.add(where)
-        imp.put(link.ours, cw.import_value(link, value), where)
-    if block.get("tool") in PRODUCER_TOOLS and (count is not None or "duration_gpu_hours" in block.get("compute", {})):
+    import_links(imp, cw.DIA, block, used, under="compute.")
+    hours = get_path(block, ("compute", "duration_gpu_hours"))
+    if block.get("tool") in PRODUCER_TOOLS and (count is not None or hours is not None):
         imp.add(
             Code.IMPORT_LOSS,
             "DIA's producer counts every GPU visible on the host and writes wall-clock hours x that count: "

@@ -10,11 +10,12 @@ that the disclosure cannot (kept under ``x-ftdisclose-import``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
@@ -27,11 +28,13 @@ from ftdisclose.factors import FactorSet, normalise_name
 from ftdisclose.factors import load as load_factors
 from ftdisclose.findings import Code, Finding, Severity, Where, make
 from ftdisclose.integrations.crosswalk import (
+    How,
     Link,
     Path_,
     disclosed,
     export_value,
     get_path,
+    import_value,
     result,
     set_path,
     simple,
@@ -289,6 +292,29 @@ def leftovers(imp: Importing, node: Any, path: Path_, used: set[Path_]) -> None:
 def _prefixes(path: str) -> list[str]:
     parts = path.split(".")
     return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def import_links(imp: Importing, links: tuple[Link, ...], source: Any, used: set[Path_], *, under: str = "") -> None:
+    """Read the SAME and UNIT links (of fields under ``under``) from ``source`` into the disclosure.
+
+    A value of the wrong kind is kept aside and named; what the spec then rejects is dropped by ``done``.
+    """
+    for link in simple(links):
+        assert link.theirs is not None
+        path = split(link.theirs)
+        value = get_path(source, path)
+        if value is None or path in used or not link.theirs.startswith(under):
+            continue
+        used.add(path)
+        text = isinstance(value, str) and bool(value.strip())
+        if not (is_number(value) or (text and link.how is How.SAME)):
+            imp.keep(path, value, f"{value!r} cannot be read as {link.ours}")
+            continue
+        imp.put(link.ours, import_value(link, value), path)
+
+
+def is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @cache
