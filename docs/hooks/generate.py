@@ -572,6 +572,25 @@ def _link_rows(links: tuple[Any, ...], *, held: bool) -> list[list[str]]:
     return rows
 
 
+def _eu_form_section() -> list[str]:
+    from ftdisclose.integrations.crosswalk import EU_FORM
+
+    rows = []
+    for i in EU_FORM:
+        source = code(i.source) if i.source else "not filled"
+        rows.append([code(i.key), cell(i.item), cell(i.recipients), cell(i.unit), source, cell(i.note)])
+    return [
+        "## EU AI Act GPAI Model Documentation Form (extract)",
+        "",
+        "The energy and compute items of the Code of Practice's form (July 2025). The item names follow "
+        "secondary sources; check them against the official form. JSON keys are those of "
+        "`export --to eu-form --format json`.",
+        "",
+        table(["key", "item", "recipients", "unit", "from", "note"], rows),
+        "",
+    ]
+
+
 def crosswalk_page() -> str:
     """Field-by-field tables of every format ``export`` writes and ``import`` reads, from the converters' data."""
     from ftdisclose.integrations import crosswalk as cw
@@ -612,26 +631,7 @@ def crosswalk_page() -> str:
         missing = _link_rows(links, held=False)
         if missing:
             out += [f"Not held by {title}:", "", table(["ftdisclose", "", "", "note"], missing), ""]
-    out += [
-        "## EU AI Act GPAI Model Documentation Form (extract)",
-        "",
-        "The energy and compute items of the Code of Practice's form (July 2025). The item names follow "
-        "secondary sources; check them against the official form. JSON keys are those of "
-        "`export --to eu-form --format json`.",
-        "",
-    ]
-    rows = [
-        [
-            code(i.key),
-            cell(i.item),
-            cell(i.recipients),
-            cell(i.unit),
-            code(i.source) if i.source else "not filled",
-            cell(i.note),
-        ]
-        for i in cw.EU_FORM
-    ]
-    out += [table(["key", "item", "recipients", "unit", "from", "note"], rows), ""]
+    out += _eu_form_section()
     return "\n".join(out)
 
 
