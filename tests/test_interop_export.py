@@ -223,13 +223,16 @@ def test_exit_codes(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
-@pytest.mark.parametrize("target", ["boamps", "dia"])
+@pytest.mark.parametrize("target", ["boamps", "dia", "hub"])
 def test_every_example_exports_valid_documents(example: Path, target: str) -> None:
-    document, _ = _json(str(example), "--to", target, *(FAMILY if target == "boamps" else ()))
+    fmt = ("--format", "json") if target == "hub" else ()
+    document, stderr = _json(str(example), "--to", target, *fmt, *(FAMILY if target == "boamps" else ()))
     if target == "boamps":
         assert check(document, Schema.BOAMPS) == [] and check(document, Schema.BOAMPS_RELEASE) == []
-    else:
+    elif target == "dia":
         assert check(document["dia_report"], Schema.DIA) == []
+    else:  # the Hub has no schema: its block passes the checks validate applies to a card's (FTD518-525)
+        assert document["co2_eq_emissions"]["emissions"] > 0 and "FTD536" not in stderr  # type: ignore[index]
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
@@ -237,3 +240,28 @@ def test_every_example_exports_an_eu_form_extract(example: Path) -> None:
     ran = run_cli("export", str(example), "--to", "eu-form")
     assert ran.returncode == 0, ran.stderr
     assert "Amount of energy used for training" in ran.stdout
+
+
+def test_stages_become_boamps_task_stages(tmp_path: Path) -> None:
+    path = tmp_path / "eval.yaml"
+    path.write_text(STAGED.replace("stage: hpo", "stage: eval"), encoding="utf-8")
+    report, _ = _json(str(path), "--to", "boamps", "--task-family", "x")
+    # runs in order: eval -> inference, train -> finetuning, joined by + as BoAmps asks
+    assert report["task"]["taskStage"] == "inference+finetuning"  # type: ignore[index]
+
+
+def test_dia_names_a_method_it_has_no_relation_for(tmp_path: Path) -> None:
+    path = tmp_path / "prompt.yaml"
+    path.write_text(STAGED.replace("method: lora", "method: prompt-tuning"), encoding="utf-8")
+    document, stderr = _json(str(path), "--to", "dia")
+    assert document["dia_report"]["lineage"] == [{"model": "mistralai/Mistral-7B-v0.1"}]  # type: ignore[index]
+    assert "DIA has no relation for model.method prompt-tuning" in stderr
+
+
+def test_an_export_its_schema_rejects_is_not_written(staged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftdisclose.integrations import boamps
+
+    monkeypatch.setattr(boamps, "_stage", lambda src: 42)  # a bug that makes taskStage a number
+    ran = run_cli("export", str(staged), "--to", "boamps", "--task-family", "x")
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert "FTD536" in ran.stderr and "task.taskStage: 42 is not of type 'string'" in ran.stderr

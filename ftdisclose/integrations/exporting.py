@@ -26,8 +26,9 @@ from ftdisclose.integrations.card import CardError, hardware_label, hub_block, l
 from ftdisclose.integrations.dia import DIA_KEY, VERSION_KEY
 from ftdisclose.integrations.dia_export import export_dia
 from ftdisclose.integrations.euform import export_eu_form, render_markdown
-from ftdisclose.integrations.hub import HUB_KEY
+from ftdisclose.integrations.hub import HUB_KEY, check_hub_block
 from ftdisclose.integrations.interop import EXTENSION_KEY, Export, Source, not_held, results_extension, shown
+from ftdisclose.io.loader import loads
 from ftdisclose.io.yamledit import set_value
 from ftdisclose.output.jsondoc import dumps
 
@@ -53,6 +54,12 @@ def export_hub(src: Source) -> Export:
     except CardError as exc:
         return Export(None, [make(Code.EXPORT_NEEDS_VALUE, str(exc), src.where(""))])
     found = not_held(src, cw.HUB, "the Hub block", extension=False)
+    # the Hub has no schema: the block is checked as validate checks a card's
+    card = loads("---\n" + set_value("", (HUB_KEY,), block) + "---\n", src.document.file, "card")
+    problems = [f for f in check_hub_block(card) if f.code is not Code.NO_DISCLOSURE]
+    if problems:
+        found += [make(Code.EXPORT_SCHEMA, f"{f.path}: {f.message}", src.where("")) for f in problems]
+        return Export(None, found)
     return Export({HUB_KEY: block, EXTENSION_KEY: results_extension(src)}, found)
 
 
