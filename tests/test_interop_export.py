@@ -98,7 +98,7 @@ def test_boamps_report_holds_what_boamps_can(staged: Path) -> None:
         "powerSourceCarbonIntensity": 350,
     }
     # what BoAmps cannot hold is named, and the results ride along under x-ftdisclose
-    assert "FTD534" in stderr and "results.emissions.total" in stderr and "operational.runs" in stderr
+    assert "FTD542" in stderr and "results.emissions.total" in stderr and "operational.runs" in stderr
     results = report["x-ftdisclose"]["results"]  # type: ignore[index]
     assert results["compute.training_flops"]["value"] == pytest.approx(FLOPS)
     assert set(report["x-ftdisclose"]["stages"]) == {"hpo", "train"}  # type: ignore[index]
@@ -120,7 +120,7 @@ def test_boamps_needs_task_family_and_data_type(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     ran = run_cli("export", str(EXAMPLES / "munin-7b-lora.yaml"), "--to", "boamps", "-o", str(out))
     assert ran.returncode == 2 and not out.exists()
-    assert "FTD535" in ran.stderr and "--task-family" in ran.stderr and "--data-type" in ran.stderr
+    assert "FTD543" in ran.stderr and "--task-family" in ran.stderr and "--data-type" in ran.stderr
 
 
 def test_boamps_takes_task_family_from_the_cards_pipeline_tag(tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_eu_form_items_and_units(staged: Path) -> None:
     assert items["parameters"]["bucket"] == "5-15B"  # type: ignore[index]
     assert items["inference_compute"]["value"] is None  # type: ignore[index]
     assert "not filled" in items["inference_compute"]["status"]  # type: ignore[index]
-    assert "FTD534" in stderr and "inference" in stderr
+    assert "FTD542" in stderr and "inference" in stderr
 
 
 def test_eu_form_markdown(staged: Path) -> None:
@@ -232,7 +232,7 @@ def test_every_example_exports_valid_documents(example: Path, target: str) -> No
     elif target == "dia":
         assert check(document["dia_report"], Schema.DIA) == []
     else:  # the Hub has no schema: its block passes the checks validate applies to a card's (FTD518-525)
-        assert document["co2_eq_emissions"]["emissions"] > 0 and "FTD536" not in stderr  # type: ignore[index]
+        assert document["co2_eq_emissions"]["emissions"] > 0 and "FTD544" not in stderr  # type: ignore[index]
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
@@ -264,4 +264,4 @@ def test_an_export_its_schema_rejects_is_not_written(staged: Path, monkeypatch: 
     monkeypatch.setattr(boamps, "_stage", lambda src: 42)  # a bug that makes taskStage a number
     ran = run_cli("export", str(staged), "--to", "boamps", "--task-family", "x")
     assert ran.returncode == 2 and ran.stdout == ""
-    assert "FTD536" in ran.stderr and "task.taskStage: 42 is not of type 'string'" in ran.stderr
+    assert "FTD544" in ran.stderr and "task.taskStage: 42 is not of type 'string'" in ran.stderr

@@ -55,10 +55,10 @@ def test_boaviztas_official_example(tmp_path: Path) -> None:
     assert cluster["gpu"] == {"count": 2, "model": "Tesla V100S-PCIE-32GB"}
     assert cluster["memory"] == "86 GB" and "count" not in cluster["cpu"]
     assert data["infrastructure"]["location"] == {"country": "FR"}  # type: ignore[index]
-    assert _located(stderr, "FTD539", 87, 20)  # "france" -> FR
-    assert _located(stderr, "FTD540", 66, 31)  # nbComponent 30 for one Xeon: vCPUs, not sockets
-    assert _located(stderr, "FTD538", 49, 36)  # measurementDateTime without a zone
-    assert "FTD541" in stderr and "'inference', not a fine-tune" in stderr
+    assert _located(stderr, "FTD547", 87, 20)  # "france" -> FR
+    assert _located(stderr, "FTD548", 66, 31)  # nbComponent 30 for one Xeon: vCPUs, not sockets
+    assert _located(stderr, "FTD546", 49, 36)  # measurementDateTime without a zone
+    assert "FTD549" in stderr and "'inference', not a fine-tune" in stderr
     kept = data["x-ftdisclose-import"]
     assert kept["header"]["formatVersion"] == "0.1"  # type: ignore[index]
     assert kept["task.algorithms.0.foundationModelName"] == "llama2-13b"  # type: ignore[index]
@@ -69,14 +69,14 @@ def test_boaviztas_bash_tool_report(tmp_path: Path) -> None:
     # memorySize 86.3035888671875 x nbComponent 1, as written (BoAmps main accepts a number here)
     assert data["infrastructure"]["cluster"]["memory"] == "86.3035888671875 GB"  # type: ignore[index]
     assert data["model"]["name"] == "m" and "FTD533" not in stderr  # type: ignore[index]
-    assert "FTD537" not in stderr
+    assert "FTD545" not in stderr
 
 
 def test_codecarbons_default_boamps_export(tmp_path: Path) -> None:
     data, stderr = _import("boamps", BOAMPS / "codecarbon_example.json", tmp_path, "--timezone", "UTC")
-    assert _located(stderr, "FTD537", 1, 1) and "'task' is a required property" in stderr
-    assert _located(stderr, "FTD540", 33, 24)  # 48 = 96 vCPUs // 2, CodeCarbon's guessed cores
-    assert _located(stderr, "FTD539", 48, 16)  # "United States" -> US
+    assert _located(stderr, "FTD545", 1, 1) and "'task' is a required property" in stderr
+    assert _located(stderr, "FTD548", 33, 24)  # 48 = 96 vCPUs // 2, CodeCarbon's guessed cores
+    assert _located(stderr, "FTD547", 48, 16)  # "United States" -> US
     op = data["operational"]
     # CodeCarbon writes the stop time: 16:41:07 - 7265.31 s (2 h 1 min 5.31 s) = 14:40:01.69
     assert op["start"] == "2026-05-12T14:40:01.690000Z"  # type: ignore[index]
@@ -128,9 +128,9 @@ def test_dias_producer_card(tmp_path: Path) -> None:
     assert op["gpu_hours"] == "16.1451 h"  # type: ignore[index]
     assert data["reported"] == {"emissions": "1.9689 kgCO2e"}
     assert "carbon_intensity" not in op  # type: ignore[operator]  # 0.4: DIA's default, a regional estimate
-    assert _located(stderr, "FTD538", 34)  # ... kept aside, where it stands
-    assert _located(stderr, "FTD538", 28)  # water from DIA's default WUE: not a figure of the run
-    assert _located(stderr, "FTD538", 16, 5)  # every visible GPU, wall-clock x count (the compute mapping)
+    assert _located(stderr, "FTD546", 34)  # ... kept aside, where it stands
+    assert _located(stderr, "FTD546", 28)  # water from DIA's default WUE: not a figure of the run
+    assert _located(stderr, "FTD546", 16, 5)  # every visible GPU, wall-clock x count (the compute mapping)
     assert data["infrastructure"]["location"] == {"cloud_region": "us-east-1"}  # type: ignore[index]
 
 
@@ -138,7 +138,7 @@ def test_dias_own_valid_card(tmp_path: Path) -> None:
     data, stderr = _import("dia", DIA / "test_cli_VALID_CARD.md", tmp_path)
     assert data["operational"]["energy"]["value"] == "1 kWh"  # type: ignore[index]
     assert data["reported"] == {"emissions": "0.4 kgCO2e"}
-    assert "FTD533" in stderr and "FTD537" not in stderr
+    assert "FTD533" in stderr and "FTD545" not in stderr
 
 
 def test_dia_intensity_in_grams_is_caught_and_read_as_grams(tmp_path: Path) -> None:
@@ -146,9 +146,9 @@ def test_dia_intensity_in_grams_is_caught_and_read_as_grams(tmp_path: Path) -> N
     data, stderr = _import("dia", DIA / "malformed-carbon-in-grams.md", tmp_path, code=1, errors=("FTD406",))
     # 56 cannot be kg/kWh (no grid emits 2 kg/kWh or more): it was written in g/kWh, and is read so
     assert data["operational"]["carbon_intensity"] == "56 g/kWh"  # type: ignore[index]
-    assert _located(stderr, "FTD543", 20, 23)
+    assert _located(stderr, "FTD551", 20, 23)
     # 1000 "kg" for 2.5 kWh is 400 kg per kWh: grams written where DIA reads kilograms
-    assert _located(stderr, "FTD544", 16, 14)
+    assert _located(stderr, "FTD552", 16, 14)
     assert data["model"]["method"] == "qlora"  # type: ignore[index]
     assert data["infrastructure"]["location"] == {"country": "FR"}  # type: ignore[index]
 

@@ -31,14 +31,14 @@ def test_schema_units_and_intensity_findings_at_the_cards_lines() -> None:
     rows = _rows(ran.stdout)
     name = str(card.relative_to(Path.cwd())) if card.is_relative_to(Path.cwd()) else str(card)
     expected = [
-        ("3:14", "FTD542"),  # dia_version: 0.1, a number
-        ("5:10", "FTD542"),  # scope: cumulative
-        ("8:15", "FTD542"),  # relation: LoRA
-        ("12:14", "FTD542"),  # count: 8.5
-        ("15:14", "FTD542"),  # value: "5.3 kWh" is not a number ...
-        ("15:14", "FTD544"),  # ... and carries a unit
-        ("18:5", "FTD544"),  # carbon_gco2eq, ignored by DIA
-        ("21:23", "FTD543"),  # carbon_intensity: 400, in g/kWh
+        ("3:14", "FTD550"),  # dia_version: 0.1, a number
+        ("5:10", "FTD550"),  # scope: cumulative
+        ("8:15", "FTD550"),  # relation: LoRA
+        ("12:14", "FTD550"),  # count: 8.5
+        ("15:14", "FTD550"),  # value: "5.3 kWh" is not a number ...
+        ("15:14", "FTD552"),  # ... and carries a unit
+        ("18:5", "FTD552"),  # carbon_gco2eq, ignored by DIA
+        ("21:23", "FTD551"),  # carbon_intensity: 400, in g/kWh
     ]
     for place, code in expected:
         assert _has(rows, f"{name}:{place}", code), (place, code, rows)
@@ -52,8 +52,8 @@ def test_carbon_written_in_grams() -> None:
     ran = run_cli("validate", str(DIA / "malformed-carbon-in-grams.md"))
     assert ran.returncode == 1
     # 1000 / 2.5 kWh = 400 kg per kWh, more than any grid: grams; the hint is 1000 g = 1 kg
-    assert ":16:14: FTD544" in ran.stdout and "write the kilograms: 1" in ran.stdout
-    assert ":20:23: FTD543" in ran.stdout and "write carbon_intensity: 0.056" in ran.stdout
+    assert ":16:14: FTD552" in ran.stdout and "write the kilograms: 1" in ran.stdout
+    assert ":20:23: FTD551" in ran.stdout and "write carbon_intensity: 0.056" in ran.stdout
 
 
 def test_valid_dia_cards() -> None:
@@ -68,7 +68,7 @@ def test_folder_walk_finds_dia_only_cards(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_bytes((DIA / "malformed-carbon-in-grams.md").read_bytes())
     (tmp_path / "other.md").write_text("---\nlicense: mit\n---\n", encoding="utf-8")
     ran = run_cli("validate", str(tmp_path), "--only-carbon-cards")
-    assert "FTD543" in ran.stdout and "1 file" in ran.stdout
+    assert "FTD551" in ran.stdout and "1 file" in ran.stdout
 
 
 def _card_with_dia(tmp_path: Path, card: bytes) -> Path:
@@ -110,4 +110,4 @@ def test_dia_figures_checked_against_the_disclosure(tmp_path: Path) -> None:
     ran = run_cli("validate", str(path))
     assert ran.returncode == 1
     # the disclosure computes 0.694 kWh of IT energy up to its facility energy; 694 is 1000 times that
-    assert f":{at + 1}:14: FTD545" in ran.stdout and "about 1000 times" in ran.stdout
+    assert f":{at + 1}:14: FTD553" in ran.stdout and "about 1000 times" in ran.stdout

@@ -2,7 +2,7 @@
 
 FTD405 measured energy above what the hardware can draw, FTD407 tokens that imply more
 than 100% FLOPs utilisation, FTD408 reported figures outside the recomputed range, FTD409
-a model card's ``co2_eq_emissions`` and FTD545 its ``dia_report`` against the computation.
+a model card's ``co2_eq_emissions`` and FTD553 its ``dia_report`` against the computation.
 """
 
 from __future__ import annotations

@@ -106,18 +106,18 @@ class Code(StrEnum):
     IMPORT_MIXED_GPUS = "FTD531"
     IMPORT_MERGE_CONFLICT = "FTD532"
     IMPORT_MODEL_NAME = "FTD533"
-    EXPORT_NOT_HELD = "FTD534"
-    EXPORT_NEEDS_VALUE = "FTD535"
-    EXPORT_SCHEMA = "FTD536"
-    IMPORT_SCHEMA = "FTD537"
-    IMPORT_LOSS = "FTD538"
-    IMPORT_COUNTRY_NAME = "FTD539"
-    IMPORT_CPU_COUNT = "FTD540"
-    IMPORT_PUE_UNKNOWN = "FTD541"
-    DIA_SCHEMA = "FTD542"
-    DIA_INTENSITY_UNIT = "FTD543"
-    DIA_UNITS = "FTD544"
-    DIA_MISMATCH = "FTD545"
+    EXPORT_NOT_HELD = "FTD542"
+    EXPORT_NEEDS_VALUE = "FTD543"
+    EXPORT_SCHEMA = "FTD544"
+    IMPORT_SCHEMA = "FTD545"
+    IMPORT_LOSS = "FTD546"
+    IMPORT_COUNTRY_NAME = "FTD547"
+    IMPORT_CPU_COUNT = "FTD548"
+    IMPORT_PUE_UNKNOWN = "FTD549"
+    DIA_SCHEMA = "FTD550"
+    DIA_INTENSITY_UNIT = "FTD551"
+    DIA_UNITS = "FTD552"
+    DIA_MISMATCH = "FTD553"
 
     @property
     def slug(self) -> str:
@@ -848,7 +848,7 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "pass --model-name, or edit model.name",
         "",
     ),
-    # --- FTD534-545: other formats: export, import, and DIA blocks in model cards --------
+    # --- FTD542-553: other formats: export, import, and DIA blocks in model cards --------
     Rule(
         Code.EXPORT_NOT_HELD,
         W,

@@ -4,7 +4,7 @@ BoAmps (github.com/Boavizta/BoAmps, CC BY 4.0) is an energy *measurement* report
 energy per measure (``powerConsumption``, in kWh despite the name), the task, the
 algorithm and data, the infrastructure's components and the environment. It holds no
 emissions, water, PUE, embodied impact, FLOP count or ranges; each of these that the
-disclosure states is reported (FTD534), and ftdisclose's results with their ranges are
+disclosure states is reported (FTD542), and ftdisclose's results with their ranges are
 written under ``x-ftdisclose``, which BoAmps readers ignore.
 
 What this writes, beyond the fields ``crosswalk.BOAMPS`` maps one to one:

@@ -6,18 +6,18 @@ Fields that ``crosswalk.BOAMPS`` maps one to one are read through it; the rest h
   are summed and said to be, since nothing tells whether they cover different
   components); ftdisclose's own ``ftdisclose-estimate`` is a stated figure
   (``reported.energy``), never a measurement. Whether it includes PUE is not said
-  (FTD541): ``includes_pue`` is left out.
-- date-times without a zone are not placed on a clock (FTD538), unless ``--timezone``
+  (FTD549): ``includes_pue`` is left out.
+- date-times without a zone are not placed on a clock (FTD546), unless ``--timezone``
   says whose clock it was; CodeCarbon writes the *end* of the run where BoAmps wants the
   start, and the start is then the end minus the duration.
 - components: the GPU name's embedded "8 x " is dropped (and checked against
   ``nbComponent``); a CPU's ``nbComponent`` counts cores or threads, never sockets,
-  unless the report is ftdisclose's own (FTD540); memory is ``memorySize x nbComponent``.
-- the country: a name in any case -> its ISO code (FTD539); ``environment.location`` is
+  unless the report is ftdisclose's own (FTD548); memory is ``memorySize x nbComponent``.
+- the country: a name in any case -> its ISO code (FTD547); ``environment.location`` is
   a cloud region or grid zone when the tables know it.
 
 Everything else the report holds is kept under ``x-ftdisclose-import`` and named in a
-finding at its line (FTD538); schema violations are FTD537. Nothing raises for bad input.
+finding at its line (FTD546); schema violations are FTD545. Nothing raises for bad input.
 """
 
 from __future__ import annotations

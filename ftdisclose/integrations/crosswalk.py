@@ -10,7 +10,7 @@ field of the other format (``task.algorithms.0.foundationModelName``), and says 
   ``ftdisclose.units`` (never by hand);
 - ``CODE``: converted by the format's module, as the note says (names, vocabularies,
   components, date-times, quality tags);
-- ``NOT_HELD``: the format has no field for it; ``export`` reports it (FTD534).
+- ``NOT_HELD``: the format has no field for it; ``export`` reports it (FTD542).
 
 The helpers below apply ``SAME`` and ``UNIT`` links in either direction and list what a
 disclosure holds that a format does not.
@@ -94,7 +94,7 @@ BOAMPS: tuple[Link, ...] = (
         "infrastructure.cluster.cpu.count",
         "infrastructure.components[cpu].nbComponent",
         C,
-        note="sockets, marked x-ftdisclose-counts: sockets; other producers count cores or threads (FTD540)",
+        note="sockets, marked x-ftdisclose-counts: sockets; other producers count cores or threads (FTD548)",
     ),
     Link("infrastructure.cluster.memory", "infrastructure.components[ram].memorySize", C, "GB", note="whole GB"),
     Link("infrastructure.location.country", "environment.country", C, note="a country name; names -> ISO codes"),
@@ -192,7 +192,7 @@ DIA: tuple[Link, ...] = (
         "context.carbon_intensity",
         C,
         "kgCO2e/kWh",
-        note="kgCO2/kWh, a bare number: 1000 times smaller than g/kWh (FTD543)",
+        note="kgCO2/kWh, a bare number: 1000 times smaller than g/kWh (FTD551)",
     ),
     Link(
         "infrastructure.location.cloud_region",

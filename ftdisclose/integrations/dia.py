@@ -19,10 +19,10 @@ dia_report:
 
 Units live in the key names and ``context.carbon_intensity`` is a bare number of
 kgCO2/kWh. ``check_dia_block`` reports the block's schema errors at the card's lines
-(FTD542), values written with units or keys in other units (FTD544), and an intensity
-written in g/kWh (FTD543, caught by magnitude: no grid emits 2 kg/kWh). ``dia_figures``
+(FTD550), values written with units or keys in other units (FTD552), and an intensity
+written in g/kWh (FTD551, caught by magnitude: no grid emits 2 kg/kWh). ``dia_figures``
 gives the footprint as measures, for ``checks.recomputed`` to compare with the
-disclosure beside the block (FTD545).
+disclosure beside the block (FTD553).
 """
 
 from __future__ import annotations

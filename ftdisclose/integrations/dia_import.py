@@ -9,9 +9,9 @@ the block itself. What each figure becomes depends on its quality tag:
   NVML path the GPUs, times DIA's PUE of 1.1); estimated -> ``reported.energy``;
 - ``carbon_kgco2eq`` and ``water_liters`` -> ``reported.emissions`` and ``reported.water``,
   except DIA's defaults (``imputed``, ``unavailable``, and water from DIA's default WUE);
-- an interval is reported at its middle, and said to be (FTD538);
+- an interval is reported at its middle, and said to be (FTD546);
 - ``context.carbon_intensity``, kgCO2/kWh -> g/kWh through ``ftdisclose.units``; 2 or
-  more was written in g/kWh (FTD543) and is read as such; a regional estimate (carbon
+  more was written in g/kWh (FTD551) and is read as such; a regional estimate (carbon
   quality ``estimated-from-region``, e.g. DIA's default 0.40) is not the run's intensity
   and is kept aside.
 

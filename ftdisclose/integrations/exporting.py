@@ -9,7 +9,7 @@ The targets and the formats each is written in:
   comments) or JSON.
 
 JSON documents carry ftdisclose's results under ``x-ftdisclose``, which the target's own
-readers ignore; what the target cannot hold is a finding (FTD534) either way.
+readers ignore; what the target cannot hold is a finding (FTD542) either way.
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def shown(value: Any) -> str:
 
 
 def not_held(src: Source, links: tuple[Link, ...], target: str, extension: bool) -> list[Finding]:
-    """FTD534 for every field of the disclosure (or result) that ``target`` has no field for."""
+    """FTD542 for every field of the disclosure (or result) that ``target`` has no field for."""
     found = []
     kept = f"; written under {EXTENSION_KEY}, which {target} readers ignore" if extension else ""
     for link in links:

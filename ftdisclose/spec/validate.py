@@ -101,7 +101,7 @@ def _card_findings(doc: Document) -> list[Finding]:
 
     # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
     found = check_hub_block(doc)
-    found.extend(check_dia_block(doc))  # DIA's dia_report block (FTD542-544)
+    found.extend(check_dia_block(doc))  # DIA's dia_report block (FTD550-552)
     front = doc.front_matter or {}
     if doc.data is None and HUB_KEY not in front and not any(f.severity is Severity.ERROR for f in doc.findings):
         message = "the card's front matter has no carbon_disclosure"
