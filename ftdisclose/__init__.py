@@ -12,11 +12,38 @@ from typing import TYPE_CHECKING, Any
 from ftdisclose._version import __version__
 
 if TYPE_CHECKING:
-    from ftdisclose.api import compute, load, loads, validate
+    from ftdisclose.api import (
+        Code,
+        Disclosure,
+        FileResult,
+        Finding,
+        Measure,
+        Options,
+        Result,
+        Severity,
+        compute,
+        load,
+        loads,
+        validate,
+    )
 
-__all__ = ["__version__", "compute", "load", "loads", "validate"]
+__all__ = [
+    "Code",
+    "Disclosure",
+    "FileResult",
+    "Finding",
+    "Measure",
+    "Options",
+    "Result",
+    "Severity",
+    "__version__",
+    "compute",
+    "load",
+    "loads",
+    "validate",
+]
 
-_API = frozenset({"compute", "load", "loads", "validate"})
+_API = frozenset(__all__) - {"__version__"}
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,23 @@ class Goal(Enum):
     COMPUTE = "compute"
 
 
+# Findings only ``compute`` can give: hourly grid data (validate never fetches) and results that
+# overflow (validate computes only when the file states figures to check against a recomputation).
+COMPUTE_ONLY = frozenset(
+    {
+        Code.GRID_UNAVAILABLE,
+        Code.GRID_REQUEST_REJECTED,
+        Code.GRID_INVALID_RESPONSE,
+        Code.GRID_NO_DATA,
+        Code.GRID_PARTIAL_COVERAGE,
+        Code.GRID_NO_PROVIDER,
+        Code.GRID_OFFLINE,
+        Code.GRID_ESTIMATED_VALUES,
+        Code.RESULT_NOT_FINITE,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Options:
     """What a run of the pipeline may use: factor tables, an overlay, grid data, the units engine."""

@@ -42,7 +42,10 @@ from .conftest import CASES, EXAMPLES
 
 WRITE = CASES / "cards_write"
 BOM = b"\xef\xbb\xbf"
-ALL_CARDS = sorted(WRITE.glob("*.md")) + sorted((CASES / "cards").glob("*.md"))
+# every card that can be written (a front matter closed with '...' is refused: the Hub would not read it)
+ALL_CARDS = sorted(WRITE.glob("*.md")) + sorted(
+    p for p in (CASES / "cards").glob("*.md") if p.name != "closed-with-dots.md"
+)
 
 
 # --- computations -----------------------------------------------------------------------
@@ -58,7 +61,8 @@ def synthetic(*, per_inference: bool = False) -> Computation:
     }
     results = {
         Result.ENERGY_IT: Measure.of(0.694, "kWh"),
-        Result.EMISSIONS_TOTAL: Measure(Span(0.05, 0.0573, 0.07), "kgCO2e"),
+        Result.EMISSIONS_OPERATIONAL: Measure(Span(0.05, 0.0573, 0.07), "kgCO2e"),
+        Result.EMISSIONS_TOTAL: Measure(Span(0.1, 0.2, 0.4), "kgCO2e"),
     }
     if per_inference:
         results[Result.PER_INFERENCE_EMISSIONS] = Measure(Span(0.0012, 0.0015, 0.002), "gCO2e")
@@ -66,8 +70,8 @@ def synthetic(*, per_inference: bool = False) -> Computation:
     return Computation(resolution, results, used=frozenset({Name.PUE}))
 
 
-def with_total(computation: Computation, total: Measure) -> Computation:
-    return dataclasses.replace(computation, results={**computation.results, Result.EMISSIONS_TOTAL: total})
+def with_operational(computation: Computation, operational: Measure) -> Computation:
+    return dataclasses.replace(computation, results={**computation.results, Result.EMISSIONS_OPERATIONAL: operational})
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +110,10 @@ def section(nl: str = "\n", *, per_inference: bool = False) -> str:
         "",
         "| result | value | range (low - high) | unit |",
         "|---|---:|---:|---|",
-        "| Energy, IT equipment | 0.694 | - | kWh |",
-        "| Emissions, total | **0.0573** | 0.05 - 0.07 | kgCO2e |",
+        # scaled to the value, three figures where the range is narrower than 2x (output/numbers.py)
+        "| Energy, IT equipment | 694 | - | Wh |",
+        "| Emissions, operational | 57.3 | 50 - 70 | gCO2e |",
+        "| Emissions, total | **200** | 100 - 400 | gCO2e |",  # a 4x range: two figures
     ]
     if per_inference:
         lines += [
@@ -117,13 +123,14 @@ def section(nl: str = "\n", *, per_inference: bool = False) -> str:
             "",
             "| result | value | range (low - high) | unit |",
             "|---|---:|---:|---|",
-            "| Per inference, emissions (amortised) | 0.0015 | 0.0012 - 0.002 | gCO2e |",
+            "| Per inference, emissions (amortised) | 1.5 | 1.2 - 2 | mgCO2e |",
         ]
     lines += [
         "",
         f"Computed by ftdisclose {__version__} with factor tables 2026.1 from the carbon disclosure in "
-        "`munin.yaml`; 1 input was filled from defaults. The card's `co2_eq_emissions` holds the central "
-        "total in grams.",
+        "`munin.yaml`; 1 input was filled from defaults. The card's `co2_eq_emissions` holds the operational, "
+        "location-based emissions of the fine-tuning in grams, as the Hub's other cards report them; the total "
+        "above adds the embodied emissions of the hardware.",
         "",
         END_MARKER,
     ]
@@ -355,7 +362,7 @@ def test_the_card_cross_checks_after_writing(munin: Computation, tmp_path: Path)
     after = loads(card.read_bytes(), "README.md", kind="card")
     assert after.data == before.data
     assert after.front_matter is not None and after.front_matter[HUB_KEY] == {
-        "emissions": 427.9,
+        "emissions": 89.32,  # the operational emissions: 1.08264 kWh x 82.5 gCO2e/kWh = 89.318 g
         "source": f"ftdisclose {__version__}, factor tables 2026.1 (README.md)",
         "training_type": "fine-tuning",
         "geographical_location": "Denmark",
@@ -373,17 +380,18 @@ def test_the_card_cross_checks_after_writing(munin: Computation, tmp_path: Path)
         (12.79436, 12790),
         (0.0000123456, 0.01235),
         (1234.5678, 1235000),
-        (0.0, 0),
     ],
 )
 def test_emissions_are_grams_to_four_significant_digits(kg: float, grams: float) -> None:
-    computation = with_total(synthetic(), Measure.of(kg, "kgCO2e"))
+    computation = with_operational(synthetic(), Measure.of(kg, "kgCO2e"))
     assert emissions_grams(computation) == grams
     assert isinstance(emissions_grams(computation), int) == float(grams).is_integer()
 
 
-def test_a_non_finite_total_is_refused() -> None:
-    computation = with_total(synthetic(), Measure.of(float("inf"), "kgCO2e"))
+@pytest.mark.parametrize("kg", [float("inf"), float("nan"), -1.0, 0.0])
+def test_a_figure_the_hub_cannot_read_is_refused(kg: float) -> None:
+    # 0 is refused too: the Hub's emissions filter takes 0 for "no figure"
+    computation = with_operational(synthetic(), Measure.of(kg, "kgCO2e"))
     with pytest.raises(CardError):
         write_card(b"", computation, disclosure_file="x")
 
@@ -458,12 +466,110 @@ def test_source_with_odd_characters_is_quoted() -> None:
         (b"---\n- a\n---\n", "not a mapping"),
         (b"---\nlicense: [mit\n---\n", "cannot be parsed"),
         (b"---\nco2_eq_emissions: 1\nco2_eq_emissions: 2\n---\n", "2 times"),
-        (b"---\nlicense: mit\n---\n" + START_MARKER.encode() + b"\n", "markers"),
-        (b"---\nlicense: mit\n---\n" + END_MARKER.encode() + b"\n" + START_MARKER.encode() + b"\n", "markers"),
-        (b"---\nlicense: mit\n---\n" + (START_MARKER + END_MARKER).encode() * 2, "markers"),
+        (b"---\nlicense: mit\n---\n" + START_MARKER.encode() + b"\n", "marker lines"),
+        (b"---\nlicense: mit\n---\n" + END_MARKER.encode() + b"\n" + START_MARKER.encode() + b"\n", "marker lines"),
+        (b"---\nlicense: mit\n...\n# body\n", "huggingface_hub does not read"),
         (b"---\nlicense: mit\n---\n\xff\n", "not UTF-8"),
     ],
 )
 def test_cards_that_cannot_be_written_exactly(card: bytes, message: str) -> None:
     with pytest.raises(CardError, match=message):
         write_synthetic(card)
+
+
+# --- the Hub's template, markers, what goes public, --check, --svg -----------------------
+
+TEMPLATE_SECTION = """## Environmental Impact
+
+<!-- Total emissions (in grams of CO2eq) and additional considerations, such as electricity usage, go here. \
+Edit the suggested text below accordingly -->
+
+Carbon emissions can be estimated using the \
+[Machine Learning Impact calculator](https://mlco2.github.io/impact#compute) presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).
+
+- **Hardware Type:** [More Information Needed]
+- **Hours used:** [More Information Needed]
+- **Cloud Provider:** [More Information Needed]
+- **Compute Region:** eu-north-1, Stockholm
+- **Carbon Emitted:** [More Information Needed]
+
+## Technical Specifications [optional]
+"""
+
+
+def test_the_templates_carbon_emitted_line_is_updated_not_left_stale() -> None:
+    # the lines of huggingface_hub's modelcard_template.md as rendered cards have them
+    card = ("---\nlicense: mit\n---\n# Model\n\n" + TEMPLATE_SECTION).encode()
+    new = write_synthetic(card).decode()
+    assert "- **Carbon Emitted:** 57.3 gCO2e operational (location-based, as in co2_eq_emissions); 200 gCO2e in " in new
+    assert "- **Hardware Type:** 1 x RTX A4000" in new  # a placeholder is filled
+    assert "- **Compute Region:** eu-north-1, Stockholm" in new  # what the author wrote stays
+    assert "- **Cloud Provider:** [More Information Needed]" in new  # nothing known: left as it is
+    # a later computation rewrites the same line; the rest of the card is as before
+    again = write_card(
+        new.encode(), with_operational(synthetic(), Measure.of(0.1, "kgCO2e")), disclosure_file="munin.yaml"
+    ).decode()
+    assert "- **Carbon Emitted:** 100 gCO2e operational" in again and again.count("Carbon Emitted") == 1
+    assert write_synthetic(new.encode()).decode() == new
+
+
+def test_markers_count_only_as_whole_lines_outside_code() -> None:
+    body = (
+        "# Model\n\nThe section sits between <!-- ftdisclose:start --> and <!-- ftdisclose:end -->.\n\n"
+        "```markdown\n<!-- ftdisclose:start -->\nan example\n<!-- ftdisclose:end -->\n```\n"
+    )
+    new = write_synthetic(("---\nlicense: mit\n---\n" + body).encode()).decode()
+    assert new.count(START_MARKER) == 3 and body in new  # prose and example untouched, the section appended
+    assert new.rstrip().endswith(END_MARKER)
+    assert write_synthetic(new.encode()).decode() == new
+
+
+def test_embedding_leaves_extensions_and_local_paths_out() -> None:
+    from ftdisclose.integrations.card import public_disclosure
+
+    data = {
+        "spec_version": "1.1",
+        "model": {"name": "m", "x-note": "private"},
+        "operational": {"energy": "1 kWh", "carbon_intensity_source": "/home/me/runs/grid.csv"},
+        "x-ftdisclose-import": {"files": ["/home/me/emissions.csv"], "run_ids": ["5b0fa12a"]},
+    }
+    clean, dropped = public_disclosure(data)
+    assert clean == {"spec_version": "1.1", "model": {"name": "m"}, "operational": {"energy": "1 kWh"}}
+    assert dropped == ["model.x-note", "operational.carbon_intensity_source", "x-ftdisclose-import"]
+
+
+def test_check_ignores_a_different_name_for_the_same_disclosure(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    shutil.copy(EXAMPLES / "munin-7b-lora.yaml", tmp_path / "d.yaml")
+    (tmp_path / "sub").mkdir()
+    shutil.copy(EXAMPLES / "munin-7b-lora.yaml", tmp_path / "sub" / "d.yaml")
+    (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n# m\n")
+    assert run_cli("card", "d.yaml", "--card", "README.md", cwd=tmp_path).returncode == 0
+    assert run_cli("card", "--check", "d.yaml", "--card", "README.md", cwd=tmp_path).returncode == 0
+    proc = run_cli("card", "--check", "sub/d.yaml", "--card", "README.md", cwd=tmp_path)
+    assert proc.returncode == 0 and "up to date" in proc.stdout
+    (tmp_path / "sub" / "d.yaml").write_text(
+        (EXAMPLES / "munin-7b-lora.yaml").read_text().replace("82.5 g/kWh", "90 g/kWh")
+    )
+    assert run_cli("card", "--check", "sub/d.yaml", "--card", "README.md", cwd=tmp_path).returncode == 1
+
+
+def test_svg_chart_beside_the_card(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    shutil.copy(EXAMPLES / "munin-7b-lora.yaml", tmp_path / "d.yaml")
+    (tmp_path / "model").mkdir()
+    card = tmp_path / "model" / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# m\n")
+    assert run_cli("card", "d.yaml", "--card", "model/README.md", "--svg", cwd=tmp_path).returncode == 0
+    svg = tmp_path / "model" / "ftdisclose-footprint.svg"
+    text = svg.read_text()
+    assert text.startswith("<?xml") and text.count('class="chart"') == 2 and 'class="range"' in text
+    assert "![Emissions and water of the fine-tuning, with their ranges](ftdisclose-footprint.svg)" in card.read_text()
+    assert run_cli("card", "--check", "--svg", "d.yaml", "--card", "model/README.md", cwd=tmp_path).returncode == 0
+    svg.write_text(text.replace("gCO2e", "kgCO2e"))
+    assert run_cli("card", "--check", "--svg", "d.yaml", "--card", "model/README.md", cwd=tmp_path).returncode == 1
+    import xml.etree.ElementTree as ET
+
+    ET.fromstring(text.split("?>", 1)[1])  # well-formed XML

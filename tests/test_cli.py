@@ -46,9 +46,10 @@ def test_json_output_keys() -> None:
     proc = run_cli("validate", "--format", "json", str(INVALID / "ftd204-co2e-unit.yaml"), "tests/cases/valid")
     assert proc.returncode == 1
     doc = json.loads(proc.stdout)
-    assert set(doc) == {"tool_version", "files", "summary"}
+    assert set(doc) == {"tool_version", "files", "summary", "skipped"}
     # the valid cases that say too little to compute everything warn of it (FTD308)
-    assert doc["summary"] == {"files": 6, "valid": 5, "errors": 1, "warnings": 3}
+    assert doc["summary"] == {"files": 6, "valid": 5, "errors": 1, "warnings": 3, "skipped": 0}
+    assert doc["skipped"] == []
     first = doc["files"][0]
     assert set(first) == {"file", "valid", "spec_version", "findings"}
     (f,) = first["findings"]
@@ -119,7 +120,7 @@ def test_garbage_never_gives_a_traceback(tmp_path: Path) -> None:
     proc = run_cli("validate", *(str(tmp_path / name) for name in samples))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert f"{len(samples)} files: 0 valid" in proc.stdout
+    assert f"{len(samples)} files checked: 0 valid" in proc.stdout
 
 
 def test_no_color_when_not_a_tty_and_color_always_forces_it() -> None:
@@ -180,3 +181,27 @@ def test_progress_bar_only_on_a_terminal_for_long_batches(monkeypatch: pytest.Mo
     bar.close()
     mp.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert batch._progress(10_000, "x") is None
+
+
+def test_sarif_uris_are_percent_encoded_relative_to_the_root_and_the_hint_is_apart(tmp_path: Path) -> None:
+    folder = tmp_path / "a #b"
+    folder.mkdir()
+    (folder / "50% x.yaml").write_bytes((INVALID / "ftd203-unit-dimension.yaml").read_bytes())
+    doc = json.loads(run_cli("validate", "--format", "sarif", ".", cwd=tmp_path).stdout)
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+    (result,) = run["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    # '#' would start a fragment and '%' an escape: both are encoded, and the path stays relative
+    assert location == {"uri": "a%20%23b/50%25%20x.yaml", "uriBaseId": "%SRCROOT%"}
+    assert (
+        result["message"]["text"]
+        == 'operational.duration: "4 kg" is a mass; expected a time\n\nHint: write e.g. "12 h"'
+    )
+    assert result["properties"] == {"path": "operational.duration", "hint": 'write e.g. "12 h"'}
+    # a file outside the root is an absolute file: URI, never a bare absolute path
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes((INVALID / "ftd203-unit-dimension.yaml").read_bytes())
+    doc = json.loads(run_cli("validate", "--format", "sarif", str(outside), cwd=folder).stdout)
+    location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": outside.as_uri()}

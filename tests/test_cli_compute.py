@@ -25,7 +25,7 @@ def test_compute_text_report() -> None:
         "by part",
         "Defaulted inputs",
         "For scale",
-        "years of an average Dane's emissions",
+        "of an average Dane's emissions",  # in the unit where it reads naturally (minutes here)
     ):
         assert text in proc.stdout
 
@@ -116,7 +116,7 @@ def test_explain_shows_formulas_numbers_and_sources() -> None:
     assert "emissions.embodied" in out and "(n_gpu x EC_gpu + n_srv x EC_srv) x t_reserved / (L x U)" in out
     # the units do the hours-per-year conversion: 6,936 h / (4 y x 0.95) is 0.2083 of a reserved life
     assert "(384 x 318 kgCO2e + 48 x 2500 kgCO2e) x 6936 h / (4 y x 0.95)" in out
-    assert "1.13761e+06 kWh x 1.1" in out  # E_facility = E_it x PUE, with the numbers in
+    assert "1,137,610 kWh x 1.1" in out  # E_facility = E_it x PUE, with the numbers in (never 1.13761e+06)
     assert "operational.electricity_water_intensity" in out
     proc = run_cli("explain", MUNIN)
     assert "origin: default" in proc.stdout and "(CC-BY-4.0)" in proc.stdout

@@ -340,5 +340,5 @@ def test_card_and_file_give_the_same_numbers() -> None:
     data = yaml.safe_load(text)
     card = "---\nlicense: mit\n" + yaml.safe_dump({"carbon_disclosure": data}) + "---\n# Munin\n"
     doc = loads(card, "README.md", "card")
-    d = upgrade(MODEL.model_validate(doc.data))
+    d = upgrade(model_for(doc.data["spec_version"]).model_validate(doc.data))
     assert compute(resolve(d, TABLES)).results == example("munin-7b-lora.yaml", "fast").results

@@ -483,11 +483,13 @@ def _html(site: Path, page: str) -> str:
     return (site / page / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_site_builds_strict(site: Path) -> None:
     assert (site / "index.html").is_file()
     assert (site / "assets" / "bloom-split.svg").is_file()
 
 
+@pytest.mark.slow
 def test_site_mentions_everything(site: Path) -> None:
     every = "\n".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     terms: dict[str, Any] = _required_terms()

@@ -10,9 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import CASES, EXAMPLES, ROOT
+
+pytestmark = pytest.mark.slow  # runs the hooks and the Action's steps in shells, as pre-commit and Actions do
 
 BIN = str(Path(sys.executable).parent)
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())

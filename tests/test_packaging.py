@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import EXAMPLES, ROOT
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a new virtual environment
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

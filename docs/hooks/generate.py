@@ -49,7 +49,9 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.api", "The Python API: validate and compute a path, a text or a mapping; typed results."),
     ("ftdisclose.pipeline", "One file through the stages: load, validate, checks, resolve, compute."),
     ("ftdisclose.io.loader", "Load stage: files and model cards to data with line and column positions."),
-    ("ftdisclose.io.discover", "Which files a command reads: named files, and folders walked."),
+    ("ftdisclose.io.discover", "Which files a command reads: named files, and folders walked by content."),
+    ("ftdisclose.io.config", "Defaults for the command line from pyproject.toml's [tool.ftdisclose]."),
+    ("ftdisclose.io.ignore", "Path patterns: .gitignore files and the include and exclude globs."),
     ("ftdisclose.spec", "Spec versions, the converters between them, and the latest model."),
     ("ftdisclose.spec.validate", "Validate stage: data to the spec model of its version, and findings."),
     ("ftdisclose.spec.types", "Value types of the spec: quantities with units, ratios, counts, times."),
@@ -84,6 +86,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.output.github", "GitHub workflow-command annotations."),
     ("ftdisclose.output.sarif", "SARIF 2.1.0 output."),
     ("ftdisclose.output.markdown", "Markdown output."),
+    ("ftdisclose.output.html", "HTML output: one self-contained page with SVG charts (compute --format html)."),
     ("ftdisclose.output.numbers", "How numbers, ranges and result names read in human output."),
     ("ftdisclose.output.safe", "User and server text made safe for each output format."),
     ("ftdisclose.output.explain", "Every output with its formula and numbers, every input with its origin."),
@@ -124,6 +127,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.integrations.dia_import", "A dia_report block to a disclosure, with a finding for every loss."),
     ("ftdisclose.integrations.euform", "The EU AI Act documentation form's energy and compute items."),
     ("ftdisclose.integrations.exporting", "export: the targets, their formats, the Hub block, rendering."),
+    ("ftdisclose.integrations.cardbody", "A card's Markdown body: marker lines outside code, the Hub template lines."),
     ("ftdisclose.io.yamledit", "Exact edits of block-style YAML text, used by card and pin."),
     ("ftdisclose.io.files", "Atomic writes: the whole new file or the old one, never half of either."),
     ("ftdisclose.cli.batch", "Many files at once (--jobs): ordered output from a process pool."),
@@ -172,7 +176,7 @@ EXIT_CODE_TEXT = {
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """`mkdocs serve` rebuilds when the sources of the generated pages change."""
-    for name in ("ftdisclose", "factors", "schema", "CHANGELOG.md"):
+    for name in ("ftdisclose", "factors", "schema", "CHANGELOG.md", "CONTRIBUTING.md", "tests/published"):
         path = str(ROOT / name)
         if (ROOT / name).exists() and path not in config.watch:
             config.watch.append(path)
@@ -829,19 +833,33 @@ def api_page() -> str:
         "",
         GENERATED_NOTE.format(source="the docstrings of the modules listed in `docs/hooks/generate.py`"),
         "The commands are functions too. `ftdisclose.validate` and `ftdisclose.compute` take a path, the "
-        "text of a disclosure, or its data as a mapping, and return a typed result; call them as often as "
-        "you like:",
+        "text of a disclosure, or its data as a mapping, and return a typed result (`FileResult`: the "
+        "findings, the disclosure as the latest spec model, the computation with results in units); call "
+        "them as often as you like. They never raise for a bad disclosure: what is wrong is in `findings`. "
+        "The examples below run as they are, from a checkout of the repository (a test runs them):",
         "",
         "```python",
         "import ftdisclose",
         "",
         'checked = ftdisclose.validate("examples/munin-7b-lora.yaml")',
-        "print(checked.valid, [f.code for f in checked.findings])",
+        "print(checked.valid, [str(f.code) for f in checked.findings])",
         "",
         'result = ftdisclose.compute("examples/munin-7b-lora.yaml")',
         "assert result.computation is not None",
-        'total = result.computation.results["emissions.total"]',
+        "total = result.computation.results[ftdisclose.Result.EMISSIONS_TOTAL]",
         'print(total.to("gCO2e").mid, total.unit)  # a Measure keeps its unit until you choose one',
+        "",
+        "# the same work on data in memory: a mapping, or the text of a disclosure or model card",
+        "data = {",
+        '    "spec_version": "1.1",',
+        '    "model": {"name": "my-model"},',
+        '    "operational": {"energy": "0.694 kWh", "carbon_intensity": "82.5 gCO2e/kWh"},',
+        "}",
+        "again = ftdisclose.compute(data)",
+        "assert again.computation is not None and again.disclosure is not None",
+        "print(again.disclosure.model.name, again.computation.results[ftdisclose.Result.EMISSIONS_OPERATIONAL])",
+        "wrong = ftdisclose.validate('spec_version: \"1.1\"\\nmodel: {name: m}\\noperational: {duration: 4 kg}\\n')",
+        'assert [(str(f.code), f.path) for f in wrong.findings] == [("FTD203", "operational.duration")]',
         "```",
         "",
         "Below them, every stage is a module of its own, in the order a disclosure flows through them.",
@@ -854,6 +872,63 @@ def api_page() -> str:
     for module, _ in API_MODULES:
         out += [f"::: {module}", "    options:", "      heading_level: 2", "      show_root_heading: true", ""]
     return "\n".join(out)
+
+
+# --- contributing.md and explanation/accuracy.md ---------------------------------------------
+
+
+def contributing_page() -> str:
+    """CONTRIBUTING.md as a page (its architecture diagram is rendered by mkdocs-material's mermaid)."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    return GENERATED_NOTE.format(source="`CONTRIBUTING.md`") + "\n" + text
+
+
+def _published_runner() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("ftdisclose_published_runner", ROOT / "benchmarks" / "published.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def accuracy_page() -> str:
+    """The published-figures table, computed now by the code being documented."""
+    runner = _published_runner()
+    outcomes = runner.run_all()
+    cases = {(o.case.case, o.case.title, o.case.source, o.case.url) for o in outcomes}
+    met = runner.targets(outcomes)
+    out = [
+        "# How accurate is it?",
+        "",
+        GENERATED_NOTE.format(source="the files in `tests/published/` and `benchmarks/published.py`"),
+        "ftdisclose is checked against real disclosures from papers and model cards of training and "
+        "fine-tuning runs. Each is computed twice: **as published**, with every input the publisher gave "
+        "(their power, PUE and grid intensity), which shows that ftdisclose's arithmetic reproduces theirs; "
+        "and **bare**, with only the hardware, counts, times, location and provider, which shows how close "
+        "ftdisclose's defaults come when a publisher says no more than that. The table is computed when "
+        "this site is built, by the version of ftdisclose it documents.",
+        "",
+        "The ratio is ftdisclose's central value over the published figure. A bare row is *ok* when the "
+        "published figure lies inside ftdisclose's low-high range and the central value within 1.5 times; "
+        "*range* when only the first holds.",
+        "",
+        runner.markdown(outcomes),
+        "",
+        "## Targets",
+        "",
+        *[f"- {'met' if ok else '**not met**'}: {name}" for name, ok in met.items()],
+        "",
+        "## Sources",
+        "",
+        *[f"- **{title}**: {text(source)} ([link]({url}))" for _, title, source, url in sorted(cases)],
+        "",
+        "Reproduce the table with `python benchmarks/published.py`; the test suite asserts the targets "
+        "(`tests/test_published.py`).",
+    ]
+    return "\n".join(out) + "\n"
 
 
 # --- changelog.md ----------------------------------------------------------------------
@@ -1022,5 +1097,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/api.md": api_page,
     "reference/crosswalk.md": crosswalk_page,
     "changelog.md": changelog_page,
+    "contributing.md": contributing_page,
+    "explanation/accuracy.md": accuracy_page,
     "assets/bloom-split.svg": bloom_svg,
 }

@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from ftdisclose.cli import commands
 from ftdisclose.cli.parser import EXIT_USAGE, build_parser
+from ftdisclose.io.config import Config, ConfigError, settle
+from ftdisclose.io.config import load as load_config
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": commands.cmd_validate,
@@ -31,6 +34,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 
+def _settle(args: argparse.Namespace) -> None:
+    """Options the command line left unset, from pyproject.toml's [tool.ftdisclose] (the command line wins)."""
+    if getattr(args, "no_config", False):
+        config = Config()
+    else:
+        named = getattr(args, "config", None)
+        config = load_config(file=Path(named) if named else None)
+    args.config_loaded = config
+    settle(args, config)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -39,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if args.command is None:
         parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        _settle(args)
+    except ConfigError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
         return EXIT_USAGE
     version = getattr(args, "factors", None)
     if version is not None:

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import IO
 
 from ftdisclose.cli.batch import Job, run_job, run_many, workers
-from ftdisclose.io.discover import iter_paths
+from ftdisclose.findings import Code, Where, make
+from ftdisclose.io.config import Config
+from ftdisclose.io.discover import discover
 from ftdisclose.output import REPORTERS
 from ftdisclose.output.base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Reporter
 from ftdisclose.output.text import TextReporter
-from ftdisclose.output.view import report_of
+from ftdisclose.output.view import FileReport, report_of
 from ftdisclose.pipeline import FileResult, Goal, Options, run_file
 from ftdisclose.resolve import GridOptions
 from ftdisclose.spec.inputs import Name, Origin
@@ -53,15 +55,25 @@ def reporter(args: argparse.Namespace, command: Command, stream: IO[str] | None 
 def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbon_cards: bool = False) -> int:
     report = reporter(args, command)
     opts = options(args)
-    jobs = [
-        Job(str(path), display, opts, goal, command == "compute")
-        for path, display in iter_paths(args.paths, only_carbon_cards=only_carbon_cards)
-    ]
+    config = getattr(args, "config_loaded", None) or Config()
+    found = discover(
+        args.paths,
+        config.with_gitignore(args.respect_gitignore is not False),
+        only_carbon_cards=only_carbon_cards,
+        by_content=args.by_content,
+    )
+    report.skip(found.skipped)
+    for display, why in found.unreadable:
+        report.file(FileReport(display, "unknown", None, (make(Code.UNREADABLE, why, Where(display)),)))
+    jobs = [Job(str(path), display, opts, goal, command == "compute") for path, display in found.files]
     label = "validating" if command == "validate" else "computing"
     for item in run_many(run_job, jobs, workers(args.jobs), label):
         report.file(item)
     report.finish()
-    return report.summary.exit_code(strict=args.strict)
+    code = report.summary.exit_code(strict=args.strict, require=args.require)
+    if args.require and not report.summary.files:
+        sys.stderr.write("ftdisclose: --require: no disclosure or model card with carbon metadata was found\n")
+    return code
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -145,21 +157,32 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from ftdisclose.integrations.card import CardError, hardware_label, location_label, write_card
+    from ftdisclose.integrations.card import (
+        CardError,
+        hardware_label,
+        location_label,
+        public_disclosure,
+        same_but_names,
+        write_card,
+    )
     from ftdisclose.integrations.dia_export import DiaWriteError
     from ftdisclose.io.files import write_atomic
+    from ftdisclose.output.html import charts_document
 
     result, code = _single(args)
     comp = result.computation
     if comp is None or code:  # never write figures from an incomplete computation
         return code
     card = Path(args.card)
+    svg = card.parent / args.svg if args.svg else None
     try:
         old = card.read_bytes() if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
         same = card.exists() and card.resolve() == Path(args.path).resolve()
-        embed = result.document.data if args.embed and not same else None
+        embed, dropped = public_disclosure(result.document.data) if args.embed and not same else (None, [])
+        if dropped and args.quiet < 1:
+            sys.stderr.write(f"ftdisclose: left out of the card (they stay in the disclosure): {', '.join(dropped)}\n")
         factors = comp.resolution.factors
         new = write_card(
             old,
@@ -168,23 +191,31 @@ def cmd_card(args: argparse.Namespace) -> int:
             hardware=hardware_label(comp.inputs, factors),
             location=location_label(comp.inputs, factors),
             embed=embed,
+            chart=Path(os.path.relpath(svg, card.parent)).as_posix() if svg is not None else None,
         )
         if args.dia:
             from ftdisclose.cli.interop import with_dia
 
             new = with_dia(new, result, args)
+        chart = charts_document(comp.results).encode("utf-8") if svg is not None else b""
+        old_chart = svg.read_bytes() if svg is not None and svg.is_file() else b""
     except (CardError, DiaWriteError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
+    current = same_but_names(old, new) and chart == old_chart
     if args.check:
-        if new != old:
+        if not current:
             sys.stdout.write(f"{args.card}: not up to date; run ftdisclose card {args.path} --card {args.card}\n")
             return EXIT_FINDINGS
-        sys.stdout.write(f"{args.card}: up to date\n")
+        if args.quiet < 1:
+            sys.stdout.write(f"{args.card}: up to date\n")
         return EXIT_OK
     if new != old:
         write_atomic(card, new)
-    sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
+    if svg is not None and chart != old_chart:
+        write_atomic(svg, chart)
+    if args.quiet < 1:
+        sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
     return EXIT_OK
 
 
@@ -193,10 +224,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         from ftdisclose.cli.interop import cmd_import_other
 
         return cmd_import_other(args)
-    from ftdisclose.findings import Code
     from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
     from ftdisclose.io.files import write_atomic
-    from ftdisclose.output.view import FileReport
 
     try:
         result = import_codecarbon(

@@ -96,16 +96,20 @@ def _show(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(highlight=False, width=max(120, Console().width))
-    console.print(f"[bold]{args.table}[/] ({tables.version}, {len(rows)} rows): {info['description']}")
+    from ftdisclose.output.safe import terminal
+
+    # markup off: table text (units in brackets, overlay rows) is printed as it is, never read as markup
+    console = Console(highlight=False, markup=False, width=max(120, Console().width))
+    console.print(Text.assemble((args.table, "bold"), f" ({tables.version}, {len(rows)} rows): {info['description']}"))
     units = ", ".join(f"{c} [{m['unit']}]" for c, m in info["columns"].items() if m["unit"])
     console.print(f"units: {units}")
     table = Table(show_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(row[c] for c in columns))
+        table.add_row(*(terminal(row[c]) for c in columns))
     console.print(table)
     return 0
 

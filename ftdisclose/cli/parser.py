@@ -14,6 +14,7 @@ from typing import NoReturn
 from ftdisclose._version import __version__
 
 REPORT_FORMATS = ["text", "json", "github", "sarif", "markdown"]
+COMPUTE_FORMATS = [*REPORT_FORMATS, "html"]  # html: one self-contained page with charts
 EXIT_USAGE = 2
 
 
@@ -31,7 +32,9 @@ def _parent() -> Parser:
 def _output(formats: list[str] | None) -> Parser:
     p = _parent()
     if formats:
-        p.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default: {formats[0]})")
+        # None until settled: pyproject.toml's [tool.ftdisclose] format, else the first choice
+        p.add_argument("--format", choices=formats, default=None, help=f"output format (default: {formats[0]})")
+        p.set_defaults(formats=tuple(formats))
     p.add_argument(
         "--color",
         choices=["auto", "always", "never"],
@@ -90,7 +93,43 @@ def _jobs() -> Parser:
 
 def _strict() -> Parser:
     p = _parent()
-    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="exit 1 on warnings too (default: pyproject.toml's [tool.ftdisclose] strict, else off)",
+    )
+    return p
+
+
+def _discovery() -> Parser:
+    """How folders are walked and what an empty result means."""
+    p = _parent()
+    p.add_argument(
+        "--require",
+        action="store_true",
+        help="exit 1 when no disclosure or carbon model card is found (for CI that must check one)",
+    )
+    p.add_argument(
+        "--by-content",
+        action="store_true",
+        help="judge named files as folder walks do: check only disclosures and carbon model cards, skip the rest "
+        "(for hooks that pass every changed file)",
+    )
+    p.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="in folder walks, skip what .gitignore ignores (default: on)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="PYPROJECT",
+        default=None,
+        help="the pyproject.toml whose [tool.ftdisclose] table to use (default: the nearest one above the "
+        "working folder that has the table)",
+    )
+    p.add_argument("--no-config", action="store_true", help="use no pyproject.toml")
     return p
 
 
@@ -117,10 +156,13 @@ def build_parser() -> Parser:
 def _validate(sub: argparse._SubParsersAction[Parser]) -> None:
     p = sub.add_parser(
         "validate",
-        parents=[_output(REPORT_FORMATS), _tables(), _jobs(), _strict()],
+        parents=[_output(REPORT_FORMATS), _tables(), _jobs(), _strict(), _discovery()],
         help="check disclosures and model cards: schema, units, consistency",
         description="Check disclosure files (.yaml, .yml, .json) and model cards (.md front matter). Folders are "
-        "walked. validate never uses the network.",
+        "walked: a file is checked when its content makes it a disclosure (top-level spec_version) or a model card "
+        "with carbon metadata, or a configured include glob names it; the rest is skipped and counted (-v lists "
+        "it). A file named here is always checked. Defaults come from pyproject.toml's [tool.ftdisclose]. validate "
+        "never uses the network.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument(
@@ -134,7 +176,7 @@ def _validate(sub: argparse._SubParsersAction[Parser]) -> None:
 def _compute(sub: argparse._SubParsersAction[Parser]) -> None:
     p = sub.add_parser(
         "compute",
-        parents=[_output(REPORT_FORMATS), _tables(), _grid(), _jobs(), _strict()],
+        parents=[_output(COMPUTE_FORMATS), _tables(), _grid(), _jobs(), _strict(), _discovery()],
         help="gap-fill, then energy, carbon, water and amortisation, with ranges",
         description="Fill every gap from the factor tables, then compute energy, operational and embodied "
         "emissions, water and the amortised share per inference, each with a range.",
@@ -194,7 +236,15 @@ def _writers(sub: argparse._SubParsersAction[Parser]) -> None:
         "--embed",
         action="store_true",
         help="also write the disclosure into the card's carbon_disclosure, so the card carries what its figures "
-        "come from and validate can check them",
+        "come from and validate can check them (x- extensions and local file paths are left out)",
+    )
+    p.add_argument(
+        "--svg",
+        action="store_const",
+        const="ftdisclose-footprint.svg",
+        default=None,
+        help="also write the emissions and water chart as ftdisclose-footprint.svg beside the card, and show it "
+        "in the section",
     )
     p.add_argument(
         "--dia",

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from ftdisclose.engine import formulas as f
 from ftdisclose.engine.formulas import Formula, Step, Sym
-from ftdisclose.engine.quantity import ENGINES, Engine, Measure
+from ftdisclose.engine.quantity import ENGINES, Engine, Measure, Quantity
 from ftdisclose.engine.span import Span
 from ftdisclose.findings import Finding
-from ftdisclose.resolve import Resolution, RunSlice
+from ftdisclose.resolve import Input, Resolution, RunSlice
 from ftdisclose.spec.inputs import Name
+
+Q = Quantity | None  # a value of the computation; None where it cannot be computed
 
 
 class Result(StrEnum):
@@ -101,7 +102,7 @@ class Computation:
     stages: Mapping[str, Mapping[Result, Measure]] = field(default_factory=dict)
 
     @property
-    def inputs(self) -> Mapping[str, Any]:
+    def inputs(self) -> Mapping[str, Input]:
         return self.resolution.inputs
 
     @property
@@ -120,7 +121,7 @@ class _Evaluation:
         self.overflows: list[Overflow] = []
         self._names: dict[int, str] = {}  # id of an input's quantity -> the input's name
 
-    def value(self, name: str, *, inverse: bool = False) -> Any:
+    def value(self, name: str, *, inverse: bool = False) -> Quantity:
         """An input as an engine quantity (``inverse``: an input the result falls as it grows)."""
         item = self.r.inputs[name]
         self.used.add(name)
@@ -129,14 +130,14 @@ class _Evaluation:
         self._names[id(quantity)] = name
         return quantity
 
-    def quantity(self, span: Span, unit: str, *, name: str | None = None) -> Any:
+    def quantity(self, span: Span, unit: str, *, name: str | None = None) -> Quantity:
         """A quantity not read from one input as it is (a share of a measurement, a run's time)."""
         quantity = self.engine.quantity(span, unit)
         if name is not None:
             self._names[id(quantity)] = name
         return quantity
 
-    def step(self, formula: Formula, env: Mapping[str, Any], label: str = "") -> Any:
+    def step(self, formula: Formula, env: Mapping[str, Q], label: str = "") -> Q:
         """Evaluate ``formula`` with ``env`` (symbol name -> quantity or None), keeping the step.
 
         None when a value it needs is absent: the output is then not computed.
@@ -154,12 +155,12 @@ class _Evaluation:
         self.steps.append(step)
         return value
 
-    def _shown(self, symbol: Sym, quantity: Any) -> Measure:
+    def _shown(self, symbol: Sym, quantity: Quantity) -> Measure:
         measure = self.engine.measure(quantity, symbol.unit)
         # an inverted input is shown the right way round
         return Measure(measure.span.ordered(), measure.unit)
 
-    def measure(self, value: Any, unit: str) -> Measure:
+    def measure(self, value: Quantity, unit: str) -> Measure:
         return self.engine.measure(value, unit)
 
 
@@ -175,27 +176,25 @@ def compute(resolution: Resolution, engine: str = "fast") -> Computation:
     share) is left out of ``results`` and named in ``missing`` with the reason.
     """
     ev = _Evaluation(resolution, ENGINES[engine]())
-    totals: dict[Result, Any] = {}
+    totals: dict[Result, Q] = {}
     missing: dict[Result, str] = {}
-    runs: list[tuple[RunSlice, Any]] = []
+    runs: list[tuple[RunSlice, Q]] = []
     pue = ev.value(Name.PUE)
     total_hours = sum(s.duration.span.mid for s in resolution.runs if s.duration is not None) or 1.0
-    stages: dict[str, dict[Result, Any]] = {}
+    stages: dict[str, dict[Result, Q]] = {}
     for run in resolution.runs:
         label = "" if len(resolution.runs) == 1 else f" [{run.name}]"
         parts, reasons = _run_parts(ev, run, pue, total_hours, label)
         for key in _PER_RUN:
             if parts.get(key) is None:
                 missing.setdefault(key, reasons.get(key, NO_RUN_TIME))
-            elif key in totals:
-                totals[key] = totals[key] + parts[key]
             else:
-                totals[key] = parts[key]
+                totals[key] = _add(totals.get(key), parts[key])
         runs.append((run, _sum(parts, (Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED))))
         _add_stage(stages.setdefault(run.stage or "train", {}), parts)
     for key in missing:
         totals.pop(key, None)
-    results = {key: ev.measure(totals[key], RESULT_UNITS[key]) for key in _PER_RUN if key in totals}
+    results = {key: ev.measure(value, RESULT_UNITS[key]) for key in _PER_RUN if (value := totals.get(key)) is not None}
     c_tot = _total(ev, f.TOTAL_EMISSIONS, totals, missing, Result.EMISSIONS_TOTAL)
     w_tot = _total(ev, f.TOTAL_WATER, totals, missing, Result.WATER_TOTAL)
     if c_tot is not None:
@@ -233,9 +232,7 @@ _TOTAL_PARTS: dict[Result, dict[str, Result]] = {
 }
 
 
-def _total(
-    ev: _Evaluation, formula: Formula, totals: Mapping[Result, Any], missing: dict[Result, str], key: Result
-) -> Any:
+def _total(ev: _Evaluation, formula: Formula, totals: Mapping[Result, Q], missing: dict[Result, str], key: Result) -> Q:
     """A total of parts; not computed when one of its parts is not."""
     parts = _TOTAL_PARTS[key]
     lacking = [part for part in parts.values() if part in missing]
@@ -248,48 +245,54 @@ def _total(
 _STAGE_RESULTS = (Result.ENERGY_IT, Result.ENERGY_FACILITY, Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED)
 
 
-def _add_stage(totals: dict[Result, Any], parts: Mapping[Result, Any]) -> None:
+def _add(total: Q, value: Q) -> Q:
+    """A running sum: the value alone to start with; absent once a part is absent."""
+    if value is None:
+        return None
+    return value if total is None else total + value
+
+
+def _add_stage(totals: dict[Result, Q], parts: Mapping[Result, Q]) -> None:
     for key in _STAGE_RESULTS:
         value = parts.get(key)
-        if value is None or totals.get(key, 0) is None:
-            totals[key] = None
-        else:
-            totals[key] = totals[key] + value if key in totals else value
+        totals[key] = None if key in totals and totals[key] is None else _add(totals.get(key), value)
 
 
-def _stages(ev: _Evaluation, stages: Mapping[str, Mapping[Result, Any]]) -> dict[str, dict[Result, Measure]]:
+def _stages(ev: _Evaluation, stages: Mapping[str, Mapping[Result, Q]]) -> dict[str, dict[Result, Measure]]:
     out: dict[str, dict[Result, Measure]] = {}
     for stage, totals in sorted(stages.items()):
         out[stage] = {key: ev.measure(value, RESULT_UNITS[key]) for key, value in totals.items() if value is not None}
-        emissions: list[Any] = [totals.get(k) for k in (Result.EMISSIONS_OPERATIONAL, Result.EMISSIONS_EMBODIED)]
-        if all(e is not None for e in emissions):
-            out[stage][Result.EMISSIONS_TOTAL] = ev.measure(emissions[0] + emissions[1], "kgCO2e")
+        emissions = _add(totals.get(Result.EMISSIONS_OPERATIONAL), totals.get(Result.EMISSIONS_EMBODIED))
+        if totals.get(Result.EMISSIONS_OPERATIONAL) is not None and emissions is not None:
+            out[stage][Result.EMISSIONS_TOTAL] = ev.measure(emissions, "kgCO2e")
     return out
 
 
-def _sum(parts: Mapping[Result, Any], keys: tuple[Result, ...]) -> Any:
-    values: list[Any] = [parts.get(k) for k in keys]
-    if any(v is None for v in values):
-        return None
-    total = values[0]
-    for value in values[1:]:
-        total = total + value
+def _sum(parts: Mapping[Result, Q], keys: tuple[Result, ...]) -> Q:
+    total: Q = None
+    for key in keys:
+        value = parts.get(key)
+        if value is None:
+            return None
+        total = _add(total, value)
     return total
 
 
-def _run_results(ev: _Evaluation, runs: list[tuple[RunSlice, Any]], total: Measure | None) -> tuple[RunResult, ...]:
+def _run_results(ev: _Evaluation, runs: list[tuple[RunSlice, Q]], total: Measure | None) -> tuple[RunResult, ...]:
     if len(runs) <= 1 or total is None or any(value is None for _, value in runs):
         return ()
     out = []
     for index, (run, value) in enumerate(runs):
+        if value is None:
+            return ()
         emissions = ev.measure(value, "kgCO2e")
         out.append(RunResult(run.name, index, emissions, emissions.mid / total.mid if total.mid else 0.0))
     return tuple(out)
 
 
 def _run_parts(
-    ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label: str
-) -> tuple[dict[Result, Any], dict[Result, str]]:
+    ev: _Evaluation, run: RunSlice, pue: Q, total_hours: float, label: str
+) -> tuple[dict[Result, Q], dict[Result, str]]:
     """What one run contributes (None where it cannot be computed), and why each missing part is missing."""
     e_it, e_fac = _energy(ev, run, pue, total_hours, label)
     parts = {Result.ENERGY_IT: e_it, Result.ENERGY_FACILITY: e_fac}
@@ -305,7 +308,7 @@ def _run_parts(
     return parts, reasons
 
 
-def _measured_share(resolution: Resolution, run: RunSlice, total_hours: float) -> tuple[Any, float]:
+def _measured_share(resolution: Resolution, run: RunSlice, total_hours: float) -> tuple[Input | None, float]:
     """The measurement that covers ``run`` and the share of it the run takes.
 
     A run with its own energy takes all of it; the others share what the disclosed total
@@ -324,7 +327,7 @@ def _measured_share(resolution: Resolution, run: RunSlice, total_hours: float) -
     return whole_input, share
 
 
-def _energy(ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label: str) -> tuple[Any, Any]:
+def _energy(ev: _Evaluation, run: RunSlice, pue: Q, total_hours: float, label: str) -> tuple[Q, Q]:
     r = ev.r
     measured, share = _measured_share(r, run, total_hours)
     if measured is not None:
@@ -352,22 +355,23 @@ def _energy(ev: _Evaluation, run: RunSlice, pue: Any, total_hours: float, label:
     return e_it, e_fac
 
 
-def _energy_name(resolution: Resolution, measured: Any) -> str:
+def _energy_name(resolution: Resolution, measured: Input) -> str:
     return next((name for name, item in resolution.inputs.items() if item is measured), Name.ENERGY)
 
 
-def _t_run(ev: _Evaluation, run: RunSlice) -> Any:
+def _t_run(ev: _Evaluation, run: RunSlice) -> Q:
     return None if run.duration is None else ev.quantity(run.duration.span, run.duration.unit or "h")
 
 
-def _t_reserved(ev: _Evaluation, run: RunSlice) -> Any:
+def _t_reserved(ev: _Evaluation, run: RunSlice) -> Q:
     return None if run.reserved is None else ev.quantity(run.reserved.span, run.reserved.unit or "h")
 
 
-def _gpu_power(ev: _Evaluation, label: str) -> tuple[Any, Any]:
+def _gpu_power(ev: _Evaluation, label: str) -> tuple[Q, Q]:
     """One GPU's average power, and its load (the share of TDP it drew) for the host to follow."""
     r = ev.r
     tdp = ev.value(Name.GPU_TDP)
+    p_gpu: Q
     if Name.GPU_AVERAGE_POWER in r.inputs:
         p_gpu = ev.value(Name.GPU_AVERAGE_POWER)
     elif Name.GPU_POWER_FRACTION in r.inputs:
@@ -381,10 +385,10 @@ def _gpu_power(ev: _Evaluation, label: str) -> tuple[Any, Any]:
     return p_gpu, ev.step(f.GPU_LOAD, {"P_gpu": p_gpu, "TDP": tdp}, label)
 
 
-def _component_power(ev: _Evaluation, label: str) -> Any:
+def _component_power(ev: _Evaluation, label: str) -> Q:
     r = ev.r
     p_gpu, load = _gpu_power(ev, label)
-    env: dict[str, Any] = {"n_gpu": ev.value(Name.GPU_COUNT), "P_gpu": p_gpu}
+    env: dict[str, Q] = {"n_gpu": ev.value(Name.GPU_COUNT), "P_gpu": p_gpu}
     if Name.HOST_MAX_POWER in r.inputs:
         host = {
             "P_host_idle": ev.value(Name.HOST_IDLE_POWER),
@@ -408,14 +412,14 @@ def _component_power(ev: _Evaluation, label: str) -> Any:
     return ev.step(f.IT_POWER, env, label)
 
 
-def _life(ev: _Evaluation) -> dict[str, Any]:
+def _life(ev: _Evaluation) -> dict[str, Q]:
     return {
         "L": ev.value(Name.HARDWARE_LIFE, inverse=True),
         "U": ev.value(Name.RESERVED_SHARE, inverse=True),
     }
 
 
-def _carbon(ev: _Evaluation, run: RunSlice, e_fac: Any, label: str) -> dict[Result, Any]:
+def _carbon(ev: _Evaluation, run: RunSlice, e_fac: Q, label: str) -> dict[Result, Q]:
     c_op = ev.step(f.OPERATIONAL, {"E_facility": e_fac, "I": ev.value(Name.CARBON_INTENSITY)}, label)
     if run.idle:  # the hardware's embodied share is counted over the runs' reserved time
         return {Result.EMISSIONS_OPERATIONAL: c_op, Result.EMISSIONS_EMBODIED: ev.quantity(Span.of(0.0), "kgCO2e")}
@@ -433,7 +437,7 @@ def _carbon(ev: _Evaluation, run: RunSlice, e_fac: Any, label: str) -> dict[Resu
     return {Result.EMISSIONS_OPERATIONAL: c_op, Result.EMISSIONS_EMBODIED: c_emb}
 
 
-def _water(ev: _Evaluation, run: RunSlice, e_it: Any, e_fac: Any, label: str) -> dict[Result, Any]:
+def _water(ev: _Evaluation, run: RunSlice, e_it: Q, e_fac: Q, label: str) -> dict[Result, Q]:
     w_on = ev.step(f.WATER_ONSITE, {"E_it": e_it, "WUE": ev.value(Name.WUE)}, label)
     w_off = ev.step(f.WATER_OFFSITE, {"E_facility": e_fac, "EWIF": ev.value(Name.WATER_INTENSITY)}, label)
     if run.idle:
@@ -454,7 +458,7 @@ def _water(ev: _Evaluation, run: RunSlice, e_it: Any, e_fac: Any, label: str) ->
     return {Result.WATER_ONSITE: w_on, Result.WATER_OFFSITE: w_off, Result.WATER_EMBODIED: w_emb}
 
 
-def _amortise(ev: _Evaluation, c_tot: Any, w_tot: Any, missing: dict[Result, str]) -> dict[Result, Measure]:
+def _amortise(ev: _Evaluation, c_tot: Q, w_tot: Q, missing: dict[Result, str]) -> dict[Result, Measure]:
     per_day, life = ev.r.inputs.get(Name.INFERENCES_PER_DAY), ev.r.inputs.get(Name.USE_LIFE)
     if per_day is None or life is None or per_day.span.mid <= 0 or life.span.mid <= 0:
         return {}
@@ -468,5 +472,7 @@ def _amortise(ev: _Evaluation, c_tot: Any, w_tot: Any, missing: dict[Result, str
             missing[key] = f"needs {source}, which is not computed"
             continue
         symbol = "C_total" if key is Result.PER_INFERENCE_EMISSIONS else "W_total"
-        out[key] = ev.measure(ev.step(formula, {symbol: total, **use}), unit)
+        value = ev.step(formula, {symbol: total, **use})
+        if value is not None:
+            out[key] = ev.measure(value, unit)
     return out

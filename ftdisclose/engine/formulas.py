@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from ftdisclose.engine.quantity import Measure
+from ftdisclose.engine.quantity import Measure, Quantity
 from ftdisclose.engine.span import Span
 
 _PRECEDENCE = {"+": 1, "-": 1, "x": 2, "/": 2}
+Env = Mapping[str, Quantity | None]  # symbol name -> value (None: absent)
 
 
 class Expr:
@@ -38,7 +38,7 @@ class Expr:
     def __sub__(self, other: Expr) -> Expr:
         return Op("-", self, other)
 
-    def evaluate(self, env: Mapping[str, Any]) -> Any:
+    def evaluate(self, env: Env) -> Quantity | None:
         raise NotImplementedError
 
     def render(self, leaf: Callable[[Sym], str | None]) -> tuple[str, int] | None:
@@ -57,7 +57,7 @@ class Sym(Expr):
     unit: str = "1"
     optional: bool = False
 
-    def evaluate(self, env: Mapping[str, Any]) -> Any:
+    def evaluate(self, env: Env) -> Quantity | None:
         return env.get(self.name)
 
     def render(self, leaf: Callable[[Sym], str | None]) -> tuple[str, int] | None:
@@ -79,7 +79,7 @@ class Op(Expr):
     left: Expr
     right: Expr
 
-    def evaluate(self, env: Mapping[str, Any]) -> Any:
+    def evaluate(self, env: Env) -> Quantity | None:
         a, b = self.left.evaluate(env), self.right.evaluate(env)
         if a is None or b is None:
             return self._absent(a, b)
@@ -89,7 +89,7 @@ class Op(Expr):
             return a / b
         return a + b if self.op == "+" else a - b
 
-    def _absent(self, a: Any, b: Any) -> Any:
+    def _absent(self, a: Quantity | None, b: Quantity | None) -> Quantity | None:
         if self.op in "+-":
             if self.op == "-" and a is None and b is not None:
                 return None
@@ -135,12 +135,12 @@ class Formula:
     expr: Expr
     unit: str
 
-    def symbols(self, env: Mapping[str, Any] | None = None) -> str:
+    def symbols(self, env: Mapping[str, object] | None = None) -> str:
         """The formula in symbols; with ``env``, only the terms present in it."""
         rendered = self.expr.render(lambda s: s.name if env is None or env.get(s.name) is not None else None)
         return rendered[0] if rendered else ""
 
-    def evaluate(self, env: Mapping[str, Any]) -> Any:
+    def evaluate(self, env: Env) -> Quantity | None:
         return self.expr.evaluate(env)
 
     def names(self) -> list[str]:

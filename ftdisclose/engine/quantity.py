@@ -23,6 +23,18 @@ from ftdisclose.units import UnitError, convert, registry, unit_info
 Dims = tuple[tuple[str, float], ...]
 
 
+class Quantity(Protocol):
+    """What the formulas need of a value: arithmetic that keeps and checks units (FastQuantity, pint's Quantity)."""
+
+    def __mul__(self, other: Quantity, /) -> Quantity: ...
+
+    def __truediv__(self, other: Quantity, /) -> Quantity: ...
+
+    def __add__(self, other: Quantity, /) -> Quantity: ...
+
+    def __sub__(self, other: Quantity, /) -> Quantity: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
     """A span of values in a unit."""
@@ -87,7 +99,7 @@ class FastQuantity:
             return FastQuantity(Span.of(float(other)), 1.0, ())
         raise TypeError(f"a quantity does not combine with {type(other).__name__}")
 
-    def __mul__(self, other: object) -> FastQuantity:
+    def __mul__(self, other: object) -> FastQuantity:  # a Quantity, or a plain number
         o = self._other(other)
         return FastQuantity(self.magnitude * o.magnitude, self.factor * o.factor, _combine_dims(self.dims, o.dims, 1))
 
@@ -126,20 +138,21 @@ class Engine(Protocol):
 
     name: str
 
-    def quantity(self, span: Span, unit: str) -> Any: ...
+    def quantity(self, span: Span, unit: str) -> Quantity: ...
 
-    def measure(self, value: Any, unit: str) -> Measure: ...
+    def measure(self, value: Quantity, unit: str) -> Measure: ...
 
 
 class FastEngine:
     name = "fast"
 
-    def quantity(self, span: Span, unit: str) -> FastQuantity:
+    def quantity(self, span: Span, unit: str) -> Quantity:
         return FastQuantity.of(span, unit)
 
-    def measure(self, value: Any, unit: str) -> Measure:
-        converted: FastQuantity = value.to(unit)
-        return Measure(converted.magnitude.ordered(), unit)
+    def measure(self, value: Quantity, unit: str) -> Measure:
+        if not isinstance(value, FastQuantity):
+            raise TypeError(f"the fast engine measures its own quantities, not {type(value).__name__}")
+        return Measure(value.to(unit).magnitude.ordered(), unit)
 
 
 class PintEngine:
@@ -148,11 +161,13 @@ class PintEngine:
     def __init__(self) -> None:
         self._quantity: Callable[..., Any] = registry().Quantity
 
-    def quantity(self, span: Span, unit: str) -> Any:
-        return self._quantity(span, _pint_unit(unit))
+    def quantity(self, span: Span, unit: str) -> Quantity:
+        quantity: Quantity = self._quantity(span, _pint_unit(unit))
+        return quantity
 
-    def measure(self, value: Any, unit: str) -> Measure:
-        magnitude: Span = value.to(_pint_unit(unit)).magnitude
+    def measure(self, value: Quantity, unit: str) -> Measure:
+        converted: Any = value
+        magnitude: Span = converted.to(_pint_unit(unit)).magnitude
         return Measure(magnitude.ordered(), unit)
 
 

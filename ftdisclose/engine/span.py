@@ -16,7 +16,6 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +35,14 @@ class Span:
     def ordered(self) -> Span:
         return Span(min(self.low, self.mid, self.high), self.mid, max(self.low, self.mid, self.high))
 
-    def _op(self, other: Any, op: Callable[[float, float], float]) -> Span:
+    def _op(self, other: Span | float, op: Callable[[float, float], float]) -> Span:
         if isinstance(other, Span):
             return Span(op(self.low, other.low), op(self.mid, other.mid), op(self.high, other.high))
         if isinstance(other, int | float) and not isinstance(other, bool):
             return Span(op(self.low, other), op(self.mid, other), op(self.high, other))
         return NotImplemented  # type: ignore[no-any-return]
 
-    def _rop(self, other: Any, op: Callable[[float, float], float]) -> Span:
+    def _rop(self, other: Span | float, op: Callable[[float, float], float]) -> Span:
         if isinstance(other, int | float) and not isinstance(other, bool):
             return Span(op(other, self.low), op(other, self.mid), op(other, self.high))
         return NotImplemented  # type: ignore[no-any-return]
@@ -60,28 +59,28 @@ class Span:
     def finite(self) -> bool:
         return all(math.isfinite(v) for v in (self.low, self.mid, self.high))
 
-    def __mul__(self, other: Any) -> Span:
+    def __mul__(self, other: Span | float) -> Span:
         return self._op(other, operator.mul)
 
-    def __rmul__(self, other: Any) -> Span:
+    def __rmul__(self, other: Span | float) -> Span:
         return self._rop(other, operator.mul)
 
-    def __truediv__(self, other: Any) -> Span:
+    def __truediv__(self, other: Span | float) -> Span:
         return self._op(other, operator.truediv)
 
-    def __rtruediv__(self, other: Any) -> Span:
+    def __rtruediv__(self, other: Span | float) -> Span:
         return self._rop(other, operator.truediv)
 
-    def __add__(self, other: Any) -> Span:
+    def __add__(self, other: Span | float) -> Span:
         return self._op(other, operator.add)
 
-    def __radd__(self, other: Any) -> Span:
+    def __radd__(self, other: Span | float) -> Span:
         return self._rop(other, operator.add)
 
-    def __sub__(self, other: Any) -> Span:
+    def __sub__(self, other: Span | float) -> Span:
         return self._op(other, operator.sub)
 
-    def __rsub__(self, other: Any) -> Span:
+    def __rsub__(self, other: Span | float) -> Span:
         return self._rop(other, operator.sub)
 
     def __neg__(self) -> Span:

@@ -10,7 +10,7 @@ a run of ``n_gpu`` accelerators of peak ``F_peak`` at utilisation ``MFU`` takes
 from __future__ import annotations
 
 from ftdisclose.engine import formulas as f
-from ftdisclose.engine.quantity import FastEngine, Measure
+from ftdisclose.engine.quantity import FastEngine, Measure, Quantity
 from ftdisclose.engine.span import Span
 
 _ENGINE = FastEngine()
@@ -20,9 +20,15 @@ _ENGINE = FastEngine()
 _K_UNIT = "FLOP"
 
 
-def _q(measure: Measure, *, inverse: bool = False) -> object:
+def _q(measure: Measure, *, inverse: bool = False) -> Quantity:
     span = measure.span.inverse() if inverse else measure.span
     return _ENGINE.quantity(span, measure.unit)
+
+
+def _value(quantity: Quantity | None) -> Quantity:
+    if quantity is None:  # every symbol of these formulas is bound
+        raise ValueError("a formula of the FLOPs model lacks a value")
+    return quantity
 
 
 def run_time_from_tokens(
@@ -37,7 +43,7 @@ def run_time_from_tokens(
         "F_peak": _q(peak, inverse=True),
         "MFU": _q(mfu, inverse=True),
     }
-    return _ENGINE.measure(f.RUN_TIME_FROM_TOKENS.evaluate(env), "h").span
+    return _ENGINE.measure(_value(f.RUN_TIME_FROM_TOKENS.evaluate(env)), "h").span
 
 
 def training_flops(k: Measure, parameters: Measure, tokens: Span) -> Span:
@@ -47,7 +53,7 @@ def training_flops(k: Measure, parameters: Measure, tokens: Span) -> Span:
         "N": _q(parameters),
         "D": _ENGINE.quantity(tokens, "1"),
     }
-    return _ENGINE.measure(f.TRAINING_FLOPS.evaluate(env), "FLOP").span
+    return _ENGINE.measure(_value(f.TRAINING_FLOPS.evaluate(env)), "FLOP").span
 
 
 def run_time_from_flops(flops: Measure, n_gpu: float, peak: Measure, mfu: Measure) -> Span:
@@ -58,7 +64,7 @@ def run_time_from_flops(flops: Measure, n_gpu: float, peak: Measure, mfu: Measur
         "F_peak": _q(peak, inverse=True),
         "MFU": _q(mfu, inverse=True),
     }
-    return _ENGINE.measure(f.RUN_TIME_FROM_FLOPS.evaluate(env), "h").span
+    return _ENGINE.measure(_value(f.RUN_TIME_FROM_FLOPS.evaluate(env)), "h").span
 
 
 def implied_mfu(k: float, parameters: float, tokens: float, n_gpu: float, peak: Measure, hours: float) -> float:
@@ -71,4 +77,4 @@ def implied_mfu(k: float, parameters: float, tokens: float, n_gpu: float, peak: 
         "F_peak": _ENGINE.quantity(Span.of(peak.mid), peak.unit),
         "t_run": _ENGINE.quantity(Span.of(hours), "h"),
     }
-    return _ENGINE.measure(f.IMPLIED_MFU.evaluate(env), "1").mid
+    return _ENGINE.measure(_value(f.IMPLIED_MFU.evaluate(env)), "1").mid

@@ -61,6 +61,7 @@ class Code(StrEnum):
     GRID_OFFLINE = "FTD318"
     GRID_ESTIMATED_VALUES = "FTD319"
     INTENSITY_BASIS = "FTD320"
+    SITE_NOT_IN_TABLES = "FTD321"
     END_BEFORE_START = "FTD401"
     DURATION_MISMATCH = "FTD402"
     RESERVED_BELOW_RUN = "FTD403"
@@ -106,6 +107,8 @@ class Code(StrEnum):
     IMPORT_MIXED_GPUS = "FTD531"
     IMPORT_MERGE_CONFLICT = "FTD532"
     IMPORT_MODEL_NAME = "FTD533"
+    HUB_YAML_1_1 = "FTD540"
+    HUB_FRONT_MATTER = "FTD541"
     EXPORT_NOT_HELD = "FTD542"
     EXPORT_NEEDS_VALUE = "FTD543"
     EXPORT_SCHEMA = "FTD544"
@@ -470,6 +473,16 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "values (the UK API's regional data is forecast only).",
         "prefer a national or measured series when one exists",
         "GB-13: 24 of 24 values are forecasts",
+    ),
+    Rule(
+        Code.SITE_NOT_IN_TABLES,
+        W,
+        "Site not known to these factor tables",
+        "The disclosure says where the hardware stood (infrastructure.site: workstation), but the factor "
+        "version in use has no workstation figures (its PUE, water and embodied footprint), so a "
+        "datacenter's are used instead.",
+        "compute with a newer factor version (ftdisclose factors list), or disclose pue and wue",
+        "site: workstation with --factors 2026.1",
     ),
     Rule(
         Code.INTENSITY_BASIS,
@@ -846,6 +859,28 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "CodeCarbon, BoAmps and DIA do not record the fine-tuned model's name; `model.name` was "
         "taken from CodeCarbon's project_name column, BoAmps' algorithmName, or the file's name.",
         "pass --model-name, or edit model.name",
+        "",
+    ),
+    # --- FTD540-541: cards as huggingface_hub reads them ------------------------------------
+    Rule(
+        Code.HUB_YAML_1_1,
+        W,
+        "Front matter read differently by huggingface_hub",
+        "huggingface_hub (and the Hub's Python tools) read a card's front matter with PyYAML, which follows "
+        "YAML 1.1: `NO`, `yes`, `on` are booleans, `2.1e5` and `7.24e9` are text, `1:30` is 90, `0755` is "
+        "octal, `2025-07-10` is a date. ftdisclose reads YAML 1.2, so such a value means one thing here and "
+        "another on the Hub.",
+        'quote text (country: "NO"); write numbers with a dot and a signed exponent (2.1e+5) or in full',
+        "country: NO    # Norway here, false on the Hub",
+    ),
+    Rule(
+        Code.HUB_FRONT_MATTER,
+        E,
+        "Front matter huggingface_hub does not read",
+        "huggingface_hub finds a card's front matter with its own pattern: an opening `---` line at the start and "
+        "a closing `---` line. A block closed with `...` (or `----`) is read by ftdisclose but not by the Hub, "
+        "which then sees no metadata, or reads on to a later `---` and fails.",
+        "close the front matter with a line ---",
         "",
     ),
     # --- FTD542-553: other formats: export, import, and DIA blocks in model cards --------

@@ -300,10 +300,10 @@ def _components_note(src: Source) -> list[Finding]:
 
 def _environment(src: Source, report: dict[str, Any]) -> list[Finding]:
     """The country by name; an environment block needs one, so without a country its fields are reported."""
-    country = src.stated(Name.COUNTRY)
+    country = src.place().get("country")
     env = report.get("environment")
     if country is not None:
-        report["environment"] = {"country": country_name(country.text), **(env or {})}
+        report["environment"] = {"country": country_name(country), **(env or {})}
         return []
     if env is None:
         return []

@@ -84,7 +84,7 @@ def import_boamps_text(
     _infrastructure(imp, report, used)
     _environment(imp, report, used)
     leftovers(imp, report, (), used)
-    if "operational" not in imp.data:
+    if "operational" not in imp.data and "reported" not in imp.data:
         imp.add(Code.IMPORT_SCHEMA, "the report has no energy that can be read: no disclosure is written", ())
         return ImportResult({}, imp.findings)
     return ImportResult(imp.done("boamps", name), imp.findings)

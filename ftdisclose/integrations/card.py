@@ -16,18 +16,22 @@ was about.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from ftdisclose._version import __version__
 from ftdisclose.engine.compute import RESULT_UNITS, Computation, Result
+from ftdisclose.engine.quantity import Measure
 from ftdisclose.factors import FactorSet, normalise_name
+from ftdisclose.integrations.cardbody import find_markers, update_template_lines
 from ftdisclose.integrations.hub import HUB_KEY
 from ftdisclose.io.loader import CARD_KEY
 from ftdisclose.io.yamledit import YamlEditError, set_value
-from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.output.numbers import RESULT_LABELS, readable
 from ftdisclose.output.view import defaulted_inputs
 from ftdisclose.resolve import Input
 from ftdisclose.spec.inputs import Name, Origin
+from ftdisclose.spec.v1_0 import EXTENSION_PREFIX
 
 __all__ = [
     "END_MARKER",
@@ -37,7 +41,10 @@ __all__ = [
     "hardware_label",
     "hub_block",
     "location_label",
+    "public_disclosure",
     "render_section",
+    "same_but_names",
+    "template_values",
     "write_card",
 ]
 
@@ -56,14 +63,23 @@ class CardError(ValueError):
 
 
 def emissions_grams(computation: Computation) -> int | float:
-    """The central total emissions in grams, rounded to 4 significant digits."""
-    total = computation.results.get(Result.EMISSIONS_TOTAL)
-    if total is None:
-        reason = computation.missing.get(Result.EMISSIONS_TOTAL, "not computed")
-        raise CardError(f"the total emissions are not computed ({reason}); the card is not written")
-    grams = total.to("gCO2e").mid
+    """The Hub's figure: the operational, location-based emissions of the fine-tuning in grams, 4 significant digits.
+
+    That is what the Hub's documentation asks for and what other cards report (CodeCarbon's
+    figure, AutoTrain's): the electricity's emissions, without embodied emissions. The total
+    and its parts are in the section.
+    """
+    operational = computation.results.get(Result.EMISSIONS_OPERATIONAL)
+    if operational is None:
+        reason = computation.missing.get(Result.EMISSIONS_OPERATIONAL, "not computed")
+        raise CardError(f"the operational emissions are not computed ({reason}); the card is not written")
+    grams = operational.to("gCO2e").mid
     if not math.isfinite(grams) or grams < 0:
-        raise CardError(f"the computed total ({grams!r} g) cannot be written as co2_eq_emissions")
+        raise CardError(f"the computed operational emissions ({grams!r} g) cannot be written as co2_eq_emissions")
+    if grams == 0:
+        raise CardError(
+            "the operational emissions are 0 g, which the Hub reads as no figure at all; the card is not written"
+        )
     rounded = float(f"{grams:.4g}")
     if rounded.is_integer() and abs(rounded) < 1e15:
         return int(rounded)
@@ -172,11 +188,16 @@ def hardware_label(inputs: Mapping[str, Input], factors: FactorSet | None = None
 def _table(computation: Computation, names: list[Result]) -> list[str]:
     lines = ["| result | value | range (low - high) | unit |", "|---|---:|---:|---|"]
     for name in names:
-        span = computation.results[name]
+        shown = readable(computation.results[name])
         label = RESULT_LABELS.get(name, name)
-        value = f"**{fmt_number(span.mid)}**" if name == "emissions.total" else fmt_number(span.mid)
-        lines.append(f"| {label} | {value} | {fmt_range(span)} | {RESULT_UNITS[name]} |")
+        value = f"**{shown.value}**" if name == "emissions.total" else shown.value
+        lines.append(f"| {label} | {value} | {shown.range} | {shown.unit} |")
     return lines
+
+
+def _link(target: str) -> str:
+    """A relative link target: spaces and parentheses encoded, so the Markdown link stays one link."""
+    return target.replace("%", "%25").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _code(text: str) -> str:
@@ -184,8 +205,10 @@ def _code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def render_section(computation: Computation, *, disclosure_file: str, newline: str = "\n") -> str:
-    """The section between (and including) the markers, without a final newline."""
+def render_section(
+    computation: Computation, *, disclosure_file: str, newline: str = "\n", chart: str | None = None
+) -> str:
+    """The section between (and including) the markers, without a final newline (``chart``: an SVG to show)."""
     names = [n for n in RESULT_UNITS if n in computation.results]
     main = [n for n in names if not n.startswith(_PER_INFERENCE)]
     per_inference = [n for n in names if n.startswith(_PER_INFERENCE)]
@@ -198,6 +221,8 @@ def render_section(computation: Computation, *, disclosure_file: str, newline: s
         "",
         *_table(computation, main),
     ]
+    if chart:
+        lines += ["", f"![Emissions and water of the fine-tuning, with their ranges]({_link(chart)})"]
     if per_inference:
         lines += [
             "",
@@ -211,7 +236,8 @@ def render_section(computation: Computation, *, disclosure_file: str, newline: s
         f"Computed by ftdisclose {__version__} with factor tables {computation.factors_version} "
         f"from the carbon disclosure in {_code(disclosure_file)}; {defaulted} "
         f"{'input was' if defaulted == 1 else 'inputs were'} filled from defaults. "
-        f"The card's `{HUB_KEY}` holds the central total in grams.",
+        f"The card's `{HUB_KEY}` holds the operational, location-based emissions of the fine-tuning in grams, "
+        "as the Hub's other cards report them; the total above adds the embodied emissions of the hardware.",
         "",
         END_MARKER,
     ]
@@ -230,22 +256,30 @@ def _split(text: str) -> tuple[str, str, str, str] | None:
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         return None
     for i, line in enumerate(lines[1:], 1):
-        if line.rstrip("\r\n").rstrip() in ("---", "..."):
+        closer = line.rstrip("\r\n").rstrip()
+        if closer == "...":
+            raise CardError(
+                f"the front matter is closed with '...' on line {i + 1}, which huggingface_hub does not read; "
+                "close it with --- and run again"
+            )
+        if closer == "---":
             return lines[0], "".join(lines[1:i]), line, "".join(lines[i + 1 :])
     raise CardError("the front matter opened on line 1 is never closed with ---")
 
 
 def _put_section(body: str, section: str, newline: str, *, closed: bool) -> str:
-    """``body`` with ``section`` between the existing markers, or appended after one blank line."""
-    starts, ends = body.count(START_MARKER), body.count(END_MARKER)
+    """``body`` with ``section`` between the existing markers, or appended after one blank line.
+
+    Markers count only as whole lines outside fenced code (``cardbody.find_markers``).
+    """
+    markers, starts, ends = find_markers(body, START_MARKER, END_MARKER)
+    if markers is not None:
+        return body[: markers.start] + section + body[markers.end :]
     if starts or ends:
-        start, end = body.find(START_MARKER), body.find(END_MARKER)
-        if starts != 1 or ends != 1 or end < start:
-            raise CardError(
-                f"the card has {starts} {START_MARKER} and {ends} {END_MARKER} markers; "
-                "expected one of each, in that order"
-            )
-        return body[:start] + section + body[end + len(END_MARKER) :]
+        raise CardError(
+            f"the card has {starts} {START_MARKER} and {ends} {END_MARKER} marker lines; "
+            "expected one of each, in that order"
+        )
     if not closed:  # the closing --- is the card's last line, with no newline
         return newline + section
     if not body:
@@ -265,15 +299,19 @@ def write_card(
     hardware: str | None = None,
     location: str | None = None,
     embed: Mapping[str, object] | None = None,
+    chart: str | None = None,
 ) -> bytes:
     """The card with ``co2_eq_emissions`` and the "Environmental impact" section written.
 
     ``disclosure_file`` names the disclosure in ``source`` and in the section; ``hardware``
     and ``location`` (see ``hardware_label`` and ``location_label``) are omitted when None.
     ``embed``: the disclosure's data, written under ``carbon_disclosure`` so that the card
-    carries what its figures were computed from (and ``validate`` can check them).
-    Raises ``CardError`` when the card is not UTF-8, its front matter is never closed or
-    cannot be edited exactly, or its markers are unbalanced.
+    carries what its figures were computed from (and ``validate`` can check them); pass it
+    through ``public_disclosure`` first. ``chart``: the relative path of an SVG chart to
+    show in the section. The Hub template's "Carbon Emitted" line, where the card has it,
+    is set to the same figures. Raises ``CardError`` when the card is not UTF-8, its front
+    matter is never closed (or closed in a way the Hub does not read) or cannot be edited
+    exactly, or its markers are unbalanced.
     """
     bom = UTF8_BOM if card.startswith(UTF8_BOM) else b""
     try:
@@ -285,21 +323,88 @@ def write_card(
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
     block = hub_block(computation, disclosure_file=disclosure_file, hardware=hardware, location=location)
-    section = render_section(computation, disclosure_file=disclosure_file, newline=newline)
+    section = render_section(computation, disclosure_file=disclosure_file, newline=newline, chart=chart)
     parts = _split(text)
+    opening, front, closing, body = parts if parts is not None else ("---" + newline, "", "---" + newline, text)
     try:
-        if parts is None:
-            front = set_value("", (HUB_KEY,), block, newline=newline)
-            if embed is not None:
-                front = set_value(front, (CARD_KEY,), dict(embed), newline=newline)
-            head = "---" + newline + front + "---" + newline
-            return bom + (head + _put_section(text, section, newline, closed=True)).encode("utf-8")
-        opening, front, closing, body = parts
         front = set_value(front, (HUB_KEY,), block, newline=newline)
         if embed is not None:
             front = set_value(front, (CARD_KEY,), dict(embed), newline=newline)
     except YamlEditError as exc:
         raise CardError(f"the front matter cannot be edited exactly: {exc}") from exc
-    closed = closing.endswith("\n")
-    new = opening + front + closing + _put_section(body, section, newline, closed=closed)
-    return bom + new.encode("utf-8")
+    body = _put_section(body, section, newline, closed=parts is None or closing.endswith("\n"))
+    markers, _, _ = find_markers(body, START_MARKER, END_MARKER)
+    span = (markers.start, markers.end) if markers is not None else None
+    body = update_template_lines(body, template_values(computation, hardware, location), outside=span)
+    return bom + (opening + front + closing + body).encode("utf-8")
+
+
+def template_values(computation: Computation, hardware: str | None, location: str | None) -> dict[str, str]:
+    """What the Hub template's Environmental Impact items say, from the computation."""
+    operational = readable(computation.results[Result.EMISSIONS_OPERATIONAL])
+    values = {"Carbon Emitted": f"{operational.value} {operational.unit} operational (location-based, as in {HUB_KEY})"}
+    total = computation.results.get(Result.EMISSIONS_TOTAL)
+    if total is not None:
+        shown = readable(total)
+        values["Carbon Emitted"] += f"; {shown.value} {shown.unit} in total with embodied emissions (see below)"
+    if hardware:
+        values["Hardware Type"] = hardware
+    if location:
+        values["Compute Region"] = location
+    duration = computation.inputs.get(Name.DURATION)
+    if _known(duration) and duration is not None and duration.unit:
+        hours = readable(Measure.of(duration.number, duration.unit).to("h"), unit="h")
+        values["Hours used"] = f"{hours.value} h"
+    return values
+
+
+# --- what goes public ------------------------------------------------------------------
+
+_LOCAL_PATH = re.compile(r"^(?:/|~[/\\]|[A-Za-z]:[/\\]|\\\\|file:)")
+
+
+def public_disclosure(data: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+    """The disclosure as it may go into a public card, and the dotted paths left out.
+
+    Extensions (``x-`` keys: import metadata such as run ids and the files read) and values
+    that are local file paths stay in the disclosure file only.
+    """
+    dropped: list[str] = []
+
+    def clean(node: object, path: str) -> object:
+        if isinstance(node, Mapping):
+            out: dict[str, object] = {}
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else str(key)
+                if str(key).startswith(EXTENSION_PREFIX) or (isinstance(value, str) and _LOCAL_PATH.match(value)):
+                    dropped.append(where)
+                    continue
+                out[str(key)] = clean(value, where)
+            return out
+        if isinstance(node, list):
+            return [clean(item, f"{path}[{i}]") for i, item in enumerate(node)]
+        return node
+
+    cleaned = clean(data, "")
+    assert isinstance(cleaned, dict)
+    return cleaned, dropped
+
+
+# the two places a card names its disclosure file: the Hub block's source, and the section's sentence
+_NAMED = (
+    re.compile(r"^(\s*source:\s*[\"']?ftdisclose [^\r\n(]*\()[^\r\n]*(\)[\"']?[ \t]*)$", re.MULTILINE),
+    re.compile(r"(from the carbon disclosure in )(`+)[^\r\n]*?\2(;)"),
+)
+
+
+def same_but_names(old: bytes, new: bytes) -> bool:
+    """Whether two cards differ at most in the name of the disclosure file (``card --check`` from elsewhere)."""
+    if old == new:
+        return True
+    try:
+        texts = [raw.decode("utf-8") for raw in (old, new)]
+    except UnicodeDecodeError:
+        return False
+    for pattern in _NAMED:
+        texts = [pattern.sub(lambda m: m.group(1) + "*" + m.group(m.lastindex or 1), t) for t in texts]
+    return texts[0] == texts[1]

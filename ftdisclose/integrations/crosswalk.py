@@ -237,18 +237,19 @@ DIA: tuple[Link, ...] = (
 # --- the Hub's co2_eq_emissions ---------------------------------------------------------
 HUB: tuple[Link, ...] = (
     Link(
-        "results.emissions.total",
+        "results.emissions.operational",
         "co2_eq_emissions.emissions",
         C,
         "gCO2e",
-        note="central value, grams, 4 significant digits",
+        note="the operational, location-based emissions the Hub asks for: central value, grams, 4 significant digits",
         export_only=True,
     ),
     Link("", "co2_eq_emissions.source", C, note="ftdisclose, its version and factor tables", export_only=True),
     Link("", "co2_eq_emissions.training_type", C, note="fine-tuning", export_only=True),
     Link("infrastructure.location", "co2_eq_emissions.geographical_location", C, note="when stated"),
     Link("infrastructure.cluster.gpu", "co2_eq_emissions.hardware_used", C, note="N x model, when stated"),
-    Link("results.emissions.total", None, N, note="its range", export_only=True),
+    Link("results.emissions.total", None, N, note="with the embodied share", export_only=True),
+    Link("results.emissions.embodied", None, N, export_only=True),
     Link("results.energy.facility", None, N, export_only=True),
     Link("results.water.total", None, N, export_only=True),
     Link("results.compute.training_flops", None, N, export_only=True),

@@ -77,6 +77,9 @@ def export_dia(src: Source) -> Export:
 def _lineage(src: Source, found: list[Finding]) -> dict[str, Any]:
     model = src.disclosure.model
     if model.base_model is None:
+        if model.method is not None or model.base_model_relation is not None:
+            message = "DIA's lineage names the parent model, which the disclosure does not: the relation is not written"
+            found.append(make(Code.EXPORT_NOT_HELD, message, src.where("model")))
         return {}
     strong = model.base_model_relation if model.base_model_relation in STRONG_RELATIONS else None
     relation = strong or METHOD_RELATIONS.get(model.method or "") or model.base_model_relation
@@ -134,11 +137,8 @@ def _footprint(src: Source) -> dict[str, Any]:
 
 
 def _region(src: Source) -> str:
-    for name in (Name.CLOUD_REGION, Name.GRID_ZONE, Name.COUNTRY):
-        item = src.stated(name)
-        if item is not None:
-            return item.text
-    return "unknown"
+    place = src.place()
+    return next((place[key] for key in ("cloud_region", "grid_zone", "country") if key in place), "unknown")
 
 
 def _context(src: Source) -> dict[str, Any]:
@@ -168,7 +168,7 @@ def write_dia(card: bytes, document: dict[str, Any]) -> bytes:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         raise DiaWriteError("the card has no front matter to write dia_report into; run ftdisclose card first")
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip("\r\n").rstrip() in ("---", "...")), None)
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip("\r\n").rstrip() == "---"), None)
     if end is None:
         raise DiaWriteError("the front matter opened on line 1 is never closed with ---")
     front = "".join(lines[1:end])

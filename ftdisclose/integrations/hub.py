@@ -17,10 +17,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
+import yaml
+
 from ftdisclose import units
-from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.findings import Code, Finding, Severity, Where, make
 from ftdisclose.io.loader import Document, Path_, dotted
 
 HUB_KEY = "co2_eq_emissions"
@@ -375,3 +378,113 @@ def hub_emissions_grams(doc: Document) -> float | None:
         if key.lower() in _UNIT_KEYS and (not isinstance(unit, str) or _to_grams(number, unit) != number):
             return None
     return number
+
+
+# --- the front matter as huggingface_hub reads it ---------------------------------------
+
+# huggingface_hub's repocard.REGEX_YAML_BLOCK ("exact same regex as in the Hub server")
+HUB_FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))")
+_Yaml11Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def hub_reading(text: str) -> tuple[int | None, Any]:
+    """(closing line, data): the front matter as huggingface_hub reads it (PyYAML ``safe_load``, YAML 1.1).
+
+    The closing line is the 0-based index of the ``---`` line the Hub's pattern ends at, or
+    None when it finds no front matter; data is None when PyYAML cannot read what it found
+    (the Hub then fails to load the card).
+    """
+    match = HUB_FRONT_MATTER.search(text)
+    if match is None:
+        return None, None
+    closing = text.count("\n", 0, match.end(2)) + 1 if "\n" in text else text.count("\r", 0, match.end(2)) + 1
+    try:
+        return closing, yaml.load(match.group(2), Loader=_Yaml11Loader)  # noqa: S506 - a safe loader, as the Hub's
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return closing, None
+
+
+def check_hub_reading(doc: Document) -> list[Finding]:
+    """Findings where huggingface_hub would read the card's front matter differently from ftdisclose."""
+    if doc.kind != "card" or not isinstance(doc.front_matter, dict) or not doc.text:
+        return []
+    ours = _closing_line(doc.text)
+    hub_closing, theirs = hub_reading(doc.text)
+    if ours is not None and hub_closing != ours:
+        closer = doc.text.splitlines()[ours].strip()
+        if hub_closing is None:
+            seen = "finds no front matter in this card, so no metadata"
+        elif theirs is None:
+            seen = f"reads on to the --- on line {hub_closing + 1} and cannot parse what it read"
+        else:
+            seen = f"reads on to the --- on line {hub_closing + 1}: the lines between are front matter there, not text"
+        message = f"the front matter is closed with {closer!r}; huggingface_hub {seen}"
+        where = Where(doc.file, ours + 1, 1)
+        return [make(Code.HUB_FRONT_MATTER, message, where, hint="close the front matter with a line ---")]
+    if not isinstance(theirs, dict):
+        return []
+    differences = _differences(doc.front_matter, theirs, ())
+    return [_yaml11_finding(doc, path, mine, hub, key) for path, mine, hub, key in differences]
+
+
+def _closing_line(text: str) -> int | None:
+    """The 0-based index of the line that closes the front matter as ftdisclose reads it."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    return next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+
+
+def _same(ours: Any, theirs: Any) -> bool:
+    return type(ours) is type(theirs) and ours == theirs
+
+
+def _differences(ours: Any, theirs: Any, path: Path_) -> Iterator[tuple[Path_, Any, Any, bool]]:
+    """(path, value here, value on the Hub, whether the key itself differs) wherever the readings part."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        for key, value in ours.items():
+            if key in theirs:
+                yield from _differences(value, theirs[key], (*path, key))
+            else:
+                other = next((k for k in theirs if str(k).lower() == str(key).lower() or k in (True, False)), None)
+                yield (*path, key), key, other, True
+    elif isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            yield from _differences(a, b, (*path, i))
+    elif not _same(ours, theirs) and not (isinstance(ours, dict | list) and type(ours) is type(theirs)):
+        yield path, ours, theirs, False
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    return f"a {type(value).__name__} ({value!s})"
+
+
+def _both_read(value: Any) -> str:
+    """A form of ``value`` that YAML 1.1 and 1.2 read alike."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, float):
+        mantissa, _, exponent = f"{value:.6e}".partition("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        mantissa += "" if "." in mantissa else ".0"
+        return f"{mantissa}e{int(exponent):+d}" if abs(value) >= 1e6 or 0 < abs(value) < 1e-4 else repr(value)
+    return str(value)
+
+
+def _yaml11_finding(doc: Document, path: Path_, ours: Any, theirs: Any, key: bool) -> Finding:
+    where = doc.where_in_front(path, key=key)
+    if key:
+        message = f"the key {ours!r} is read by huggingface_hub (YAML 1.1) as {_shown(theirs)}"
+        hint = f"quote the key: {_both_read(ours)}:"
+    else:
+        message = f"huggingface_hub (YAML 1.1) reads {_shown(theirs)}; ftdisclose (YAML 1.2) reads {_shown(ours)}"
+        hint = f"write {path[-1] if path else 'it'}: {_both_read(ours)}, which both read alike"
+    return make(Code.HUB_YAML_1_1, message, where, hint=hint)

@@ -80,11 +80,33 @@ class Source:
         return self.computation.inputs.get(name)
 
     def stated(self, name: str) -> Input | None:
-        """An input the publisher stated (or that follows from what they stated), or fetched for the run."""
+        """An input the publisher stated, follows from what they stated (not from a default), or fetched for the run."""
         item = self.input(name)
         if item is None or not (item.origin.stated or item.origin is Origin.FETCHED):
             return None
+        inputs = self.computation.inputs
+        if item.origin is Origin.DERIVED and any(
+            part != name and part in inputs and self.stated(part) is None for part in item.derived_from
+        ):
+            return None
         return item
+
+    def place(self) -> dict[str, str]:
+        """The location the publisher stated: cloud_region, grid_zone, country (with a cloud region's country).
+
+        A location the resolve stage filled from a default, or derived from one, is not stated.
+        """
+        infra = self.disclosure.infrastructure
+        location = infra.location if infra is not None else None
+        out = {
+            key: value
+            for key in ("cloud_region", "grid_zone", "country")
+            if location is not None and (value := getattr(location, key)) is not None
+        }
+        country = self.input(Name.COUNTRY)
+        if "country" not in out and "cloud_region" in out and country is not None and country.origin.stated:
+            out["country"] = country.text
+        return out
 
     def result(self, name: Result) -> Measure | None:
         return self.computation.results.get(name)
@@ -124,8 +146,11 @@ def apply_links(src: Source, links: tuple[Link, ...], out: dict[str, Any]) -> No
 def shown(value: Any) -> str:
     """A value in a finding's message."""
     if isinstance(value, Measure):
-        spread = fmt_range(value)
         unit = "" if value.unit == "1" else f" {value.unit}"
+        if value.unit == "FLOP":  # counts of this size read best in powers of ten
+            spread = "" if value.low == value.high else f" ({value.low:.3g} - {value.high:.3g})"
+            return f"{value.mid:.3g}{unit}{spread}"
+        spread = fmt_range(value)
         return f"{fmt_number(value.mid)}{unit}" + ("" if spread == "-" else f" ({spread})")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()

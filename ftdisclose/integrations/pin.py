@@ -7,7 +7,7 @@ as it was. JSON files are not rewritten: their formatting is not ours to change.
 
 from __future__ import annotations
 
-from ftdisclose.integrations.card import CardError, _split
+from ftdisclose.io.frontmatter import FrontMatterError, split
 from ftdisclose.io.yamledit import YamlEditError, set_value
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -39,12 +39,12 @@ def pin_bytes(raw: bytes, kind: str, g_per_kwh: float, source: str) -> bytes:
             for key, value in fields:
                 text = set_value(text, ("operational", key), value, newline=newline)
             return bom + text.encode("utf-8")
-        parts = _split(text)
+        parts = split(text)
         if parts is None:
             raise PinError("the card has no front matter")
-        opening, front, closing, body = parts
+        front = parts.front
         for key, value in fields:
             front = set_value(front, ("carbon_disclosure", "operational", key), value, newline=newline)
-    except (YamlEditError, CardError) as exc:
+    except (YamlEditError, FrontMatterError) as exc:
         raise PinError(f"the file cannot be edited exactly: {exc}") from exc
-    return bom + (opening + front + closing + body).encode("utf-8")
+    return bom + (parts.opening + front + parts.closing + parts.body).encode("utf-8")

@@ -7,10 +7,12 @@ A reporter gets one ``FileReport`` per file, in the order the files were given
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, ClassVar, Literal
 
 from ftdisclose.findings import Finding, Severity
+from ftdisclose.io.discover import Skipped
 from ftdisclose.output.view import FileReport
 
 Command = Literal["validate", "compute"]
@@ -26,6 +28,7 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     unreadable: int = 0
+    skipped: int = 0
 
     def add(self, report: FileReport) -> None:
         self.files += 1
@@ -34,16 +37,34 @@ class Summary:
         self.warnings += report.warnings
         self.unreadable += report.unreadable
 
-    def exit_code(self, *, strict: bool = False) -> int:
-        """2 when a file could not be read, 1 on errors (or warnings with ``strict``), else 0."""
+    def exit_code(self, *, strict: bool = False, require: bool = False) -> int:
+        """2 when a file could not be read, 1 on errors (or warnings with ``strict``, or no file with ``require``)."""
         if self.unreadable:
             return EXIT_USAGE
-        if self.errors or (strict and self.warnings):
+        if self.errors or (strict and self.warnings) or (require and not self.files):
             return EXIT_FINDINGS
         return EXIT_OK
 
     def as_dict(self) -> dict[str, int]:
-        return {"files": self.files, "valid": self.valid, "errors": self.errors, "warnings": self.warnings}
+        return {
+            "files": self.files,
+            "valid": self.valid,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "skipped": self.skipped,
+        }
+
+    def line(self) -> str:
+        """The one-line summary every human-read format ends with (the same words in each)."""
+        if not self.files:
+            skipped = f"; {count(self.skipped, 'file')} skipped" if self.skipped else ""
+            return f"nothing to check: no disclosure or model card with carbon metadata found{skipped}"
+        invalid = self.files - self.valid
+        text = (
+            f"{count(self.files, 'file')} checked: {self.valid} valid, {invalid} invalid "
+            f"({count(self.errors, 'error')}, {count(self.warnings, 'warning')})"
+        )
+        return text + (f"; {self.skipped} skipped" if self.skipped else "")
 
 
 class Reporter:
@@ -57,6 +78,12 @@ class Reporter:
         self.color = color
         self.verbosity = verbosity
         self.summary = Summary()
+        self.skipped: list[Skipped] = []
+
+    def skip(self, items: Sequence[Skipped]) -> None:
+        """Paths a folder walk did not check (before the first file); counted, and listed by -v where shown."""
+        self.skipped.extend(items)
+        self.summary.skipped += len(items)
 
     def file(self, report: FileReport) -> None:
         self.summary.add(report)

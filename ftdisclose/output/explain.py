@@ -6,7 +6,7 @@ from typing import Any
 
 from ftdisclose.engine.compute import RESULT_UNITS, Computation, Result
 from ftdisclose.engine.formulas import number_text
-from ftdisclose.output.numbers import RESULT_LABELS, json_quantity
+from ftdisclose.output.numbers import RESULT_LABELS, json_quantity, plain_decimals, readable
 from ftdisclose.output.safe import terminal
 from ftdisclose.resolve import Input
 
@@ -14,7 +14,7 @@ from ftdisclose.resolve import Input
 def _input_text(item: Input) -> str:
     if isinstance(item.value, str):
         return terminal(item.value)
-    return number_text(item.span, item.unit or "1")
+    return plain_decimals(number_text(item.span, item.unit or "1"))
 
 
 def explain_text(computation: Computation, *, file: str) -> str:
@@ -27,12 +27,16 @@ def explain_text(computation: Computation, *, file: str) -> str:
         label = RESULT_LABELS.get(Result(name)) if name in Result._value2member_map_ else None
         lines.append(f"{terminal(step.label)}  ({label})" if label else terminal(step.label))
         lines.append(f"    = {step.symbols}")
-        lines.append(f"    = {step.numbers}")
-        lines.append(f"    = {number_text(step.result.span, step.result.unit)}")
+        lines.append(f"    = {plain_decimals(step.numbers)}")
+        lines.append(f"    = {plain_decimals(number_text(step.result.span, step.result.unit))}")
+        if label:
+            lines.append(f"    ~ {readable(step.result)}")
     lines += [
         "",
         "Results are the sums of the steps above over the runs; each range is the formula evaluated",
         "at the inputs' low and high ends (hardware life, reserved share and MFU enter inversely).",
+        "A line starting with ~ is the result as the other reports show it: scaled to its size and",
+        "rounded to the figures its range supports.",
         "",
         "Inputs",
         "======",

@@ -14,11 +14,21 @@ from typing import Any
 
 from ftdisclose import spec
 from ftdisclose.engine.compute import Computation
+from ftdisclose.output.safe import terminal
 from ftdisclose.spec.inputs import Name, Origin
 
-_COUNTS = {Name.GPU_COUNT, Name.SERVERS, Name.CPU_COUNT, Name.INFERENCES_PER_DAY, Name.PARAMETERS, Name.TOKENS}
+_COUNTS = {
+    Name.GPU_COUNT,
+    Name.SERVERS,
+    Name.CPU_COUNT,
+    Name.INFERENCES_PER_DAY,
+    Name.PARAMETERS,
+    Name.TOKENS,
+    Name.TRAINING_FLOPS,
+}
 _RATIOS = {Name.PUE, Name.GPU_UTILIZATION, Name.CPU_UTILIZATION, Name.RESERVED_SHARE}
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/+()-]*$")
+_BREAKS = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
 _AMBIGUOUS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
 
@@ -27,6 +37,8 @@ def _spec_value(path: str, value: float | str, unit: str | None) -> Any:
     if isinstance(value, str):
         return value
     if path in _COUNTS:
+        if value >= 1e12:  # FLOPs and the like: six significant digits, as a number
+            return float(f"{value:.6g}")
         return round(value) if value >= 1 and abs(value - round(value)) < 1e-9 else None
     if path in _RATIOS:
         return round(value, 6)
@@ -63,7 +75,7 @@ def filled_tree(raw: dict[str, Any], computation: Computation) -> tuple[dict[str
             if parts[-1] in node:
                 continue
             node[parts[-1]] = value
-            comments[path] = f"{item.origin}: {item.detail}"
+            comments[path] = terminal(f"{item.origin}: {item.detail}")  # a comment stays one line
     return tree, comments, skipped
 
 
@@ -83,7 +95,8 @@ def _scalar(value: Any) -> str:
         and " #" not in text
     ):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    # JSON escapes C0 controls; YAML also breaks lines at NEL and the Unicode separators, and C1 is refused
+    return _BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _emit(node: Any, indent: int, path: str, comments: dict[str, str], out: list[str]) -> None:
@@ -116,7 +129,7 @@ def fill_yaml(raw: dict[str, Any], computation: Computation, *, file: str) -> st
     """The filled disclosure as commented YAML."""
     tree, comments, skipped = filled_tree(raw, computation)
     out = [
-        f"# {file}, every gap filled by ftdisclose (factor tables {computation.factors_version}).",
+        f"# {terminal(file)}, every gap filled by ftdisclose (factor tables {computation.factors_version}).",
         "# Each filled value is marked with its origin: derived (from other disclosed fields) or",
         "# default (a factor table row, named with its source).",
     ]
@@ -125,5 +138,5 @@ def fill_yaml(raw: dict[str, Any], computation: Computation, *, file: str) -> st
     out.extend(body)
     if skipped:
         out.append("# Also used in the computation, not spec fields or not writable here:")
-        out.extend(f"#   {line}" for line in skipped)
+        out.extend(f"#   {terminal(line)}" for line in skipped)
     return "\n".join(out) + "\n"

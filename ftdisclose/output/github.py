@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ftdisclose.findings import Severity
-from ftdisclose.output.base import Reporter, count
+from ftdisclose.output.base import Reporter
 from ftdisclose.output.safe import github_data, github_property
 from ftdisclose.output.view import FileReport
 
@@ -30,7 +30,6 @@ class GithubReporter(Reporter):
             self.out.write(f"::{self._LEVEL[f.severity]} {','.join(props)}::{github_data(message)}\n")
 
     def finish(self) -> None:
-        s = self.summary
-        self.out.write(
-            f"{count(s.files, 'file')}: {s.valid} valid, {count(s.errors, 'error')}, {count(s.warnings, 'warning')}\n"
-        )
+        if not self.summary.files:
+            self.out.write(f"::notice title=ftdisclose::{github_data(self.summary.line())}\n")
+        self.out.write(self.summary.line() + "\n")

@@ -91,7 +91,13 @@ class JsonReporter(Reporter):
 
     def finish(self) -> None:
         if self.command == "validate":
-            doc = {"tool_version": __version__, "files": self._files, "summary": self.summary.as_dict()}
+            skipped = [{"file": item.path, "reason": item.reason} for item in self.skipped]
+            doc = {
+                "tool_version": __version__,
+                "files": self._files,
+                "summary": self.summary.as_dict(),
+                "skipped": skipped,
+            }
             self.out.write(dumps(doc, indent=2) + "\n")
         elif self.summary.files == 1:
             self.out.write(dumps(self._first, indent=2) + "\n")

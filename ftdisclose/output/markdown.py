@@ -6,9 +6,9 @@ from typing import IO
 
 from ftdisclose._version import __version__
 from ftdisclose.engine.compute import RESULT_UNITS, Result
-from ftdisclose.findings import Severity
-from ftdisclose.output.base import Command, Reporter, count, location
-from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.findings import Finding, Severity
+from ftdisclose.output.base import Command, Reporter, location
+from ftdisclose.output.numbers import RESULT_LABELS, readable
 from ftdisclose.output.safe import markdown, markdown_code
 from ftdisclose.output.view import FileReport
 
@@ -24,11 +24,7 @@ class MarkdownReporter(Reporter):
         if self.command == "compute":
             self._computed(report)
             return
-        for f in report.findings:
-            if f.severity is Severity.INFO:
-                continue
-            message = (f"{markdown_code(f.path)}: " if f.path else "") + markdown(f.message)
-            self._rows.append(f"| {markdown_code(location(f))} | {f.code} {f.rule} | {f.severity} | {message} |")
+        self._rows.extend(finding_row(f) for f in report.findings if f.severity is not Severity.INFO and self.shown(f))
 
     def _computed(self, report: FileReport) -> None:
         out = self.out
@@ -38,31 +34,44 @@ class MarkdownReporter(Reporter):
             out.write("| result | value | range | unit |\n|---|---:|---:|---|\n")
             for name in Result:
                 if name in figures.results:
-                    measure = figures.results[name]
-                    value, spread = fmt_number(measure.mid), fmt_range(measure)
+                    shown = readable(figures.results[name])
+                    value, spread, unit = shown.value, shown.range, shown.unit
                 elif name in figures.missing:
-                    value, spread = f"not computed: {markdown(figures.missing[name])}", ""
+                    value, spread, unit = f"not computed: {markdown(figures.missing[name])}", "", RESULT_UNITS[name]
                 else:
                     continue
-                out.write(f"| {RESULT_LABELS[name]} | {value} | {spread} | {RESULT_UNITS[name]} |\n")
+                out.write(f"| {RESULT_LABELS[name]} | {value} | {spread} | {unit} |\n")
             defaulted = len(figures.defaulted())
             out.write(
                 f"\nComputed by ftdisclose {__version__} with factor tables {figures.factors_version}; "
-                f"{defaulted} inputs were filled from defaults.\n"
+                f"{defaulted} {'input was' if defaulted == 1 else 'inputs were'} filled from defaults.\n"
             )
-        problems = [f for f in report.findings if f.severity is not Severity.INFO]
+        problems = [finding_row(f) for f in report.findings if f.severity is not Severity.INFO and self.shown(f)]
         if problems:
-            out.write("\n" + "\n".join(f"- **{f.code}** {f.rule}: {markdown(f.message)}" for f in problems) + "\n")
+            out.write(f"\n{TABLE_HEAD}" + "\n".join(problems) + "\n")
         out.write("\n")
 
     def finish(self) -> None:
-        if self.command == "compute":
-            return
         s = self.summary
-        status = "passed" if s.valid == s.files else "failed"
-        self.out.write(f"### ftdisclose validate: {status}\n\n")
-        counts = f"{count(s.errors, 'error')}, {count(s.warnings, 'warning')}"
-        self.out.write(f"{count(s.files, 'file')}, {s.valid} valid, {counts}.\n\n")
+        if self.command == "compute":
+            if not s.files:
+                self.out.write(f"### ftdisclose compute: nothing to check\n\n{_sentence(s.line())}\n")
+            return
+        status = "nothing to check" if not s.files else "passed" if s.valid == s.files else "failed"
+        self.out.write(f"### ftdisclose validate: {status}\n\n{_sentence(s.line())}\n\n")
         if self._rows:
-            self.out.write("| location | code | severity | message |\n|---|---|---|---|\n")
-            self.out.write("\n".join(self._rows) + "\n")
+            self.out.write(TABLE_HEAD + "\n".join(self._rows) + "\n")
+
+
+TABLE_HEAD = "| location | code | severity | message | hint |\n|---|---|---|---|---|\n"
+
+
+def finding_row(f: Finding) -> str:
+    """One finding as a table row; every piece of user text escaped."""
+    message = (f"{markdown_code(f.path, cell=True)}: " if f.path else "") + markdown(f.message)
+    hint = markdown(f.hint) if f.hint else ""
+    return f"| {markdown_code(location(f), cell=True)} | {f.code} {f.rule} | {f.severity} | {message} | {hint} |"
+
+
+def _sentence(line: str) -> str:
+    return f"{line[0].upper()}{line[1:]}."

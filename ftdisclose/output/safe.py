@@ -13,7 +13,8 @@ import re
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what a reader sees
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_MARKDOWN = re.compile(r"([\\`*_\[\]|<>~])")
+# Markdown's inline syntax, HTML, GitHub's math ($) and entity references (&)
+_MARKDOWN = re.compile(r"([\\`*_\[\]|<>~$&])")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -31,9 +32,15 @@ def markdown(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", terminal(text))
 
 
-def markdown_code(text: str) -> str:
-    """Text as Markdown inline code: shown literally, whatever it holds (backticks included)."""
+def markdown_code(text: str, *, cell: bool = False) -> str:
+    """Text as Markdown inline code: shown literally, whatever it holds (backticks included).
+
+    ``cell``: the code stands in a table cell, where GitHub ends the cell at any ``|``,
+    code spans included, unless it is written ``\\|``.
+    """
     text = " ".join(terminal(text).split())
+    if cell:
+        text = text.replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") else text

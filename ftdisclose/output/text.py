@@ -7,6 +7,7 @@ rich as plain ``Text``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO
 
 from rich.console import Console
@@ -15,10 +16,11 @@ from rich.text import Text
 
 from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.findings import Finding, Severity
-from ftdisclose.output.base import Command, Reporter, count, location
-from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, fmt_range
+from ftdisclose.io.discover import Skipped
+from ftdisclose.output.base import Command, Reporter, location
+from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, readable
 from ftdisclose.output.safe import terminal
-from ftdisclose.output.view import Figures, FileReport
+from ftdisclose.output.view import Figures, FileReport, input_text
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -58,16 +60,20 @@ class TextReporter(Reporter):
         if f.hint and self.verbosity >= 0:
             self._line(("    hint:", "dim"), f" {terminal(f.hint)}")
 
+    def skip(self, items: Sequence[Skipped]) -> None:
+        super().skip(items)
+        if self.verbosity >= 1:
+            for item in items:
+                self._line((terminal(item.path), "dim"), (f": skipped ({terminal(item.reason)})", "dim"))
+
     def finish(self) -> None:
-        if self.command != "validate" or self.verbosity < 0:
-            return
         s = self.summary
-        invalid = s.files - s.valid
-        text = (
-            f"{count(s.files, 'file')}: {s.valid} valid, {invalid} invalid "
-            f"({count(s.errors, 'error')}, {count(s.warnings, 'warning')})"
-        )
-        self._line((text, "green" if invalid == 0 else "red"))
+        if self.verbosity < 0 or (self.command != "validate" and s.files):
+            return
+        text = s.line()
+        if s.skipped and self.verbosity < 1:
+            text += " (-v lists them)"
+        self._line((text, "green" if s.valid == s.files else "red"))
 
     # --- compute ---------------------------------------------------------------------
 
@@ -84,12 +90,14 @@ class TextReporter(Reporter):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         for name in Result:
             if name in figures.results:
-                measure = figures.results[name]
-                value = Text(fmt_number(measure.mid), style="bold" if name.endswith("total") else "")
-                table.add_row(RESULT_LABELS[name], value, fmt_range(measure), RESULT_UNITS[name])
+                shown = readable(figures.results[name])
+                value = Text(shown.value, style="bold" if name.endswith("total") else "")
+                table.add_row(RESULT_LABELS[name], value, shown.range, shown.unit)
             elif name in figures.missing:
                 table.add_row(RESULT_LABELS[name], Text("not computed", style="dim"), "", RESULT_UNITS[name])
         console.print(table)
+        if self.verbosity < 0:
+            return
         for name, reason in figures.missing.items():
             self._line(("not computed: ", "dim"), f"{RESULT_LABELS[name]}: {terminal(reason)}")
         if any(name.startswith("per_inference") for name in figures.results):
@@ -106,7 +114,7 @@ class TextReporter(Reporter):
             self._line("")
             self._line(("For scale", "bold"), " (central total)")
             for eq in figures.equivalences:
-                self._line(f"  {fmt_number(eq.amount):>12}  {eq.label}")
+                self._line(f"  {fmt_number(eq.amount, 2):>12}  {eq.label}")
         self._line("")
 
     def _shares(self, figures: Figures) -> None:
@@ -139,7 +147,7 @@ class TextReporter(Reporter):
             for run in figures.runs:
                 self._line(
                     f"  {terminal(run.name):<34} {_bar(run.share)} {run.share:6.1%}  "
-                    f"{fmt_number(run.emissions.to('kgCO2e').mid)} kgCO2e"
+                    f"{readable(run.emissions).value} {readable(run.emissions).unit}"
                 )
 
     def _defaulted(self, figures: Figures) -> None:
@@ -149,9 +157,7 @@ class TextReporter(Reporter):
         self._line("")
         self._line(("Defaulted inputs", "bold"), f" ({len(defaulted)}; disclose them to narrow the ranges)")
         for name, item in defaulted:
-            value = fmt_number(item.value) if isinstance(item.value, float) else terminal(str(item.value))
-            unit = f" {item.unit}" if item.unit and item.unit != "1" else ""
-            self._line(f"  {name:<48} {value}{unit}")
+            self._line(f"  {name:<48} {terminal(input_text(item))}")
 
 
 def _bar(share: float, width: int = 24) -> str:

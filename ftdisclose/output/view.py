@@ -13,19 +13,35 @@ from dataclasses import dataclass, field
 from ftdisclose.engine.compute import Computation, Result, RunResult
 from ftdisclose.engine.quantity import Measure
 from ftdisclose.findings import Code, Finding, Severity
+from ftdisclose.output.numbers import readable
 from ftdisclose.pipeline import FileResult
 from ftdisclose.resolve import Input
 from ftdisclose.spec.inputs import Origin
 
-EQUIVALENCE_LABELS: dict[str, str] = {
-    "car_km_eu": "km driven by an average European car",
-    "car_km_us": "km driven by an average US car",
-    "person_year_dk": "years of an average Dane's emissions",
-    "tree_year": "tree-years of CO2 uptake",
-    "flight_paris_london": "passenger flights Paris-London",
-    "flight_new_york_san_francisco": "passenger flights New York-San Francisco",
-    "us_home_energy_year": "years of an average US home's energy use",
+# Each equivalence in the units it may be read in: (how many per table unit, label), most natural first.
+# A total is set beside an everyday amount only when that amount reads naturally, between
+# EQUIVALENCE_RANGE's bounds, in one of these; otherwise that equivalence is left out.
+EQUIVALENCE_UNITS: dict[str, tuple[tuple[float, str], ...]] = {
+    "car_km_eu": ((1, "km driven by an average European car"), (1000, "m driven by an average European car")),
+    "car_km_us": ((1, "km driven by an average US car"), (1000, "m driven by an average US car")),
+    "person_year_dk": (
+        (1, "years of an average Dane's emissions"),
+        (365.25, "days of an average Dane's emissions"),
+        (8766, "hours of an average Dane's emissions"),
+        (525960, "minutes of an average Dane's emissions"),
+    ),
+    "tree_year": ((1, "tree-years of CO2 uptake"), (365.25, "tree-days of CO2 uptake")),
+    "flight_paris_london": ((1, "passenger flights Paris-London"),),
+    "flight_new_york_san_francisco": ((1, "passenger flights New York-San Francisco"),),
+    "us_home_energy_year": (
+        (1, "years of an average US home's energy use"),
+        (365.25, "days of an average US home's energy use"),
+        (8766, "hours of an average US home's energy use"),
+        (525960, "minutes of an average US home's energy use"),
+    ),
+    "image_generation": ((1, "images generated, for the same energy"),),
 }
+EQUIVALENCE_RANGE = (0.1, 10_000.0)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,7 @@ class Figures:
     runs: tuple[RunResult, ...] = ()
     equivalences: tuple[Equivalence, ...] = ()
     stages: Mapping[str, Mapping[Result, Measure]] = field(default_factory=dict)
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the used rows' sources, by id
 
     def defaulted(self) -> list[tuple[str, Input]]:
         return defaulted_inputs(self.inputs, self.used)
@@ -90,6 +107,15 @@ class FileReport:
         return any(f.code is Code.UNREADABLE for f in self.findings)
 
 
+def input_text(item: Input) -> str:
+    """An input's value as people read it: ``700 W``, ``1.56 (1.0 - 1.56)``, a name as it is (not yet made safe)."""
+    if isinstance(item.value, str):
+        return item.value
+    shown = readable(Measure(item.span, item.unit or "1"))
+    unit = "" if shown.unit in ("", "1") else f" {shown.unit}"
+    return f"{shown.value}{unit}" if shown.exact else f"{shown.value}{unit} ({shown.range})"
+
+
 def report_of(result: FileResult, *, with_figures: bool) -> FileReport:
     """The report of a pipeline result (``with_figures``: the command shows the computation)."""
     figures = _figures(result.computation) if with_figures and result.computation is not None else None
@@ -97,6 +123,8 @@ def report_of(result: FileResult, *, with_figures: bool) -> FileReport:
 
 
 def _figures(computation: Computation) -> Figures:
+    tables = computation.resolution.factors
+    used = sorted({sid for item in computation.inputs.values() for sid in item.sources})
     return Figures(
         computation.factors_version,
         computation.results,
@@ -106,11 +134,22 @@ def _figures(computation: Computation) -> Figures:
         computation.runs,
         equivalences(computation),
         computation.stages,
+        {sid: dict(tables.sources[sid]) for sid in used if sid in tables.sources},
     )
 
 
+def _natural(key: str, amount: float) -> tuple[float, str] | None:
+    """The amount and label of ``key`` in the unit where it reads naturally; None when none does."""
+    low, high = EQUIVALENCE_RANGE
+    options = EQUIVALENCE_UNITS.get(key, ((1, key.replace("_", " ")),))
+    readable = [(amount * per, label) for per, label in options if low <= amount * per <= high]
+    at_least_one = [(value, label) for value, label in readable if value >= 1]
+    chosen = at_least_one or readable
+    return chosen[0] if chosen else None
+
+
 def equivalences(computation: Computation) -> tuple[Equivalence, ...]:
-    """The total beside everyday amounts from the equivalences table."""
+    """The total beside everyday amounts from the equivalences table, each where it reads naturally."""
     total = computation.results.get(Result.EMISSIONS_TOTAL)
     energy = computation.results.get(Result.ENERGY_FACILITY)
     if total is None or energy is None:
@@ -121,11 +160,15 @@ def equivalences(computation: Computation) -> tuple[Equivalence, ...]:
         if not value:
             continue
         unit, key = row["unit"], row["key"]
-        label = EQUIVALENCE_LABELS.get(key, key.replace("_", " "))
         if unit == "gCO2e/km":
-            out.append(Equivalence(key, label, total.to("gCO2e").mid / value))
+            amount = total.to("gCO2e").mid / value
         elif unit == "kgCO2e":
-            out.append(Equivalence(key, label, total.to("kgCO2e").mid / value))
+            amount = total.to("kgCO2e").mid / value
         elif unit == "kWh" and key == "image_generation":
-            out.append(Equivalence(key, "images generated, for the same energy", energy.to("kWh").mid / value))
+            amount = energy.to("kWh").mid / value
+        else:
+            continue
+        natural = _natural(key, amount)
+        if natural is not None:
+            out.append(Equivalence(key, natural[1], natural[0]))
     return tuple(out)

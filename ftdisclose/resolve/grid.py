@@ -12,7 +12,7 @@ from ftdisclose.factors import Row
 from ftdisclose.findings import Code
 from ftdisclose.resolve.blocks import Blocks
 from ftdisclose.resolve.place import run_year
-from ftdisclose.resolve.record import Recorder
+from ftdisclose.resolve.record import Input, Recorder
 from ftdisclose.spec.inputs import Name, Origin
 
 YEAR_GAP_WARNING = 2  # years between the run and the nearest table year before FTD306
@@ -47,7 +47,11 @@ def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
             if options.mode != "hourly":
                 _year_gap(rec, year, "grid carbon intensity", used)
             basis = f"{row['basis']} " if row["basis"] else ""
-            rec.from_table(Name.CARBON_INTENSITY, row, "intensity", f"annual {basis}intensity of {used}, {year}")
+            found = rec.from_table(
+                Name.CARBON_INTENSITY, row, "intensity", f"annual {basis}intensity of {used}, {year}"
+            )
+            if found is not None and rec.inputs[Name.COUNTRY].origin is Origin.DEFAULT:
+                _anywhere_in(rec, found, country, row["basis"])
         if options.mode == "hourly":
             _hourly(rec, zone, country, options)
     if b.op.electricity_water_intensity is not None:
@@ -56,6 +60,31 @@ def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
         row, used = _nearest(rec, rec.factors.water, (zone, country, "WORLD"))
         if row is not None:
             rec.from_table(Name.WATER_INTENSITY, row, "consumed", f"water consumed per kWh generated in {used}")
+
+
+def _anywhere_in(rec: Recorder, found: Input, country: str, basis: str) -> None:
+    """A defaulted location: the range spans the country's grid zones (their newest years), as the run could
+    have been anywhere in it."""
+    values = [found.span.low, found.span.high]
+    for zone in rec.factors.zones.values():
+        if zone["country"] != country or zone["zone"] == country:
+            continue
+        years = rec.factors.grid.get(zone["zone"], {}).get(basis)
+        if years:
+            newest = years[max(years)]
+            values += [
+                v
+                for v in (newest.number("intensity_low"), newest.number("intensity"), newest.number("intensity_high"))
+                if v is not None
+            ]
+    low, high = min(values), max(values)
+    if (low, high) != (found.span.low, found.span.high):
+        rec.inputs[Name.CARBON_INTENSITY] = dataclasses.replace(
+            found,
+            low=low,
+            high=high,
+            detail=f"{found.detail}; the location is not disclosed, so the range spans {country}'s grid zones",
+        )
 
 
 def _hourly(rec: Recorder, zone: str, country: str, options: GridOptions) -> None:

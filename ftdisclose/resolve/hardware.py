@@ -62,9 +62,9 @@ def accelerator_lookup(rec: Recorder, name: str) -> Row | None:
 
 def hardware(rec: Recorder, b: Blocks, method: str) -> None:
     """Site, server, accelerator, GPU and server counts; the rows used are kept on the recorder."""
-    _site(rec, b)
     server = _server(rec, b)
     accel = _accelerator(rec, b, server)
+    _site(rec, b, server, accel)
     if accel is not None:
         rec.rows["accelerator"] = accel
     _gpu_count(rec, b, server, accel, method)
@@ -75,11 +75,18 @@ def hardware(rec: Recorder, b: Blocks, method: str) -> None:
     _server_count(rec, b, server)
 
 
-def _site(rec: Recorder, b: Blocks) -> None:
+def _site(rec: Recorder, b: Blocks, server: Row | None, accel: Row | None) -> None:
+    """Where the hardware stands: disclosed; a workstation for a consumer or workstation card that nothing
+    places in a datacenter; else a datacenter."""
     if b.infra.site is not None:
         rec.disclosed(Name.SITE, b.infra.site)
-    else:
-        rec.put(Name.SITE, "datacenter", None, Origin.DEFAULT, "not disclosed: a datacenter, where most fine-tunes run")
+        return
+    placed = server is not None or b.infra.provider or b.infra.managed_service or b.location.cloud_region
+    if accel is not None and accel["segment"] in ("consumer", "workstation") and not placed:
+        detail = f"not disclosed: a {accel['segment']} card ({accel['name']}) with no datacenter, provider or server"
+        rec.put(Name.SITE, "workstation", None, Origin.DERIVED, detail, derived_from=(Name.GPU_MODEL,))
+        return
+    rec.put(Name.SITE, "datacenter", None, Origin.DEFAULT, "not disclosed: a datacenter, where most fine-tunes run")
 
 
 def _server(rec: Recorder, b: Blocks) -> Row | None:

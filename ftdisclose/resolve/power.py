@@ -11,6 +11,7 @@ them; otherwise the CPU and memory component model is used.
 from __future__ import annotations
 
 from ftdisclose.factors import Row
+from ftdisclose.findings import Code
 from ftdisclose.resolve.blocks import Blocks
 from ftdisclose.resolve.hardware import default_accelerator, is_workstation
 from ftdisclose.resolve.place import run_year
@@ -190,6 +191,13 @@ def datacenter(rec: Recorder, b: Blocks) -> None:
     """PUE and on-site WUE: disclosed; a workstation's; else the provider's, the location's, or an unknown
     datacenter's."""
     workstation = is_workstation(rec) and "workstation_pue" in rec.factors.constants
+    if is_workstation(rec) and not workstation:
+        rec.warn(
+            Code.SITE_NOT_IN_TABLES,
+            f"factor version {rec.factors.version} has no workstation figures: a datacenter's PUE, water and "
+            "embodied footprint are used",
+            ("infrastructure", "site"),
+        )
     if b.datacenter.pue is not None:
         rec.disclosed(Name.PUE, float(b.datacenter.pue))
     elif workstation:
