@@ -152,10 +152,16 @@ def test_both_units_engines_give_the_same_json() -> None:
                     assert q[bound] == pytest.approx(b["results"][group][key][bound], rel=1e-9)
 
 
-def test_a_table_year_far_from_the_run_year_is_said() -> None:
-    # the 4 x A100 example has no date, so the run year is the factor version's (2026); the
-    # nearest grid-intensity year for its zone (us-west-2 -> US-OR) in the tables is 2020
-    doc = json.loads(run_cli("compute", "--format", "json", str(EXAMPLES / "scope3-4xa100-cluster.yaml")).stdout)
+def test_a_table_year_far_from_the_run_year_is_said(tmp_path: Path) -> None:
+    # no date, so the run year is the factor version's (2026); the newest grid-intensity year
+    # of the US state zone US-OR is 2020 (2026.1 also mapped cloud region us-west-2 there;
+    # 2026.2 maps it to eGRID NWPP 2023, so the state zone is disclosed here)
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        'spec_version: "1.0"\nmodel: {name: m}\ninfrastructure:\n  location: {grid_zone: US-OR}\n'
+        "operational: {duration: 10 h, gpu_utilization: 0.5}\n"
+    )
+    doc = json.loads(run_cli("compute", "--format", "json", str(path)).stdout)
     (gap,) = [f for f in doc["findings"] if f["code"] == "FTD306"]
     assert "2020" in gap["message"] and "2026" in gap["message"]
     assert "2020" in doc["inputs"]["operational.carbon_intensity"]["detail"]

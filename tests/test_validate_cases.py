@@ -54,9 +54,7 @@ NOT_ALL_COMPUTABLE = {
     "minimal.yaml": ["FTD308@1"],  # a name only: no run time
     "norway-yes-on.yaml": ["FTD308@1"],  # a place and a date, no run time
     "model-card-crlf.md": ["FTD308@11"],  # measured energy, no run time: embodied is not computed
-    # us-west-2 maps to Oregon's 2020 row in factor version 2026.1
-    "scope3-4xa100-cluster.yaml": ["FTD306@31"],
-    "scope3-bedrock-tokens-only.yaml": ["FTD306@27"],
+    # (2026.1 mapped us-west-2 to Oregon's 2020 state row, FTD306; 2026.2 maps it to eGRID NWPP 2023)
 }
 
 

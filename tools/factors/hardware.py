@@ -12,13 +12,23 @@ Public data (read from ``data_dir``) gives the numbers wherever it has them:
 * CodeCarbon ``cpu_power.csv``: CPU TDP per socket.
 
 Hand-curated rows (``curated/hardware_*.csv``) carry the rest, each with its source ids:
-names and aliases, datasheet values missing from Epoch, embodied emissions and water,
-server models and instance types, default servers, managed-service assumptions.
+names and aliases, datasheet values missing from Epoch, the throughput generation, server
+models and instance types, default servers, managed-service assumptions.
+
+Embodied emissions are on one basis from version 2026.2: an accelerator row holds the card
+or package ALONE, a server row the host WITHOUT its accelerators (and without an HGX/OAM
+baseboard, whose share the card figures carry). Cards with a published figure are
+``sourced``; the others are ``scaled``: from a sourced card of the same silicon (memory and
+board power deltas), from Google's TPU LCA, or with the component model (die area x carbon
+per area of its process node + memory GB x kg/GB + board power x kg/W + a fixed part)
+calibrated on NVIDIA's HGX H100 PCF split (``curated/hardware_component_model.csv``).
+Scaled rows span at least 0.5 x to 2 x their central value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -34,10 +44,6 @@ CURATED = HERE / "curated"
 GIB_IN_GB = 1.073741824  # exact: 2**30 / 10**9
 TFLOP = 1e12
 GB = 1e9
-
-# Server embodied emissions excluding GPUs, kgCO2e per whole server (low, central, high).
-SERVER_EMBODIED = (1000.0, 2500.0, 5700.0)
-SERVER_EMBODIED_SOURCES = ["ccf-coefficients", "scope3-genai-methodology-2025", "ecologits-embodied"]
 
 FIRST_YEAR, LAST_YEAR = 2016, 2026
 
@@ -97,6 +103,7 @@ class Chip:
     tensor16: float | None
     fp16: float | None
     fp32: float | None
+    die_area: float | None = None
 
 
 def load_epoch_chips(data_dir: Path) -> tuple[dict[str, Chip], dict[str, Chip]]:
@@ -110,6 +117,7 @@ def load_epoch_chips(data_dir: Path) -> tuple[dict[str, Chip], dict[str, Chip]]:
             num(r["Tensor-FP16/BF16 performance (FLOP/s)"]),
             num(r["FP16 (half precision) performance (FLOP/s)"]),
             num(r["FP32 (single precision) performance (FLOP/s)"]),
+            num(r["Die Size (mm^2)"]),
         )
     chips: dict[str, Chip] = {}
     for r in read_csv(data_dir / "epoch-ai/training-cost-trends/chip_dataset_grid_view.csv"):
@@ -122,6 +130,7 @@ def load_epoch_chips(data_dir: Path) -> tuple[dict[str, Chip], dict[str, Chip]]:
                 num(r.get("Tensor-FP16/BF16 performance (FLOP/s)")),
                 num(r.get("FP16 (half precision) performance (FLOP/s)")),
                 num(r.get("FP32 (single precision) performance (FLOP/s)")),
+                num(r.get("Die Size (mm^2)")),
             )
     return ml, chips
 
@@ -149,12 +158,27 @@ ACCELERATOR_COLUMNS: dict[str, tuple[str, str]] = {
         "TFLOP/s",
         "peak dense (no sparsity) tensor BF16 or FP16 throughput; FP16/FP32 peak for chips without tensor units",
     ),
-    "embodied_low": ("kgCO2e", "embodied emissions per card, low end of the methods"),
-    "embodied": ("kgCO2e", "embodied emissions per card, central (Scope3 or manufacturer PCF)"),
-    "embodied_high": ("kgCO2e", "embodied emissions per card, high end of the methods"),
-    "embodied_water_low": ("L", "manufacturing water per card, low"),
-    "embodied_water": ("L", "manufacturing water per card, central"),
-    "embodied_water_high": ("L", "manufacturing water per card, high"),
+    "generation": (
+        "",
+        "throughput class for MFU look-ups in table throughput: turing, volta, ampere-consumer, ampere, ada, "
+        "hopper, blackwell, blackwell-consumer, tpu-v3, tpu-v4, tpu-v5e, tpu-v5p, tpu-v6, cdna2, cdna3, gaudi, other",
+    ),
+    "die_area": ("mm^2", "silicon area of the compute die(s) per device where a source gives it; empty otherwise"),
+    "memory_type": ("", "HBM2, HBM2e, HBM3, HBM3e, GDDR5, GDDR6, GDDR6X, GDDR7, LPDDR; empty if not known"),
+    "embodied_low": ("kgCO2e", "embodied emissions of the card or package alone (no host), low"),
+    "embodied": ("kgCO2e", "embodied emissions of the card or package alone (no host), central"),
+    "embodied_high": ("kgCO2e", "embodied emissions of the card or package alone (no host), high"),
+    "embodied_method": (
+        "",
+        "sourced (a published figure for this card) or scaled (from a sourced card, Google's TPU LCA or the "
+        "component model; at least 0.5 x to 2 x around the central value)",
+    ),
+    "embodied_water_low": ("L", "manufacturing water per card, low (0.25 x central)"),
+    "embodied_water": (
+        "L",
+        "manufacturing water per card, central: Scope3's A100 411.9 L scaled by die area (826 mm2 for the A100)",
+    ),
+    "embodied_water_high": ("L", "manufacturing water per card, high (2 x central)"),
     "source": ("", "source ids"),
 }
 
@@ -232,7 +256,6 @@ def build_accelerators(data_dir: Path) -> Table:
             src.append("epoch-chip-dataset")
 
         aliases = unique_aliases(cur["aliases"].split("|"), acc_id, seen_aliases)
-        emb = embodied.pop(acc_id, None)
         row: Row = {
             "id": acc_id,
             "vendor": cur["vendor"],
@@ -246,24 +269,191 @@ def build_accelerators(data_dir: Path) -> Table:
             "idle_power": None,
             "memory": whole(memory),
             "bf16_dense": whole(bf16),
+            "generation": cur["generation"],
         }
-        for col in (
-            "embodied_low",
-            "embodied",
-            "embodied_high",
-            "embodied_water_low",
-            "embodied_water",
-            "embodied_water_high",
-        ):
-            row[col] = whole(num(emb[col])) if emb else None
-        if emb:
-            src.append(emb["source"])
+        if cur["generation"] not in GENERATIONS:
+            raise SystemExit(f"accelerators: {acc_id} has unknown generation {cur['generation']!r}")
         row["source"] = sources(*src)
         table.add(**row)
 
-    if embodied:
-        raise SystemExit(f"hardware_embodied.csv names unknown accelerators: {sorted(embodied)}")
+    unknown = set(embodied) - {str(r["id"]) for r in table.rows}
+    missing = {str(r["id"]) for r in table.rows} - set(embodied)
+    if unknown or missing:
+        raise SystemExit(f"hardware_embodied.csv: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    add_embodied(table, embodied, die_areas(data_dir))
     return table
+
+
+# --------------------------------------------------------------------------- embodied (cards)
+
+GENERATIONS = (
+    "turing", "volta", "ampere-consumer", "ampere", "ada", "hopper", "blackwell", "blackwell-consumer",
+    "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "tpu-v6", "cdna2", "cdna3", "gaudi", "other",
+)  # fmt: skip
+MEMORY_TYPES = ("HBM2", "HBM2e", "HBM3", "HBM3e", "GDDR5", "GDDR6", "GDDR6X", "GDDR7", "LPDDR", "")
+SRC_COMPONENT_MODEL = "ftdisclose-component-model-2026"
+
+
+@dataclass
+class Triple:
+    low: float
+    central: float
+    high: float
+
+
+class ComponentModel:
+    """Card embodied emissions from die area, process node, memory and board power.
+
+    E = IC(node) x die area + memory GB x m + TDP x t + fixed, with the IC intensity
+    calibrated on the HGX H100 PCF (ICs 332 kg per 8 GPUs of 8.14 cm2 at 5nm) and carried
+    to other nodes by ACT's carbon per area (CPA). Low: ACT's die-only CPA and the low
+    memory, cooling and fixed terms; high: 1.5 x the calibrated IC intensity and the high
+    terms.
+    """
+
+    def __init__(self) -> None:
+        terms = {r["term"]: r for r in curated("hardware_component_model.csv")}
+        self.terms = terms
+        fab = float(terms["fab_intensity"]["central"]) / 1000  # kg/kWh
+        fab_yield = float(terms["fab_yield"]["central"])
+        self.cpa: dict[str, float] = {}  # kgCO2e per cm2
+        for r in curated("hardware_process_nodes.csv"):
+            grams = fab * 1000 * float(r["epa"]) + (float(r["gpa_95"]) + float(r["gpa_99"])) / 2 + float(r["mpa"])
+            self.cpa[r["node"]] = grams / fab_yield / 1000
+        die_cm2 = float(terms["pcf_die_area"]["central"]) / 100
+        ic_5nm = float(terms["pcf_ics_per_baseboard"]["central"]) / float(terms["pcf_gpus_per_baseboard"]["central"])
+        self.ic_per_cpa = ic_5nm / die_cm2 / self.cpa["5nm"]  # calibrated intensity / ACT CPA (~1.84)
+
+    def term(self, name: str) -> Triple:
+        r = self.terms[name]
+        return Triple(float(r["low"] or 0), float(r["central"] or 0), float(r["high"] or 0))
+
+    def ic(self, node: str) -> Triple:
+        """kgCO2e per cm2 of die at a node."""
+        factor = self.term("ic_factor")
+        central = self.cpa[node] * self.ic_per_cpa
+        return Triple(self.cpa[node] * factor.low, central, central * factor.high)
+
+    def card(self, node: str, die_mm2: float, memory_gb: float, memory_class: str, tdp: float | None) -> Triple:
+        ic, mem, thermal, fixed = self.ic(node), self.term(memory_class), self.term("thermal"), self.term("fixed")
+        power = tdp or 0.0
+        values = [
+            ic_v * die_mm2 / 100 + mem_v * memory_gb + th_v * power + fx_v
+            for ic_v, mem_v, th_v, fx_v in zip(
+                (ic.low, ic.central, ic.high),
+                (mem.low, mem.central, mem.high),
+                (thermal.low, thermal.central, thermal.high),
+                (fixed.low, fixed.central, fixed.high),
+                strict=True,
+            )
+        ]
+        return Triple(*values)
+
+    def delta(self, memory_gb: float, memory_class: str, tdp: float) -> Triple:
+        """What a memory and board-power difference adds to a sourced card."""
+        mem, thermal = self.term(memory_class), self.term("thermal")
+        return Triple(
+            mem.low * memory_gb + thermal.low * tdp,
+            mem.central * memory_gb + thermal.central * tdp,
+            mem.high * memory_gb + thermal.high * tdp,
+        )
+
+
+def die_areas(data_dir: Path) -> dict[str, float | None]:
+    """Die area per accelerator: the curated value, else Epoch's (ML hardware before chip dataset)."""
+    ml, chips = load_epoch_chips(data_dir)
+    out: dict[str, float | None] = {}
+    for cur in curated("hardware_accelerators.csv"):
+        candidates = [c for c in (ml.get(cur["epoch_hardware"]), chips.get(cur["epoch_hardware"])) if c is not None]
+        out[cur["id"]] = next((c.die_area for c in candidates if c.die_area), None) if cur["epoch_hardware"] else None
+    for cur in curated("hardware_embodied.csv"):
+        if cur["die_area"]:
+            out[cur["accelerator"]] = float(cur["die_area"])
+    return out
+
+
+def median_die_area(data_dir: Path) -> float:
+    """The median known die area: it stands in for dies no source gives (water, unknown cards)."""
+    return float(statistics.median(d for d in die_areas(data_dir).values() if d))
+
+
+def water_default(data_dir: Path) -> Triple:
+    """Manufacturing water of an unknown accelerator: Scope3's A100 figure scaled to the median die."""
+    model = ComponentModel()
+    per_mm2 = model.term("water_per_a100").central / model.term("water_a100_die").central
+    central = per_mm2 * median_die_area(data_dir)
+    spread = model.term("water_range")
+    return Triple(round(central * spread.low, 1), round(central, 1), round(central * spread.high, 1))
+
+
+def add_embodied(table: Table, embodied: dict[str, dict[str, str]], dies: dict[str, float | None]) -> None:
+    """Fill die area, memory type, embodied emissions and water on every accelerator row."""
+    model = ComponentModel()
+    rows = {str(r["id"]): r for r in table.rows}
+    for acc_id, cur in embodied.items():
+        if cur["memory_type"] not in MEMORY_TYPES or cur["memory_class"] not in ("hbm", "gddr"):
+            raise SystemExit(f"hardware_embodied.csv: {acc_id} memory type/class")
+    median_die = float(statistics.median(d for d in dies.values() if d))
+    wide = model.term("wide_range")
+    done: dict[str, Triple] = {}
+
+    def compute(acc_id: str) -> Triple:
+        if acc_id in done:
+            return done[acc_id]
+        cur, row = embodied[acc_id], rows[acc_id]
+        die = dies[acc_id] or num(cur["model_die_area"]) or median_die
+        memory, tdp = float(row["memory"] or 0), num(str(row["tdp"] or ""))
+        method = cur["method"]
+        if method == "sourced":
+            value = Triple(float(cur["embodied_low"]), float(cur["embodied"]), float(cur["embodied_high"]))
+        elif method == "given":
+            value = Triple(float(cur["embodied"]), float(cur["embodied"]), float(cur["embodied"]))
+        elif method == "anchor":
+            base, anchor_row = compute(cur["anchor"]), rows[cur["anchor"]]
+            d = model.delta(
+                memory - float(anchor_row["memory"]), cur["memory_class"], (tdp or 0) - float(anchor_row["tdp"] or 0)
+            )
+            # a negative delta (less memory, less power) lowers every end by its central amount
+            value = Triple(
+                base.low + min(d.low, d.central), base.central + d.central, base.high + max(d.high, d.central)
+            )
+        elif method == "model":
+            value = model.card(cur["process_node"], die, memory, cur["memory_class"], tdp)
+        else:
+            raise SystemExit(f"hardware_embodied.csv: {acc_id} has unknown method {method!r}")
+        if method != "sourced":  # widened around the central value as written (0.1 kg)
+            central = round(value.central, 1)
+            value = Triple(min(value.low, wide.low * central), central, max(value.high, wide.high * central))
+        done[acc_id] = value
+        return value
+
+    water = model.term("water_per_a100").central / model.term("water_a100_die").central
+    water_range = model.term("water_range")
+    for acc_id, cur in embodied.items():
+        row = rows[acc_id]
+        value = compute(acc_id)
+        die = dies[acc_id] or num(cur["model_die_area"]) or median_die
+        w = water * die
+        row["die_area"] = whole(dies[acc_id])
+        row["memory_type"] = cur["memory_type"] or None
+        row["embodied_low"], row["embodied"], row["embodied_high"] = (
+            math.floor(value.low * 10 + 1e-9) / 10,
+            round(value.central, 1),
+            math.ceil(value.high * 10 - 1e-9) / 10,
+        )
+        row["embodied_method"] = "sourced" if cur["method"] == "sourced" else "scaled"
+        row["embodied_water_low"] = round(w * water_range.low, 1)
+        row["embodied_water"] = round(w, 1)
+        row["embodied_water_high"] = round(w * water_range.high, 1)
+        src = [str(row["source"]), cur["source"]]
+        if cur["method"] != "sourced":
+            src.append(SRC_COMPONENT_MODEL)
+        if cur["method"] == "model":
+            src += ["nvidia-hgx-h100-pcf", "act-gupta-2022"]
+        if cur["method"] == "anchor":
+            src += embodied[cur["anchor"]]["source"].split(";")
+        src += ["scope3-genai-methodology-2025", "epoch-ml-hardware"]
+        row["source"] = sources(*src)
 
 
 def unique_aliases(aliases: list[str], owner: str, seen: dict[str, str]) -> list[str]:
@@ -441,11 +631,28 @@ SERVER_COLUMNS: dict[str, tuple[str, str]] = {
         "W",
         "power of everything but GPUs, CPUs and RAM, per server or instance, at full load",
     ),
-    "embodied_low": ("kgCO2e", "embodied emissions excluding GPUs, low (CCF base rack server)"),
-    "embodied": ("kgCO2e", "embodied emissions excluding GPUs, central (Scope3)"),
-    "embodied_high": ("kgCO2e", "embodied emissions excluding GPUs, high (EcoLogits/BoaviztAPI p5.48xlarge)"),
+    "kind": ("", "datacenter (a server model or cloud instance) or workstation (a desktop tower)"),
+    "host_idle_power": (
+        "W",
+        "everything in the server except the accelerators (CPUs, memory, fans, NICs, storage, PSU losses) at "
+        "idle; an instance row holds its share of the physical host; empty if not known",
+    ),
+    "host_max_power": (
+        "W",
+        "everything in the server except the accelerators at full load; an instance row holds its share of "
+        "the physical host; empty if not known",
+    ),
+    "embodied_low": ("kgCO2e", "embodied emissions of the host WITHOUT accelerators (or the instance's share), low"),
+    "embodied": ("kgCO2e", "embodied emissions of the host WITHOUT accelerators (or the instance's share), central"),
+    "embodied_high": (
+        "kgCO2e",
+        "embodied emissions of the host WITHOUT accelerators (or the instance's share), high",
+    ),
     "source": ("", "source ids"),
 }
+
+# An instance's share of its physical host: the larger of its GPU share and its vCPU share.
+SRC_HOST_SHARE = "ftdisclose-host-share-2026"
 
 
 @dataclass
@@ -527,13 +734,103 @@ def memory_power_w_per_gb(data_dir: Path) -> float:
     return next(float(r["value"]) for r in rows if r["variable"] == "memoryPower")
 
 
+@dataclass
+class HostPower:
+    """Power of one physical host without its accelerators, W, and what it holds."""
+
+    idle: float
+    max: float
+    gpus: float | None
+    vcpus: float | None
+    source: str
+
+
+def teads_platform(data_dir: Path, instance: str) -> dict[str, float]:
+    """The whole platform behind a CCF/Teads AWS instance row: CPU package, RAM and the rest
+    of the machine at idle and at 100 %, scaled from the instance to its platform (package and
+    the rest by vCPUs, RAM by memory, as the Teads model does)."""
+    for r in read_csv(data_dir / "ccf-coefficients/data/aws-instances.csv"):
+        if r["Instance type"] != instance:
+            continue
+        cpu_scale = float(num(r["Platform Total Number of vCPU"]) / num(r["Instance vCPU"]))  # type: ignore[operator]
+        mem_scale = float(num(r["Platform Memory (in GB)"]) / num(r["Instance Memory (in GB)"]))  # type: ignore[operator]
+        delta = float(num(r["Delta Full Machine"])) * cpu_scale  # type: ignore[arg-type]
+        return {
+            "idle": float(num(r["PkgWatt @ Idle"])) * cpu_scale + float(num(r["RAMWatt @ Idle"])) * mem_scale + delta,  # type: ignore[arg-type]
+            "max": float(num(r["PkgWatt @ 100%"])) * cpu_scale + float(num(r["RAMWatt @ 100%"])) * mem_scale + delta,  # type: ignore[arg-type]
+            "ram_idle": float(num(r["RAMWatt @ Idle"])) * mem_scale,  # type: ignore[arg-type]
+            "ram_max": float(num(r["RAMWatt @ 100%"])) * mem_scale,  # type: ignore[arg-type]
+            "delta": delta,
+            "vcpus": float(num(r["Platform Total Number of vCPU"])),  # type: ignore[arg-type]
+            "memory_gb": float(num(r["Platform Memory (in GB)"])) * GIB_IN_GB,  # type: ignore[arg-type]
+            "gpus": float(num(r["Platform GPU Quantity"]) or 0),  # type: ignore[arg-type]
+        }
+    raise SystemExit(f"servers: CCF has no AWS instance {instance}")
+
+
+# The Teads platform whose RAM and rest-of-machine figures calibrate the PCIe host model.
+HOST_MODEL_CALIBRATION = "g4dn.metal"
+HOST_IDLE_SHARE = 0.27  # judged idle / max of a GPU host where nothing is measured
+
+
+def host_profiles(data_dir: Path, accelerators: Table) -> dict[str, HostPower]:
+    """Host power (no accelerators) per curated profile: Teads per-instance figures, a vendor
+    rating or a measured node less the GPUs, or the CCF per-vCPU model for PCIe GPU hosts."""
+    acc_tdp = {str(r["id"]): float(r["tdp"] or 0) for r in accelerators.rows}
+    per_vcpu = {
+        r["Architecture"]: (float(r["Min Watts"]), float(r["Max Watts"]))
+        for r in read_csv(data_dir / "ccf-coefficients/output/coefficients-aws-use.csv")
+    }
+    calib = teads_platform(data_dir, HOST_MODEL_CALIBRATION)
+    ram_idle, ram_max = calib["ram_idle"] / calib["memory_gb"], calib["ram_max"] / calib["memory_gb"]
+    delta_per_vcpu = calib["delta"] / calib["vcpus"]
+    gpu_tdp = {
+        "measured-hgx-h100": acc_tdp["nvidia-h100-sxm5-80gb"],
+        "rating-dgx-1": acc_tdp["nvidia-v100-sxm2-16gb"],
+        "rating-dgx-2": acc_tdp["nvidia-v100-sxm3-32gb"],
+        "rating-dgx-a100": acc_tdp["nvidia-a100-sxm4-80gb"],
+        "rating-dgx-b200": acc_tdp["nvidia-b200"],
+    }
+    out: dict[str, HostPower] = {}
+    for r in curated("hardware_host_power.csv"):
+        method, name = r["method"], r["profile"]
+        if method == "teads":
+            t = teads_platform(data_dir, r["platform"])
+            out[name] = HostPower(t["idle"], t["max"], t["gpus"], t["vcpus"], r["source"])
+        elif method in ("rating", "measured"):
+            gpus = float(r["gpus"])
+            host_max = float(r["system_max"]) - gpus * gpu_tdp[name]
+            out[name] = HostPower(round(host_max * HOST_IDLE_SHARE, -1), host_max, gpus, None, r["source"])
+        elif method == "model":
+            vcpus = float(r["vcpus"])
+            memory = float(r["memory"]) * (GIB_IN_GB if r["memory_unit"] == "GiB" else 1.0)
+            low, high = per_vcpu[r["cpu_arch"]]
+            out[name] = HostPower(
+                vcpus * (low + delta_per_vcpu) + memory * ram_idle,
+                vcpus * (high + delta_per_vcpu) + memory * ram_max,
+                float(r["gpus"]),
+                vcpus,
+                r["source"],
+            )
+        elif method == "given":
+            out[name] = HostPower(float(r["idle_w"]), float(r["max_w"]), float(r["gpus"]), None, r["source"])
+        else:
+            raise SystemExit(f"hardware_host_power.csv: {name} has unknown method {method!r}")
+    return out
+
+
+def server_embodied() -> dict[str, dict[str, str]]:
+    return {r["class"]: r for r in curated("hardware_server_embodied.csv")}
+
+
 def build_servers(data_dir: Path, accelerators: Table) -> Table:
     table = Table(
         name="servers",
         description=(
-            "Server models and cloud GPU/accelerator instance types. Instance rows hold the "
-            "instance's share of its host: CPU sockets and embodied emissions scale with "
-            "instance vCPUs / host vCPUs"
+            "Server models, cloud GPU/accelerator instance types and a desktop workstation. Host power and "
+            "embodied emissions exclude the accelerators. An instance row holds its share of the physical "
+            "host: the larger of its GPU share and its vCPU share for host power and embodied emissions, its "
+            "vCPU share for CPU sockets, its own memory"
         ),
         key=["id"],
         columns=SERVER_COLUMNS,
@@ -542,15 +839,19 @@ def build_servers(data_dir: Path, accelerators: Table) -> Table:
     ccf = load_ccf(data_dir)
     cpu_tdps = load_cpu_tdp(data_dir)
     mem_w_per_gb = memory_power_w_per_gb(data_dir)
+    profiles = host_profiles(data_dir, accelerators)
+    classes = server_embodied()
     rows = curated("hardware_servers.csv")
 
     # host size of a family = the largest instance of the family we list, unless CCF states it
     family_vcpus: dict[str, float] = defaultdict(float)
+    family_gpus: dict[str, float] = defaultdict(float)
     for cur in rows:
         if cur["provider"]:
             listed = ccf.get((cur["provider"], cur["name"]), CloudSpec())
             family = instance_family(cur["provider"], cur["name"])
             family_vcpus[family] = max(family_vcpus[family], num(cur["vcpus"]) or listed.vcpus or 0.0)
+            family_gpus[family] = max(family_gpus[family], num(cur["gpus"]) or listed.gpus or 0.0)
 
     seen_aliases: dict[str, str] = {}
     for cur in rows:
@@ -558,26 +859,33 @@ def build_servers(data_dir: Path, accelerators: Table) -> Table:
         spec = ccf.get((provider, cur["name"]), CloudSpec()) if provider else CloudSpec()
         if provider and (provider, cur["name"]) not in ccf and not cur["vcpus"]:
             raise SystemExit(f"servers: {cur['id']} is neither in CCF nor fully curated")
-        if cur["accelerator"] not in acc:
+        if cur["accelerator"] and cur["accelerator"] not in acc:
             raise SystemExit(f"servers: {cur['id']} names unknown accelerator {cur['accelerator']}")
+        if cur["kind"] not in ("datacenter", "workstation"):
+            raise SystemExit(f"servers: {cur['id']} has unknown kind {cur['kind']!r}")
 
         gpus = num(cur["gpus"]) or spec.gpus
         vcpus = num(cur["vcpus"]) or spec.vcpus
-        share: float | None = 1.0
+        profile = profiles[cur["host_power"]] if cur["host_power"] else None
+        vcpu_share: float | None = 1.0
+        gpu_share: float | None = 1.0
         if provider:
-            host_vcpus = (
-                num(cur["platform_vcpus"])
-                or spec.platform_vcpus
-                or family_vcpus[instance_family(provider, cur["name"])]
-            )
-            share = vcpus / host_vcpus if vcpus and host_vcpus else None
+            family = instance_family(provider, cur["name"])
+            host_vcpus = num(cur["platform_vcpus"]) or spec.platform_vcpus or family_vcpus[family]
+            vcpu_share = vcpus / host_vcpus if vcpus and host_vcpus else None
+            host_gpus = (profile.gpus if profile else None) or (family_gpus[family] if provider != "azure" else None)
+            gpu_share = gpus / host_gpus if gpus and host_gpus else None
+        shares = [x for x in (vcpu_share, gpu_share) if x is not None]
+        share = max(shares) if shares else None
+        if share is not None and share > 1 + 1e-9:
+            raise SystemExit(f"servers: {cur['id']} is more than its host ({share:.3f})")
 
         memory = memory_gb(cur, spec)
         cpu_model = cur["cpu_model"] or spec.cpu_model or ""
         tdp_model = cur["cpu_tdp_model"] or cpu_model
         cpu_tdp = cpu_tdp_for(tdp_model, cpu_tdps) if tdp_model else None
         host_sockets = num(cur["platform_sockets"])
-        cpu_sockets = None if host_sockets is None or share is None else host_sockets * share
+        cpu_sockets = None if host_sockets is None or vcpu_share is None else host_sockets * vcpu_share
 
         src = [cur["source"]]
         if cpu_tdp is not None:
@@ -589,7 +897,7 @@ def build_servers(data_dir: Path, accelerators: Table) -> Table:
                 cur["id"],
                 max_power=max_power,
                 gpus=gpus,
-                accelerator=acc[cur["accelerator"]],
+                accelerator=acc.get(cur["accelerator"]),
                 cpu_sockets=cpu_sockets,
                 cpu_tdp=cpu_tdp,
                 memory=memory,
@@ -598,25 +906,37 @@ def build_servers(data_dir: Path, accelerators: Table) -> Table:
             if memory:
                 src.append("green-algorithms-tdp-gpu")
 
+        host_idle = host_max = None
+        if profile is not None and share is not None:
+            host_idle, host_max = round(profile.idle * share, 2), round(profile.max * share, 2)
+            src.append(profile.source)
+        klass = classes[cur["host_class"]]
+        emb = [None if share is None else round(float(klass[c]) * share, 2) for c in ("low", "central", "high")]
+        src.append(klass["source"])
+        if provider and share is not None and share < 1:
+            src.append(SRC_HOST_SHARE)
+
         aliases = unique_aliases(cur["aliases"].split("|"), cur["id"], seen_aliases)
         unique_aliases([cur["id"], cur["name"]], cur["id"], seen_aliases)
-        emb = [None if share is None else round(v * share, 2) for v in SERVER_EMBODIED]
         table.add(
             id=cur["id"],
             provider=provider or None,
             name=cur["name"],
             aliases="|".join(aliases) or None,
-            accelerator=cur["accelerator"],
+            accelerator=cur["accelerator"] or None,
             gpus=whole(gpus),
             cpu_model=cpu_model or None,
             cpu_sockets=None if cpu_sockets is None else whole(round(cpu_sockets, 6)),
             cpu_tdp=whole(cpu_tdp),
             memory=None if memory is None else whole(round(memory, 6)),
             other_power=None if other_power is None else whole(round(other_power, 3)),
+            kind=cur["kind"],
+            host_idle_power=whole(host_idle),
+            host_max_power=whole(host_max),
             embodied_low=whole(emb[0]),
             embodied=whole(emb[1]),
             embodied_high=whole(emb[2]),
-            source=sources(*src, SERVER_EMBODIED_SOURCES),
+            source=sources(*src),
         )
     return table
 
@@ -643,7 +963,7 @@ def other_power_from_max(
     *,
     max_power: float,
     gpus: float | None,
-    accelerator: Row,
+    accelerator: Row | None,
     cpu_sockets: float | None,
     cpu_tdp: float | None,
     memory: float | None,
@@ -655,13 +975,14 @@ def other_power_from_max(
     With no sockets and no memory (Scope3's 3.43 kW 8 x A100 instance) everything but the
     GPUs lands in other_power, which reproduces Scope3's 0.428 kW per GPU.
     """
-    gpu_tdp = accelerator["tdp"]
+    gpu_tdp = accelerator["tdp"] if accelerator else 0
     if gpus is None or gpu_tdp is None or cpu_sockets is None or memory is None:
         return None
     if cpu_sockets and cpu_tdp is None:
         return None
     cpu = cpu_sockets * (cpu_tdp or 0.0)
-    other = max_power - gpus * float(gpu_tdp) - cpu - memory * mem_w_per_gb  # type: ignore[arg-type]
+    gpu_power = gpus * float(gpu_tdp) if accelerator else 0.0  # type: ignore[arg-type]
+    other = max_power - gpu_power - cpu - memory * mem_w_per_gb
     if other < 0:
         raise SystemExit(f"servers: {server}: components exceed the stated system power")
     return other

@@ -1,10 +1,14 @@
 """Factor tables for the calculation method: method defaults, constants, equivalences.
 
-Three tables come out of this area:
+These tables come out of this area:
 
-- `method_defaults`: per fine-tuning method, the GPU and CPU utilisation used when a
-  disclosure gives none, the model FLOPs utilisation (MFU) for the tokens -> time path,
-  and the FLOPs factor k in `FLOPs = k * N_params * tokens`.
+- `method_defaults`: per fine-tuning method, the CPU utilisation used when a disclosure
+  gives none, the generation-independent MFU fallback for the tokens -> time path, and the
+  FLOPs factor k in `FLOPs = k * N_params * tokens`.
+- `power_fraction`: measured average GPU power / TDP by method and scale (one GPU, one
+  server, several servers); it replaces 2026.1's GPU utilisation default of 1 (power = TDP).
+- `throughput`: MFU against the dense BF16/FP16 peak by accelerator generation and method.
+- `memory_per_parameter`: accelerator memory a fine-tune needs per base-model parameter.
 - `constants`: hardware life, reserved share, memory power, idle power fractions, ...
 - `equivalences`: what a footprint compares to in the human report (a person-year in
   Denmark, a kilometre driven, a tree-year). They are shown beside results, never mixed
@@ -20,12 +24,17 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from hardware import GENERATIONS, water_default
 from tablebuild import Table, read_csv
 
 HERE = Path(__file__).resolve().parent
 CURATED = HERE / "curated"
 
 METHODS = ["full", "lora", "qlora", "adapter", "prompt-tuning", "other"]
+# Methods that take another method's rows where no measurement separates them.
+SAME_AS = {"adapter": "lora", "prompt-tuning": "lora", "other": "full"}
+SCALES = ["single", "node", "cluster"]
+THROUGHPUT_METHODS = ["full", "lora", "qlora"]
 
 # Exact conversion factors into the canonical unit of each column (README: convert
 # once, at build time, with exact factors). Keyed by (unit in the source, canonical unit).
@@ -142,16 +151,14 @@ def _method_defaults(data_dir: Path) -> Table:
         name="method_defaults",
         description=(
             "Defaults by fine-tuning method, used when a disclosure does not give them: "
-            "average GPU and CPU utilisation (share of the power range between idle and TDP), "
-            "model FLOPs utilisation for turning tokens into run time, and the FLOPs factor k "
-            "in FLOPs = k * parameters * tokens."
+            "average CPU utilisation (share of the power range between idle and TDP), the "
+            "generation-independent model FLOPs utilisation (fallback of table throughput) for "
+            "turning tokens into run time, and the FLOPs factor k in FLOPs = k * parameters * tokens. "
+            "GPU power comes from table power_fraction."
         ),
         key=["method"],
         columns={
             "method": ("", "full | lora | qlora | adapter | prompt-tuning | other (spec-v1 model.method)"),
-            "gpu_utilization_low": ("1", "low end of average GPU utilisation"),
-            "gpu_utilization": ("1", "central average GPU utilisation"),
-            "gpu_utilization_high": ("1", "high end of average GPU utilisation"),
             "cpu_utilization_low": ("1", "low end of average CPU utilisation"),
             "cpu_utilization": ("1", "central average CPU utilisation"),
             "cpu_utilization_high": ("1", "high end of average CPU utilisation"),
@@ -173,9 +180,6 @@ def _method_defaults(data_dir: Path) -> Table:
             sources.append(SRC_EPOCH)
         table.add(
             method=method,
-            gpu_utilization_low=_num(row["gpu_utilization_low"]),
-            gpu_utilization=_num(row["gpu_utilization"]),
-            gpu_utilization_high=_num(row["gpu_utilization_high"]),
             cpu_utilization_low=_num(row["cpu_utilization_low"]),
             cpu_utilization=_num(row["cpu_utilization"]),
             cpu_utilization_high=_num(row["cpu_utilization_high"]),
@@ -184,6 +188,117 @@ def _method_defaults(data_dir: Path) -> Table:
             mfu_high=mfu_high,
             flops_factor=_num(row["flops_factor"]),
             source=";".join(sources),
+        )
+    return table
+
+
+def _expand(rows: dict[tuple[str, ...], dict[str, str]], key: tuple[str, ...], method: str) -> dict[str, str]:
+    """The curated row for a method, or the row of the method it takes its values from."""
+    if key in rows:
+        return rows[key]
+    return rows[(SAME_AS[method], *key[1:])]
+
+
+def _power_fraction() -> Table:
+    table = Table(
+        name="power_fraction",
+        description=(
+            "Average measured GPU board power / TDP over a fine-tuning run, by method and scale: single (1 "
+            "GPU), node (2 GPUs up to the GPUs of one server), cluster (more than one server). adapter and "
+            "prompt-tuning take LoRA's values, other takes full's. The range brackets the cited measurements; "
+            "a high end of 0.95-1 is what publishers that assume TDP use."
+        ),
+        key=["method", "scale"],
+        columns={
+            "method": ("", "full | lora | qlora | adapter | prompt-tuning | other (spec-v1 model.method)"),
+            "scale": ("", "single | node | cluster"),
+            "fraction_low": ("1", "low end of average GPU power / TDP"),
+            "fraction": ("1", "central average GPU power / TDP"),
+            "fraction_high": ("1", "high end of average GPU power / TDP"),
+            "source": ("", "source ids, ';'-separated"),
+        },
+    )
+    rows = {(r["method"], r["scale"]): r for r in read_csv(CURATED / "methods_power_fraction.csv")}
+    for method in METHODS:
+        for scale in SCALES:
+            row = _expand(rows, (method, scale), method)
+            table.add(
+                method=method,
+                scale=scale,
+                fraction_low=_num(row["fraction_low"]),
+                fraction=_num(row["fraction"]),
+                fraction_high=_num(row["fraction_high"]),
+                source=row["source"],
+            )
+    return table
+
+
+def _throughput() -> Table:
+    table = Table(
+        name="throughput",
+        description=(
+            "Model FLOPs utilisation (MFU) a fine-tune reaches against the accelerator's dense BF16/FP16 peak "
+            "(accelerators.bf16_dense), by accelerator generation (accelerators.generation) and method, "
+            "with FLOPs = k * parameters * tokens (k from method_defaults). adapter and prompt-tuning use "
+            "lora's rows, other uses full's; generation other is the fallback."
+        ),
+        key=["generation", "method"],
+        columns={
+            "generation": ("", "accelerator generation (see accelerators.generation)"),
+            "method": ("", "full | lora | qlora"),
+            "mfu_low": ("1", "low end of MFU"),
+            "mfu": ("1", "central MFU"),
+            "mfu_high": ("1", "high end of MFU"),
+            "source": ("", "source ids, ';'-separated"),
+        },
+    )
+    rows = {(r["generation"], r["method"]): r for r in read_csv(CURATED / "methods_throughput.csv")}
+    expected = {(g, m) for g in GENERATIONS for m in THROUGHPUT_METHODS}
+    if set(rows) != expected:
+        missing, extra = sorted(expected - set(rows)), sorted(set(rows) - expected)
+        raise ValueError(f"methods_throughput.csv: missing {missing}, extra {extra}")
+    for generation, method in sorted(rows):
+        row = rows[(generation, method)]
+        table.add(
+            generation=generation,
+            method=method,
+            mfu_low=_num(row["mfu_low"]),
+            mfu=_num(row["mfu"]),
+            mfu_high=_num(row["mfu_high"]),
+            source=row["source"],
+        )
+    return table
+
+
+def _memory_per_parameter() -> Table:
+    table = Table(
+        name="memory_per_parameter",
+        description=(
+            "Accelerator memory a fine-tune needs per base-model parameter (weights, gradients and optimizer "
+            "state of the trained part; for LoRA and QLoRA the measured profile at 256 tokens), plus a fixed "
+            "overhead per job. GPUs needed = ceil((bytes x parameters + overhead) / (usable_memory_fraction x "
+            "accelerator memory)). adapter and prompt-tuning take lora's row, other takes full's."
+        ),
+        key=["method"],
+        columns={
+            "method": ("", "full | lora | qlora | adapter | prompt-tuning | other (spec-v1 model.method)"),
+            "bytes_low": ("B", "low end of memory per base-model parameter"),
+            "bytes": ("B", "central memory per base-model parameter"),
+            "bytes_high": ("B", "high end of memory per base-model parameter"),
+            "overhead": ("GB", "memory per job on top: activations, buffers, CUDA context"),
+            "source": ("", "source ids, ';'-separated"),
+        },
+    )
+    rows = {(r["method"],): r for r in read_csv(CURATED / "methods_memory.csv")}
+    for method in METHODS:
+        row = _expand(rows, (method,), method)
+        table.add(
+            method=method,
+            bytes_low=_num(row["bytes_low"]),
+            bytes=_num(row["bytes"]),
+            bytes_high=_num(row["bytes_high"]),
+            overhead=_num(row["overhead"]),
+            source=row["source"],
         )
     return table
 
@@ -217,6 +332,21 @@ def _constants(data_dir: Path) -> Table:
             source=row["source"],
         )
 
+    water = water_default(data_dir)
+    table.add(
+        key="gpu_embodied_water_default",
+        value=water.central,
+        low=water.low,
+        high=water.high,
+        unit="L",
+        description=(
+            "Water consumed to manufacture one accelerator whose table row gives none: Scope3's A100 figure "
+            "(137.3 L per wafer mask layer x 87 layers / 29 dies = 411.9 L for 826 mm2) scaled to the median die "
+            "area of the accelerator table; 0.25 x to 2 x (Morrison et al.'s ~102 L per H100 is the low anchor)."
+        ),
+        source="scope3-genai-methodology-2025;tsmc-esg-2022;morrison-2025-olmo;epoch-ml-hardware;"
+        "ftdisclose-component-model-2026",
+    )
     reference = _green_algorithms_reference(data_dir)
     table.add(
         key="memory_power",
@@ -335,5 +465,12 @@ def _equivalences(data_dir: Path) -> Table:
 
 
 def build(data_dir: Path) -> dict[str, Table]:
-    tables = [_method_defaults(data_dir), _constants(data_dir), _equivalences(data_dir)]
+    tables = [
+        _method_defaults(data_dir),
+        _power_fraction(),
+        _throughput(),
+        _memory_per_parameter(),
+        _constants(data_dir),
+        _equivalences(data_dir),
+    ]
     return {table.name: table for table in tables}
