@@ -220,6 +220,8 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert ran.returncode == 2 and ran.stdout == "" and "nothing written" in ran.stderr
     ran = run_cli("export", str(wrong), "--to", "boamps", "--format", "markdown")
     assert ran.returncode == 2 and "json" in ran.stderr
+    ran = run_cli("export", str(wrong), "--to", "hub", "-o", str(tmp_path / "no-such-folder" / "hub.yaml"))
+    assert ran.returncode == 2 and "nothing written" in ran.stderr and "internal error" not in ran.stderr
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)

@@ -28,11 +28,17 @@ def _show(findings: list[Finding] | tuple[Finding, ...], name: str, kind: str, a
     reporter.file(FileReport(name, kind, None, tuple(sorted(findings, key=Finding.sort_key))))
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        write_atomic(output, text.encode("utf-8"))
-    else:
+def _write(text: str, output: str | None) -> bool:
+    """Write to ``output`` atomically (or stdout); False, with a message, when the file cannot be written."""
+    if not output:
         sys.stdout.write(text)
+        return True
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        sys.stderr.write(f"ftdisclose: {output}: {exc.strerror or exc}; nothing written\n")
+        return False
+    return True
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -55,7 +61,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if done.document is None:
         sys.stderr.write(f"ftdisclose: nothing written for --to {args.to}\n")
         return EXIT_USAGE
-    _write(render(args.to, fmt, done.document), args.output)
+    if not _write(render(args.to, fmt, done.document), args.output):
+        return EXIT_USAGE
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
@@ -80,7 +87,8 @@ def cmd_import_other(args: argparse.Namespace) -> int:
     if not result.disclosure:
         sys.stderr.write("ftdisclose: nothing could be imported; no disclosure written\n")
         return EXIT_USAGE
-    _write(dump_yaml(result.disclosure), args.output)
+    if not _write(dump_yaml(result.disclosure), args.output):
+        return EXIT_USAGE
     unreadable = any(f.code is Code.UNREADABLE for f in result.findings)
     if unreadable:
         return EXIT_USAGE
