@@ -111,3 +111,21 @@ def test_dia_figures_checked_against_the_disclosure(tmp_path: Path) -> None:
     assert ran.returncode == 1
     # the disclosure computes 0.694 kWh of IT energy up to its facility energy; 694 is 1000 times that
     assert f":{at + 1}:14: FTD553" in ran.stdout and "about 1000 times" in ran.stdout
+
+
+def test_card_dia_applies_the_measurements_correction(tmp_path: Path) -> None:
+    disclosure = tmp_path / "corrected.yaml"
+    disclosure.write_text(
+        'spec_version: "1.1"\nmodel: {name: corr, base_model: x/y, method: lora}\n'
+        'infrastructure: {location: {country: "DK"}, cluster: {gpu: {model: NVIDIA RTX A4000, count: 1}}}\n'
+        "operational:\n  duration: 4 h\n  carbon_intensity: 82.5 g/kWh\n"
+        "  energy: {value: 0.694 kWh, source: codecarbon, includes_pue: false, correction: 1.09}\n",
+        encoding="utf-8",
+    )
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n", encoding="utf-8")
+    assert run_cli("card", str(disclosure), "--card", str(card), "--embed", "--dia").returncode == 0
+    front = yaml.safe_load(card.read_text(encoding="utf-8").split("---\n")[1])
+    # 0.694 kWh x 1.09 (calibration to a wall meter) = 0.75646 kWh, the IT energy the disclosure computes
+    assert front["dia_report"]["footprint"]["energy_kwh"] == {"value": 0.75646, "quality": "measured"}
+    assert run_cli("validate", str(card)).returncode == 0

@@ -161,7 +161,7 @@ DIA: tuple[Link, ...] = (
         "footprint.energy_kwh.value",
         C,
         "kWh",
-        note="a measurement as measured, quality measured",
+        note="a measurement, with its correction applied, quality measured",
     ),
     Link(
         "results.energy.facility",
@@ -221,7 +221,7 @@ DIA: tuple[Link, ...] = (
     Link("operational.energy.source", None, N, note="tool says who wrote the block"),
     Link("operational.energy.includes_pue", None, N),
     Link("operational.energy.boundary", None, N),
-    Link("operational.energy.correction", None, N),
+    Link("operational.energy.correction", None, N, note="applied to energy_kwh"),
     Link("operational.duration", None, N),
     Link("operational.start", None, N),
     Link("operational.tokens", None, N),

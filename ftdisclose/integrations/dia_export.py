@@ -118,7 +118,11 @@ def _footprint(src: Source) -> dict[str, Any]:
     measured = energy_is_measured(src)
     op = src.disclosure.operational
     out: dict[str, Any] = {}
-    if measured and op is not None and op.energy is not None:
+    # the measurement with its calibration applied, at its own boundary (with PUE when it includes it)
+    own = src.result(Result.ENERGY_FACILITY if src.computation.resolution.includes_pue else Result.ENERGY_IT)
+    if measured and own is not None and op is not None and op.energy is not None and op.energy.correction:
+        out["energy_kwh"] = {"value": _value(own, "kWh"), "quality": "measured"}
+    elif measured and op is not None and op.energy is not None:
         out["energy_kwh"] = {"value": cw.number(op.energy.value.to("kWh")), "quality": "measured"}
     elif (facility := src.result(Result.ENERGY_FACILITY)) is not None:
         out["energy_kwh"] = {"value": _value(facility, "kWh"), "quality": "estimated-from-hardware"}
