@@ -10,7 +10,7 @@ import yaml
 
 from ftdisclose.integrations.schemas import Schema, check
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import CASES, EXAMPLES, run_cli
 
 EPOCH = {"SOURCE_DATE_EPOCH": "0"}  # BoAmps' reportDatetime: 1970-01-01 00:00:00, so output is reproducible
 FAMILY = ("--task-family", "text generation", "--data-type", "text")
@@ -267,3 +267,18 @@ def test_an_export_its_schema_rejects_is_not_written(staged: Path, monkeypatch: 
     ran = run_cli("export", str(staged), "--to", "boamps", "--task-family", "x")
     assert ran.returncode == 2 and ran.stdout == ""
     assert "FTD544" in ran.stderr and "task.taskStage: 42 is not of type 'string'" in ran.stderr
+
+
+def test_schemas_resolve_their_refs_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a schema check reached for the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    report = json.loads((CASES / "interop" / "boamps" / "energy-report-llm-inference.json").read_text("utf-8"))
+    assert check(report, Schema.BOAMPS) == []
+    # a broken part schema's rule still bites: the $ref reached the vendored measure schema
+    del report["measures"][0]["powerConsumption"]
+    assert [e.path for e in check(report, Schema.BOAMPS)] == [("measures", 0)]
