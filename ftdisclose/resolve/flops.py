@@ -17,6 +17,7 @@ from ftdisclose.resolve.hardware import default_accelerator
 from ftdisclose.resolve.power import METHOD_FALLBACK
 from ftdisclose.resolve.record import Input, Recorder
 from ftdisclose.spec.inputs import Name, Origin
+from ftdisclose.units import convert
 
 FLOPS_DETAIL = "FLOPs per parameter per token (6 full; 4 with frozen base weights)"
 
@@ -104,6 +105,41 @@ def _mfu(rec: Recorder, accel: Row, method_row: Row) -> Input | None:
             detail = f"model FLOPs utilisation measured for {row['generation']} accelerators with {row['method']}"
             return rec.from_table(Name.MFU, row, "mfu", detail)
     return rec.from_table(Name.MFU, method_row, "mfu", "model FLOPs utilisation")
+
+
+def gpu_hours_estimate(rec: Recorder, b: Blocks, accel: Row | None, method: str) -> float | None:
+    """A central estimate of the GPU-hours the fine-tune's FLOPs take, to size a cluster nothing else sizes
+    (nothing is recorded: the run time itself is resolved later, with its range)."""
+    params = rec.inputs.get(Name.PARAMETERS)
+    peak = accel.number("bf16_dense") if accel is not None else None
+    method_row = rec.factors.methods.get(method)
+    if params is None or not peak or method_row is None or accel is None:
+        return None
+    if b.model.training_flops is not None:
+        flops = float(b.model.training_flops)
+    elif b.op.tokens is not None:
+        flops = (method_row.number("flops_factor") or 6.0) * params.number * float(b.op.tokens)
+    else:
+        return None
+    mfu = _mfu_row(rec, accel, method_row)
+    utilisation = mfu.number("mfu") if mfu is not None else None
+    if not utilisation:
+        return None
+    unit = rec.factors.unit("accelerators", "bf16_dense") or "TFLOP/s"
+    return flops / (peak * convert(1.0, unit, "FLOP/s") * utilisation) / 3600
+
+
+def _mfu_row(rec: Recorder, accel: Row, method_row: Row) -> Row | None:
+    service = rec.rows.get("service")
+    if service is not None and service.number("mfu"):
+        return service
+    method = method_row["method"]
+    generation = accel["generation"] or "other"
+    for key in ((generation, method), (generation, METHOD_FALLBACK.get(method, "full")), ("other", method)):
+        row = rec.factors.throughputs.get(key)
+        if row is not None:
+            return row
+    return method_row
 
 
 def no_parameters(rec: Recorder) -> None:

@@ -50,8 +50,10 @@ def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
             found = rec.from_table(
                 Name.CARBON_INTENSITY, row, "intensity", f"annual {basis}intensity of {used}, {year}"
             )
+            if found is not None:
+                _other_basis(rec, found, used, row["basis"])
             if found is not None and rec.inputs[Name.COUNTRY].origin is Origin.DEFAULT:
-                _anywhere_in(rec, found, country, row["basis"])
+                _anywhere_in(rec, rec.inputs[Name.CARBON_INTENSITY], country, row["basis"])
         if options.mode == "hourly":
             _hourly(rec, zone, country, options)
     if b.op.electricity_water_intensity is not None:
@@ -60,6 +62,23 @@ def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
         row, used = _nearest(rec, rec.factors.water, (zone, country, "WORLD"))
         if row is not None:
             rec.from_table(Name.WATER_INTENSITY, row, "consumed", f"water consumed per kWh generated in {used}")
+
+
+def _other_basis(rec: Recorder, found: Input, zone: str, basis: str) -> None:
+    """The range reaches the same zone's figure on the other basis: publishers report on either, and on a grid of
+    hydro, nuclear, wind or biomass the two differ by more than the years do."""
+    others = {b: years for b, years in rec.factors.grid.get(zone, {}).items() if b and b != basis}
+    target = run_year(rec)
+    values = []
+    for years in others.values():
+        row = years[min(years, key=lambda y: (abs(y - target), -y))]
+        values += [v for v in (row.number("intensity_low"), row.number("intensity_high")) if v is not None]
+    if not values:
+        return
+    low, high = min(found.span.low, *values), max(found.span.high, *values)
+    if (low, high) != (found.span.low, found.span.high):
+        detail = f"{found.detail}; the range spans {zone}'s figures on both bases (lifecycle and direct)"
+        rec.inputs[Name.CARBON_INTENSITY] = dataclasses.replace(found, low=low, high=high, detail=detail)
 
 
 def _anywhere_in(rec: Recorder, found: Input, country: str, basis: str) -> None:

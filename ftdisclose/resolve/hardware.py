@@ -174,34 +174,39 @@ def _gpu_count(rec: Recorder, b: Blocks, server: Row | None, accel: Row | None, 
 
 
 def _predicted_count(rec: Recorder, b: Blocks, accel: Row | None, method: str) -> None:
-    """No count, server or run time to derive one: as many GPUs as the model needs in memory, and, when
-    only GPU-hours are known, as many as finish them in a typical run."""
+    """No count, server or run time to derive one: as many GPUs as the model needs in memory, and, when the
+    GPU-hours are known (disclosed, or from the FLOPs of the tokens), as many as finish them in a typical run."""
+    from ftdisclose.resolve.flops import gpu_hours_estimate
     from ftdisclose.resolve.power import memory_needed
 
     needed = memory_needed(rec, accel, method)
     count_low = count = count_high = 1.0
-    why = ["one GPU: no count, server, instance or model size disclosed"]
+    why = "one GPU: no count, server, instance or model size disclosed"
+    basis: tuple[str, ...] = ()
     if needed is not None:
         count_low, count, count_high = needed
-        why = [f"the GPUs whose memory holds the {method} fine-tune of model.parameters (method.memory_per_parameter)"]
-    if b.op.gpu_hours is not None and "typical_run_length" in rec.factors.constants:
+        why = f"the GPUs whose memory holds the {method} fine-tune of model.parameters (method.memory_per_parameter)"
+        basis = (Name.PARAMETERS, Name.METHOD)
+    hours, said = (b.op.gpu_hours.to("h"), "operational.gpu_hours") if b.op.gpu_hours is not None else (None, "")
+    if hours is None:
+        hours, said = gpu_hours_estimate(rec, b, accel, method), "the GPU-hours the FLOPs take"
+    if hours is not None and "typical_run_length" in rec.factors.constants:
         typical = rec.constant("typical_run_length", Name.TYPICAL_RUN_LENGTH)
-        hours = b.op.gpu_hours.to("h")
-        by_time = [max(1.0, math.ceil(hours / (typical.measure.to("h").span.mid * k))) for k in (2.0, 1.0, 0.5)]
-        if by_time[1] > count:
-            count_low, count, count_high = (
-                max(a, c) for a, c in zip((count_low, count, count_high), by_time, strict=True)
-            )
-            why = [f"operational.gpu_hours over a typical run of {typical.number:g} {typical.unit}"]
+        by_time = float(max(1, math.ceil(hours / typical.measure.to("h").span.mid)))
+        if by_time > count:
+            count, why = by_time, f"{said} over a typical run of {typical.number:g} {typical.unit}"
+        # the energy and the embodied share follow the GPU-hours, whatever the count: it carries no range
+        count_low = count_high = count
+        basis = (*basis, Name.GPU_HOURS)
     rec.put(
         Name.GPU_COUNT,
         count,
         None,
         Origin.DEFAULT,
-        why[0],
+        why,
         low=min(count_low, count),
         high=max(count_high, count),
-        derived_from=(Name.PARAMETERS, Name.METHOD),
+        derived_from=basis,
     )
 
 
@@ -257,6 +262,18 @@ def _server_count(rec: Recorder, b: Blocks, server: Row | None) -> None:
         return
     per_server = server.number("gpus") if server is not None else None
     count = rec.inputs[Name.GPU_COUNT]
+    if per_server and count.origin is Origin.DEFAULT and Name.GPU_HOURS in count.derived_from:
+        # a job known by its GPU-hours takes GPU-hours / GPUs per server server-hours, whatever its count
+        rec.put(
+            Name.SERVERS,
+            count.number / per_server,
+            None,
+            Origin.DERIVED,
+            f"a share of the server: GPU count / {per_server:g} GPUs per server, as the GPU-hours fill servers",
+            row=server,
+            derived_from=(Name.GPU_COUNT,),
+        )
+        return
     if per_server:
         servers = [
             float(max(1, math.ceil(n / per_server - 1e-9))) for n in (count.span.low, count.number, count.span.high)

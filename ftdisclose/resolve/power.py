@@ -246,6 +246,10 @@ def _efficiency_row(rec: Recorder, column: str) -> tuple[Row | None, str]:
         row = pick([r for r in mine if r["scope"] == "provider" and not r["location"]])
         if row is not None:
             return row, "the provider's fleet value (nearest year)"
+    if scale(rec) == "cluster":
+        row = pick([r for r in rows if r["scope"] == "hyperscale"])
+        if row is not None:
+            return row, "a run over several servers, in the class of facility that hosts such clusters"
     row = pick([r for r in rows if r["scope"] == "location" and r["location"] == country])
     if row is not None:
         return row, f"the average for {country}"

@@ -315,6 +315,26 @@ def _grid_codecarbon_mix(grid: GridCollector, data_dir: Path, by_alpha3: dict[st
         grid.add(by_alpha3[iso3], year, float(entry["carbon_intensity"]), "lifecycle", SRC_CC_MIX)
 
 
+# US fleet-average combustion emissions per kWh generated, 2023 (EIA FAQ 74): coal 709 Mt over 675,115 GWh,
+# natural gas 790 Mt over 1,806,063 GWh, petroleum 18 Mt over 16,233 GWh; everything else emits no CO2 when it
+# generates (biomass is biogenic and counted as zero in direct, location-based inventories).
+EIA_2023_DIRECT = {"coal_TWh": 709 / 675_115 * 1e6, "gas_TWh": 790 / 1_806_063 * 1e6, "oil_TWh": 18 / 16_233 * 1e6}
+SRC_DIRECT_MIX = "codecarbon-global-energy-mix-2024;eia-faq-co2-per-kwh;ftdisclose-grid-direct-2026"
+
+
+def _grid_direct_from_mix(grid: GridCollector, data_dir: Path, by_alpha3: dict[str, str]) -> None:
+    """A direct-combustion row for every country with a fuel mix: each fuel's share of generation times the US
+    fleet's combustion emissions per kWh of that fuel. It gives the spread between bases that a lifecycle
+    default lacks: for hydro, nuclear, wind and biomass grids the two differ by much more than a year does."""
+    for iso3, entry in sorted(_codecarbon_mix(data_dir).items()):
+        total = float(entry.get("total_TWh") or 0)
+        year = int(entry["year"])
+        if total <= 0 or year < FIRST_YEAR or iso3 not in by_alpha3:
+            continue
+        value = sum(float(entry.get(fuel) or 0) * factor for fuel, factor in EIA_2023_DIRECT.items()) / total
+        grid.add(by_alpha3[iso3], year, value, "direct", SRC_DIRECT_MIX)
+
+
 def _codecarbon_mix(data_dir: Path) -> dict[str, dict[str, float]]:
     path = data_dir / "codecarbon" / "private_infra" / "global_energy_mix.json"
     data: dict[str, dict[str, float]] = json.loads(path.read_text(encoding="utf-8"))
@@ -590,6 +610,7 @@ def _build_grid_intensity(data_dir: Path, zones: set[str], by_alpha3: dict[str, 
     series = _owid_series(data_dir, by_alpha3)
     _grid_owid(grid, series)  # first: preferred central value for countries
     _grid_codecarbon_mix(grid, data_dir, by_alpha3)
+    _grid_direct_from_mix(grid, data_dir, by_alpha3)
     states_2016, us_2016 = _us_states_2016(data_dir)
     ga = _green_algorithms_regions(data_dir, zones)
     conv = _us_conversion(data_dir, series, us_2016)
@@ -610,7 +631,8 @@ def _build_grid_intensity(data_dir: Path, zones: set[str], by_alpha3: dict[str, 
             "(EIA direct vs Ember life-cycle). Canadian provinces: life-cycle from the provincial fuel mix x "
             "IPCC AR5 medians calibrated on Canada; Green Algorithms' 2019 rows as direct. Australian states: "
             "life-cycle from the state/national ratio of Green Algorithms' 2019 values applied to OWID's series "
-            "(2019 and the newest year). Ranges: min/max of the zone's own values of the same basis over the "
+            "(2019 and the newest year). Countries, direct: the fuel mix of CodeCarbon's energy-mix file x the US "
+            "fleet's combustion emissions per kWh of coal, gas and oil (EIA, 2023). Ranges: min/max of the zone's own values of the same basis over the "
             f"last {WINDOW} years, at least one typical year-on-year change each side, combined with the spread "
             "of the conversion variants for derived rows; a side that would not move gets the median relative "
             f"year-on-year change of all zones ({floor:.4f}); a zero intensity (bounded at 0) gets the smallest "
@@ -640,6 +662,10 @@ def _build_grid_intensity(data_dir: Path, zones: set[str], by_alpha3: dict[str, 
             if sp is not None:  # the spread is built around OWID's value: shift it onto the central value
                 shift = central - series_zone[year]
                 low, high = min(low, sp[0] + shift), max(high, sp[1] + shift)
+        elif basis == "direct" and series.get(zone, {}).get(year):
+            # a direct row derived for one year: the zone's own year-to-year spread (on the lifecycle series)
+            rl, rh = rel_spread(series[zone], year)
+            low, high = min(low, central * (1 - rl)), max(high, central * (1 + rh))
         # a row whose own values do not move gets the floor on that side; intensity is bounded at 0,
         # and no generation is zero-carbon over its life cycle (the smallest AR5 median, wind, as the top)
         if round(low, 3) >= round(central, 3):
@@ -839,12 +865,14 @@ def _build_datacenter_efficiency(data_dir: Path, countries: dict[str, Country]) 
         "global average, 1.08 best fleet .. 1.79 least efficient region); 'provider': a cloud or hyperscaler "
         "fleet (location set where the figure is for that provider's datacenters in one country); 'region': "
         "one cloud region; 'location': the average of a country's datacenters (a regional survey average "
-        "given to each country of the region where no national figure exists). An empty year means the "
+        "given to each country of the region where no national figure exists); 'hyperscale': a run spread over "
+        "several servers with no provider named, in the class of facility that hosts such clusters (the median "
+        "of the hyperscalers' fleet PUEs, up to the all-datacenter average). An empty year means the "
         "source gives no reference year. Empty pue/wue: not sourced. Provider and region rows span every "
         f"figure published for the provider and at least {PUE_STEP} PUE / {WUE_STEP:.0%} WUE each side.",
         key=["scope", "provider", "region", "location", "year"],
         columns={
-            "scope": ("", "default, provider, region or location"),
+            "scope": ("", "default, hyperscale, provider, region or location"),
             "provider": ("", "aws, gcp, azure, meta, oracle, ovhcloud; empty for default/location"),
             "region": ("", "provider's region id (scope region)"),
             "location": ("", "ISO 3166-1 alpha-2 (scope location, or a provider's datacenters in a country)"),

@@ -97,6 +97,22 @@ def _epoch_mfu(data_dir: Path) -> tuple[float, float, float]:
     return min(values), statistics.median(values), max(values)
 
 
+def _epoch_run_length(data_dir: Path) -> tuple[float, float, float]:
+    """Lower quartile, median and upper quartile of the training time (hours) of the models Epoch AI records
+    as published since 2020: how long a run whose GPU-hours alone are known probably lasted."""
+    path = data_dir / "epoch-ai" / "training-cost-trends" / "all_ml_systems_full_view.csv"
+    hours = []
+    for row in read_csv(path):
+        cell = (row.get("Training time (hours)") or "").strip()
+        date = (row.get("Publication date") or "").strip()
+        if cell and date[:4].isdigit() and int(date[:4]) >= 2020 and float(cell) > 0:
+            hours.append(float(cell))
+    if len(hours) < 50:
+        raise ValueError(f"{path}: only {len(hours)} training times since 2020, expected hundreds")
+    low, mid, high = statistics.quantiles(hours, n=4)
+    return round(low, 1), round(mid, 1), round(high, 1)
+
+
 def _gpu_idle_fraction(data_dir: Path) -> float:
     """GPU power at idle as a share of power at 100 % load, CCF/Teads AWS curves.
 
@@ -346,6 +362,20 @@ def _constants(data_dir: Path) -> Table:
         ),
         source="scope3-genai-methodology-2025;tsmc-esg-2022;morrison-2025-olmo;epoch-ml-hardware;"
         "ftdisclose-component-model-2026",
+    )
+    run_low, run_mid, run_high = _epoch_run_length(data_dir)
+    table.add(
+        key="typical_run_length",
+        value=run_mid,
+        low=run_low,
+        high=run_high,
+        unit="h",
+        description=(
+            "How long a run lasted when only its GPU-hours are known, to place it in time and size its "
+            "cluster (energy and embodied emissions follow the GPU-hours and do not depend on it): the median "
+            "training time, with its quartiles, of the models Epoch AI records as published since 2020."
+        ),
+        source="epoch-ai-models",
     )
     reference = _green_algorithms_reference(data_dir)
     table.add(
