@@ -169,7 +169,8 @@ def _has_figures(disclosure: Disclosure, doc: Document) -> bool:
     """Whether the file states figures that only a recomputation can check."""
     if disclosure.reported is not None:
         return True
-    return doc.kind == "card" and bool(doc.front_matter) and "co2_eq_emissions" in (doc.front_matter or {})
+    front = doc.front_matter or {}
+    return doc.kind == "card" and any(key in front for key in ("co2_eq_emissions", "dia_report"))
 
 
 def _sorted(found: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:

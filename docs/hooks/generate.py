@@ -9,6 +9,7 @@ drift from the code:
 - ``reference/codes.md``    every code of ``ftdisclose.findings.CATALOGUE``
 - ``reference/factors.md``  every shipped factor version (``factors/<v>/manifest.json``, ``sources.csv``)
 - ``reference/api.md``      mkdocstrings directives for ``API_MODULES`` below
+- ``reference/crosswalk.md`` field by field: disclosures in BoAmps, DIA, the EU form and the Hub block
 - ``changelog.md``          ``CHANGELOG.md`` and ``factors/CHANGELOG.md`` (when there is one)
 - ``assets/bloom-split.svg`` the BLOOM example's carbon and water, split into parts
 
@@ -113,6 +114,19 @@ API_MODULES: list[tuple[str, str]] = [
         "The Hugging Face Hub's own co2_eq_emissions block: checks and the grams it states.",
     ),
     ("ftdisclose.integrations.card", "Write co2_eq_emissions and an Environmental impact section into a model card."),
+    (
+        "ftdisclose.integrations.crosswalk",
+        "Field by field: a disclosure in BoAmps, DIA, the EU form extract and the Hub block (the crosswalk's data).",
+    ),
+    ("ftdisclose.integrations.interop", "What the converters to and from other formats share: sources and imports."),
+    ("ftdisclose.integrations.schemas", "The vendored BoAmps and DIA schemas, and offline validation against them."),
+    ("ftdisclose.integrations.boamps", "A disclosure and its computation as a BoAmps 1.1.0 report."),
+    ("ftdisclose.integrations.boamps_import", "A BoAmps report to a disclosure, with a finding for every loss."),
+    ("ftdisclose.integrations.dia", "DIA's dia_report block in a model card: checks, units and figures."),
+    ("ftdisclose.integrations.dia_export", "A disclosure as a dia_report block, and writing it into a card."),
+    ("ftdisclose.integrations.dia_import", "A dia_report block to a disclosure, with a finding for every loss."),
+    ("ftdisclose.integrations.euform", "The EU AI Act documentation form's energy and compute items."),
+    ("ftdisclose.integrations.exporting", "export: the targets, their formats, the Hub block, rendering."),
     ("ftdisclose.integrations.cardbody", "A card's Markdown body: marker lines outside code, the Hub template lines."),
     ("ftdisclose.io.yamledit", "Exact edits of block-style YAML text, used by card and pin."),
     ("ftdisclose.io.files", "Atomic writes: the whole new file or the old one, never half of either."),
@@ -125,6 +139,7 @@ API_EXCLUDED: dict[str, str] = {
     "ftdisclose.cli.commands": "the commands, documented on reference/cli.md",
     "ftdisclose.cli.parser": "the command line's arguments, documented on reference/cli.md",
     "ftdisclose.cli.factors": "the `ftdisclose factors` commands, on reference/cli.md",
+    "ftdisclose.cli.interop": "the `export` and `import boamps|dia` commands, on reference/cli.md",
     "ftdisclose.resources": "where the packaged data lives; internal",
     "ftdisclose.units.cache": "a script that regenerates the unit cache",
     "ftdisclose.io": "a namespace: its modules are listed one by one",
@@ -546,6 +561,81 @@ def cli_page() -> str:
     if "return 130" in inspect.getsource(cli.main):
         rows.append([code(130), "", "Interrupted (Ctrl-C)."])
     out += [table(["Exit code", "Constant in `ftdisclose.cli`", "Meaning"], rows), ""]
+    return "\n".join(out)
+
+
+# --- reference/crosswalk.md -------------------------------------------------------------
+
+
+def _link_rows(links: tuple[Any, ...], *, held: bool) -> list[list[str]]:
+    from ftdisclose.integrations.crosswalk import crosswalk_rows
+
+    rows = []
+    for ours, theirs, how, note in crosswalk_rows(tuple(link for link in links if bool(link.theirs) == held)):
+        rows.append([code(ours), code(theirs) if theirs else "", cell(how), cell(note)])
+    return rows
+
+
+def _eu_form_section() -> list[str]:
+    from ftdisclose.integrations.crosswalk import EU_FORM
+
+    rows = []
+    for i in EU_FORM:
+        source = code(i.source) if i.source else "not filled"
+        rows.append([code(i.key), cell(i.item), cell(i.recipients), cell(i.unit), source, cell(i.note)])
+    return [
+        "## EU AI Act GPAI Model Documentation Form (extract)",
+        "",
+        "The energy and compute items of the Code of Practice's form (July 2025). The item names follow "
+        "secondary sources; check them against the official form. JSON keys are those of "
+        "`export --to eu-form --format json`.",
+        "",
+        table(["key", "item", "recipients", "unit", "from", "note"], rows),
+        "",
+    ]
+
+
+def crosswalk_page() -> str:
+    """Field-by-field tables of every format ``export`` writes and ``import`` reads, from the converters' data."""
+    from ftdisclose.integrations import crosswalk as cw
+    from ftdisclose.integrations.schemas import BOAMPS_SPEC_URI
+
+    out = [
+        "# Crosswalk",
+        "",
+        GENERATED_NOTE.format(source="`ftdisclose.integrations.crosswalk`, the tables the converters run on"),
+        "How each field of a disclosure (or each result ftdisclose computes, `results.*`) maps to the other "
+        "formats. *as it is*: the value is copied both ways; *number in a unit*: a quantity written as a bare "
+        "number in that unit, converted through ftdisclose's unit registry; *converted*: the converter translates "
+        "it (the note says how); *export only*: the other format's field holds ftdisclose's figure, which an "
+        "import reads back as a stated figure, not as a disclosed fact. The fields each format does not hold are "
+        "listed after it: `export` names every one the disclosure states (FTD534), never dropping it silently.",
+        "",
+        "See [Convert to and from other formats](../howto/interop.md) for the commands.",
+        "",
+    ]
+    sections = (
+        (
+            "BoAmps 1.1.0",
+            cw.BOAMPS,
+            f"Boavizta's energy measurement report; schemas of [{BOAMPS_SPEC_URI}]"
+            f"({BOAMPS_SPEC_URI}), CC BY 4.0, vendored in the package.",
+        ),
+        (
+            "DIA Report v0.1",
+            cw.DIA,
+            "The `dia_report` block of a Hugging Face card (VectorInstitute/"
+            "ai-impact-accounting, Apache-2.0). Paths are inside the block.",
+        ),
+        ("Hugging Face co2_eq_emissions", cw.HUB, "The Hub's own block, as `export --to hub` and `card` write it."),
+    )
+    header = ["ftdisclose", "other format", "how", "note"]
+    for title, links, blurb in sections:
+        out += [f"## {title}", "", blurb, "", table(header, _link_rows(links, held=True)), ""]
+        missing = _link_rows(links, held=False)
+        if missing:
+            out += [f"Not held by {title}:", "", table(["ftdisclose", "", "", "note"], missing), ""]
+    out += _eu_form_section()
     return "\n".join(out)
 
 
@@ -1005,6 +1095,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/codes.md": codes_page,
     "reference/factors.md": factors_page,
     "reference/api.md": api_page,
+    "reference/crosswalk.md": crosswalk_page,
     "changelog.md": changelog_page,
     "contributing.md": contributing_page,
     "explanation/accuracy.md": accuracy_page,

@@ -2,7 +2,7 @@
 
 FTD405 measured energy above what the hardware can draw, FTD407 tokens that imply more
 than 100% FLOPs utilisation, FTD408 reported figures outside the recomputed range, FTD409
-a model card's ``co2_eq_emissions`` against the computation.
+a model card's ``co2_eq_emissions`` and FTD553 its ``dia_report`` against the computation.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def figures(
     if computation is not None:
         _reported(disclosure, computation, add, flagged)
         found.extend(_hub(doc, computation))
+        found.extend(_dia(doc, computation))
     return found
 
 
@@ -176,3 +177,45 @@ def _hub(doc: Document, computation: Computation) -> list[Finding]:
         hint = "check the card's figure and the disclosure"
     message = f"the card's co2_eq_emissions {grams:,.6g} g is outside the computed {low:,.4g}..{high:,.4g} gCO2e"
     return [make(Code.HUB_MISMATCH, message, doc.where_in_front((HUB_KEY,)), hint=hint)]
+
+
+# DIA footprint metric -> the results whose low and high bound it (DIA's footprint has no embodied share,
+# but a card may count it: the total is the upper bound, as for the Hub block)
+_DIA_BOUNDS: dict[str, tuple[tuple[Result, ...], tuple[Result, ...]]] = {
+    "energy_kwh": ((Result.ENERGY_IT,), (Result.ENERGY_FACILITY,)),
+    "carbon_kgco2eq": ((Result.EMISSIONS_OPERATIONAL,), (Result.EMISSIONS_TOTAL,)),
+    "water_liters": ((Result.WATER_ONSITE, Result.WATER_OFFSITE), (Result.WATER_TOTAL,)),
+}
+
+
+def _dia(doc: Document, computation: Computation) -> list[Finding]:
+    """A model card's dia_report figures (intervals allowed) against the disclosure's computation."""
+    if doc.kind != "card":
+        return []
+    from ftdisclose.integrations.dia import dia_figures
+
+    r, found = computation.results, []
+    for figure in dia_figures(doc.front_matter):
+        lows, highs = _DIA_BOUNDS[figure.key]
+        if not all(k in r for k in (*lows, *highs)):
+            continue
+        unit = figure.measure.unit
+        # water: the on-site and off-site parts add up; energy and carbon have one lower bound each
+        low = sum(r[k].to(unit).low for k in lows)
+        high = max(r[k].to(unit).high for k in highs)
+        stated = figure.measure
+        if high <= 0 or (stated.high >= low * (1 - RANGE_TOLERANCE) and stated.low <= high * (1 + RANGE_TOLERANCE)):
+            continue
+        ratios = [stated.mid / bound for bound in (low, high) if bound > 0]
+        if any(300 <= x <= 3000 for x in ratios):
+            hint = (
+                f"the card's figure is about 1000 times the computed one: a smaller unit written where DIA reads {unit}"
+            )
+        elif any(1 / 3000 <= x <= 1 / 300 for x in ratios):
+            hint = "the card's figure is about 1/1000 of the computed one: a larger unit?"
+        else:
+            hint = "regenerate the block with ftdisclose card --dia, or check the disclosure"
+        shown = f"{stated.mid:.4g}" if stated.low == stated.high else f"{stated.low:.4g}..{stated.high:.4g}"
+        message = f"dia_report {figure.key} {shown} is outside the computed {low:.4g}..{high:.4g} {unit}"
+        found.append(make(Code.DIA_MISMATCH, message, doc.where_in_front(figure.path), hint=hint))
+    return found

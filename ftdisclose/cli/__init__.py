@@ -26,6 +26,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "card": commands.cmd_card,
     "factors": commands.cmd_factors,
     "import": commands.cmd_import,
+    "export": commands.cmd_export,
     "schema": commands.cmd_schema,
     "init": commands.cmd_init,
 }

@@ -165,6 +165,7 @@ def cmd_card(args: argparse.Namespace) -> int:
         same_but_names,
         write_card,
     )
+    from ftdisclose.integrations.dia_export import DiaWriteError
     from ftdisclose.io.files import write_atomic
     from ftdisclose.output.html import charts_document
 
@@ -192,9 +193,13 @@ def cmd_card(args: argparse.Namespace) -> int:
             embed=embed,
             chart=Path(os.path.relpath(svg, card.parent)).as_posix() if svg is not None else None,
         )
+        if args.dia:
+            from ftdisclose.cli.interop import with_dia
+
+            new = with_dia(new, result, args)
         chart = charts_document(comp.results).encode("utf-8") if svg is not None else b""
         old_chart = svg.read_bytes() if svg is not None and svg.is_file() else b""
-    except (CardError, OSError) as exc:
+    except (CardError, DiaWriteError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
     current = same_but_names(old, new) and chart == old_chart
@@ -215,6 +220,10 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.import_format != "codecarbon":
+        from ftdisclose.cli.interop import cmd_import_other
+
+        return cmd_import_other(args)
     from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
     from ftdisclose.io.files import write_atomic
 
@@ -261,6 +270,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     del args
     sys.stdout.write(data_root("schema").joinpath("template.yaml").read_text(encoding="utf-8"))
     return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ftdisclose.cli.interop import cmd_export as export
+
+    return export(args)
 
 
 def cmd_factors(args: argparse.Namespace) -> int:

@@ -146,6 +146,7 @@ def build_parser() -> Parser:
     _writers(sub)
     _factors(sub)
     _import(sub)
+    _export(sub)
     p = sub.add_parser("schema", help="print the JSON Schema of the spec")
     p.add_argument("--spec-version", default=None, help="spec version (default: the latest)")
     sub.add_parser("init", help="print a commented disclosure template to fill in")
@@ -245,6 +246,11 @@ def _writers(sub: argparse._SubParsersAction[Parser]) -> None:
         help="also write the emissions and water chart as ftdisclose-footprint.svg beside the card, and show it "
         "in the section",
     )
+    p.add_argument(
+        "--dia",
+        action="store_true",
+        help="also write DIA's dia_report block (and dia_version) into the front matter, with the same byte-safety",
+    )
 
 
 def _factors(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -263,7 +269,7 @@ def _factors(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 def _import(sub: argparse._SubParsersAction[Parser]) -> None:
-    p = sub.add_parser("import", help="a disclosure from another tool's output (CodeCarbon)")
+    p = sub.add_parser("import", help="a disclosure from another tool's output (CodeCarbon, BoAmps, DIA)")
     isub = p.add_subparsers(dest="import_format", metavar="FORMAT", parser_class=Parser, required=True)
     q = isub.add_parser(
         "codecarbon",
@@ -285,3 +291,67 @@ def _import(sub: argparse._SubParsersAction[Parser]) -> None:
         help="IANA zone of the machine's clock (CodeCarbon's timestamps are local time without a zone)",
     )
     q.add_argument("--model-name", metavar="NAME", default=None, help="model.name of the disclosure")
+    q = isub.add_parser(
+        "boamps",
+        parents=[_output(None)],
+        help="from a Boavizta BoAmps report (JSON)",
+        description="Read a BoAmps 1.1.0 report into a spec-1.1 disclosure. What the report holds that a disclosure "
+        "cannot is kept under x-ftdisclose-import and named in a finding at its line.",
+    )
+    q.add_argument("path", metavar="FILE", help="the BoAmps report (JSON)")
+    q.add_argument("-o", "--output", metavar="FILE", default=None, help="write the disclosure here (default: stdout)")
+    q.add_argument("--model-name", metavar="NAME", default=None, help="model.name (default: algorithmName)")
+    q.add_argument(
+        "--timezone",
+        metavar="TZ",
+        default=None,
+        help="IANA zone of the clock that wrote the report's date-times (BoAmps writes them without a zone)",
+    )
+    q = isub.add_parser(
+        "dia",
+        parents=[_output(None)],
+        help="from a DIA dia_report block (a model card, or a YAML or JSON file)",
+        description="Read a DIA Report v0.1 block into a spec-1.1 disclosure: from a model card's front matter, a "
+        "file holding dia_report (as export --to dia writes it), or the block itself.",
+    )
+    q.add_argument("path", metavar="FILE", help="a model card (.md), or a .yaml, .yml or .json file")
+    q.add_argument("-o", "--output", metavar="FILE", default=None, help="write the disclosure here (default: stdout)")
+    q.add_argument("--model-name", metavar="NAME", default=None, help="model.name (default: the card's folder)")
+
+
+def _export(sub: argparse._SubParsersAction[Parser]) -> None:
+    from ftdisclose.integrations.boamps import DATA_TYPES
+
+    p = sub.add_parser(
+        "export",
+        parents=[_output(None), _tables(), _grid()],
+        help="the disclosure and its computation as BoAmps, DIA, the EU form extract or the Hub block",
+        description="Compute a disclosure and write it in another format: a BoAmps 1.1.0 report (JSON), DIA's "
+        "dia_report block (JSON or YAML), the EU AI Act documentation form's energy and compute items (Markdown or "
+        "JSON) or the Hub's co2_eq_emissions block (YAML or JSON). Every export is validated against the format's "
+        "own schema first; what the format cannot hold is reported on stderr. Exit 0: written; 1: written, with "
+        "error findings; 2: nothing written.",
+    )
+    p.add_argument("path", metavar="FILE", help="a disclosure file or model card")
+    p.add_argument("--to", required=True, choices=["boamps", "dia", "eu-form", "hub"], help="the format to write")
+    p.add_argument("-o", "--output", metavar="OUT", default=None, help="write here (default: stdout)")
+    p.add_argument(
+        "--format",
+        choices=["json", "markdown", "yaml"],
+        default=None,
+        help="boamps: json; dia: json (default) or yaml; eu-form: markdown (default) or json; hub: yaml (default) "
+        "or json",
+    )
+    p.add_argument(
+        "--task-family",
+        metavar="TEXT",
+        default=None,
+        help="BoAmps' required task.taskFamily, e.g. 'text generation' (default: from the card's pipeline_tag)",
+    )
+    p.add_argument(
+        "--data-type",
+        choices=DATA_TYPES,
+        default=None,
+        help="BoAmps' required dataset dataType (default: from the card's pipeline_tag; token when only tokens are "
+        "disclosed)",
+    )

@@ -109,6 +109,18 @@ class Code(StrEnum):
     IMPORT_MODEL_NAME = "FTD533"
     HUB_YAML_1_1 = "FTD540"
     HUB_FRONT_MATTER = "FTD541"
+    EXPORT_NOT_HELD = "FTD542"
+    EXPORT_NEEDS_VALUE = "FTD543"
+    EXPORT_SCHEMA = "FTD544"
+    IMPORT_SCHEMA = "FTD545"
+    IMPORT_LOSS = "FTD546"
+    IMPORT_COUNTRY_NAME = "FTD547"
+    IMPORT_CPU_COUNT = "FTD548"
+    IMPORT_PUE_UNKNOWN = "FTD549"
+    DIA_SCHEMA = "FTD550"
+    DIA_INTENSITY_UNIT = "FTD551"
+    DIA_UNITS = "FTD552"
+    DIA_MISMATCH = "FTD553"
 
     @property
     def slug(self) -> str:
@@ -843,9 +855,9 @@ CATALOGUE: dict[Code, Rule] = _rules(
     Rule(
         Code.IMPORT_MODEL_NAME,
         W,
-        "Model name not in CodeCarbon output",
-        "CodeCarbon does not record the fine-tuned model; `model.name` was taken from the "
-        "project_name column or the file name.",
+        "Model name not in the imported file",
+        "CodeCarbon, BoAmps and DIA do not record the fine-tuned model's name; `model.name` was "
+        "taken from CodeCarbon's project_name column, BoAmps' algorithmName, or the file's name.",
         "pass --model-name, or edit model.name",
         "",
     ),
@@ -869,6 +881,137 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "a closing `---` line. A block closed with `...` (or `----`) is read by ftdisclose but not by the Hub, "
         "which then sees no metadata, or reads on to a later `---` and fails.",
         "close the front matter with a line ---",
+        "",
+    ),
+    # --- FTD542-553: other formats: export, import, and DIA blocks in model cards --------
+    Rule(
+        Code.EXPORT_NOT_HELD,
+        W,
+        "Not held by the export format",
+        "The target format has no field for something the disclosure or its computation states "
+        "(BoAmps: emissions, water, PUE, embodied impact, ranges; DIA: embodied impact, PUE; "
+        "the Hub block: energy, water, ranges). It is named here rather than dropped silently; "
+        "where the format allows unknown keys, ftdisclose's results are written under "
+        "`x-ftdisclose`, which the format's own readers ignore.",
+        "keep the disclosure beside the export: it is the complete record",
+        "BoAmps has no field for emissions.total = 0.43 kgCO2e",
+    ),
+    Rule(
+        Code.EXPORT_NEEDS_VALUE,
+        E,
+        "The export format requires a value the disclosure lacks",
+        "The target format requires a field that the disclosure cannot give: BoAmps' "
+        "`task.taskFamily` and the dataset's `dataType`, or an energy that could not be "
+        "computed. Nothing is written.",
+        "pass --task-family and --data-type, or export from a model card with a pipeline_tag",
+        "",
+    ),
+    Rule(
+        Code.EXPORT_SCHEMA,
+        E,
+        "Export rejected by the format's own schema",
+        "Every export is validated against the target format's vendored schema before it is "
+        "written; this one was not valid, so nothing was written. It is a bug in ftdisclose: "
+        "please report it with the disclosure.",
+        "report the disclosure that gave it",
+        "",
+    ),
+    Rule(
+        Code.IMPORT_SCHEMA,
+        W,
+        "Imported file breaks its own format's schema",
+        "The BoAmps report or DIA block does not follow its format's schema (e.g. CodeCarbon's "
+        "BoAmps output without `task`, a `memorySize` that the 1.1.0 release schema wants as an "
+        "integer). ftdisclose imports what it can read and says what it skipped.",
+        "fix the file where the finding points, or regenerate it with the tool's context",
+        "BoAmps report without task",
+    ),
+    Rule(
+        Code.IMPORT_LOSS,
+        W,
+        "Imported value not carried into the disclosure",
+        "A field of the imported file has no field of the same meaning in a disclosure, is "
+        "ambiguous, or cannot be read: it is kept under `x-ftdisclose-import`, where ftdisclose "
+        "ignores it, and named here. Examples: BoAmps date-times without a time zone, several "
+        "measures of unknown coverage, DIA's combined on-site and off-site WUE, a figure given "
+        "as an interval where the disclosure holds one value.",
+        "add the field to the disclosure by hand if you know its exact meaning",
+        "measurementDateTime 2024-09-30 09:09:40 has no time zone",
+    ),
+    Rule(
+        Code.IMPORT_COUNTRY_NAME,
+        W,
+        "Country written as a name",
+        'BoAmps\' `environment.country` is free text ("france", "United States"); a disclosure '
+        "holds an ISO 3166-1 alpha-2 code. A name found in the country table is mapped to its "
+        "code and named here; a name that is not found is left out.",
+        "check infrastructure.location.country",
+        "country: france -> FR",
+    ),
+    Rule(
+        Code.IMPORT_CPU_COUNT,
+        W,
+        "CPU count is not sockets",
+        "BoAmps' `nbComponent` for a CPU counts vCPUs (Boavizta's example), sockets (their "
+        "Python example) or threads halved into guessed cores (CodeCarbon's exporter). A "
+        "disclosure counts sockets, whose TDP is what the power model uses, so the number is "
+        "not imported as `infrastructure.cluster.cpu.count`.",
+        "disclose cpu.count as the number of CPU sockets, if the energy is not measured",
+        "nbComponent: 48 for a p4d.24xlarge (2 sockets)",
+    ),
+    Rule(
+        Code.IMPORT_PUE_UNKNOWN,
+        W,
+        "Whether the energy includes PUE is unknown",
+        "BoAmps has no field that says whether `powerConsumption` includes the datacenter's "
+        "overhead (CodeCarbon's exporter multiplies by its `pue` setting and says nothing); "
+        "DIA's energy includes a PUE of 1.1 on its NVML and estimate paths and none on its "
+        "CodeCarbon path. The disclosure states what the source implies, and this finding "
+        "says so.",
+        "set operational.energy.includes_pue once you know how the energy was measured",
+        "",
+    ),
+    Rule(
+        Code.DIA_SCHEMA,
+        E,
+        "dia_report breaks DIA's schema",
+        "The card's `dia_report` block does not follow DIA Report v0.1: a missing `scope` or "
+        "`footprint`, a scope other than `incremental`, a lineage entry without `model`, a "
+        "relation or quality outside DIA's lists, a figure that is neither a number nor a "
+        "[low, high] pair. DIA's own validator rejects the card.",
+        "fix the block where the finding points",
+        "scope: cumulative",
+    ),
+    Rule(
+        Code.DIA_INTENSITY_UNIT,
+        E,
+        "DIA carbon intensity written in g/kWh",
+        "DIA's `context.carbon_intensity` is a bare number of kgCO2/kWh (0.4 for a fossil-heavy "
+        "grid), while ftdisclose, BoAmps and grid-data services write g/kWh (400). No grid emits "
+        "2 kg/kWh or more, so a value of 2 or more was written in grams: 1000 times too high "
+        "for DIA's readers.",
+        "divide by 1000: carbon_intensity: 0.4",
+        "carbon_intensity: 400",
+    ),
+    Rule(
+        Code.DIA_UNITS,
+        E,
+        "DIA figure in the wrong unit",
+        "DIA keeps units in key names: `energy_kwh` kWh, `carbon_kgco2eq` kg, `water_liters` L, "
+        "each a bare number or a [low, high] pair. A value written with a unit, a key in another "
+        "unit (`carbon_gco2eq`, which DIA ignores), or carbon per kWh of energy above any grid's "
+        "intensity (grams written where kilograms are read) is reported.",
+        "write the bare number in the key's unit",
+        "carbon_kgco2eq: {value: 1968.9}",
+    ),
+    Rule(
+        Code.DIA_MISMATCH,
+        E,
+        "DIA figures disagree with the disclosure",
+        "A figure of the card's `dia_report` is outside the range ftdisclose computes from the "
+        "card's `carbon_disclosure` (energy: IT to facility energy; carbon: operational to total "
+        "emissions; water: on-site plus off-site), with 2% tolerance for rounding.",
+        "regenerate the block with ftdisclose card --dia, or check the disclosure",
         "",
     ),
 )

@@ -40,7 +40,7 @@ __all__ = [
     "looks_like_disclosure",
 ]
 
-CARD_KEYS = ("carbon_disclosure", "co2_eq_emissions")
+CARD_KEYS = ("carbon_disclosure", "co2_eq_emissions", "dia_report")
 SPEC_BLOCKS = ("model", "infrastructure", "operational", "usage", "reported")
 SNIFF_BYTES = 2 * 1024 * 1024  # the loader's size limit: a larger file is read only this far to decide
 CARD_SNIFF_BYTES = 256 * 1024
@@ -52,7 +52,7 @@ _SPEC_VERSION = re.compile(_KEY.format("spec_version"), re.MULTILINE)
 _SPEC_BLOCK = re.compile(_KEY.format(f"(?:{'|'.join(SPEC_BLOCKS)})"), re.MULTILINE)
 _CARD_KEY = re.compile(_KEY.format(f"(?:{'|'.join(CARD_KEYS)})"), re.MULTILINE)
 NOT_A_DISCLOSURE = "not a disclosure: no top-level spec_version beside a spec block"
-NOT_A_CARD = "Markdown without carbon_disclosure or co2_eq_emissions in its front matter"
+NOT_A_CARD = "Markdown without carbon_disclosure, co2_eq_emissions or dia_report in its front matter"
 
 
 @dataclass(frozen=True)

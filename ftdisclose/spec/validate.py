@@ -96,11 +96,13 @@ def validate_document(doc: Document) -> SpecResult:
 
 
 def _card_findings(doc: Document) -> list[Finding]:
+    from ftdisclose.integrations.dia import check_dia_block
     from ftdisclose.integrations.hub import HUB_KEY, check_hub_block, check_hub_reading
 
     # the Hub's own block; with no carbon_disclosure beside it, this says what is missing (FTD108)
     found = check_hub_block(doc)
     found.extend(check_hub_reading(doc))  # where huggingface_hub reads the front matter otherwise
+    found.extend(check_dia_block(doc))  # DIA's dia_report block (FTD550-552)
     front = doc.front_matter or {}
     if doc.data is None and HUB_KEY not in front and not any(f.severity is Severity.ERROR for f in doc.findings):
         message = "the card's front matter has no carbon_disclosure"
