@@ -34,9 +34,9 @@ def main() -> None:
         f_t, f_m, f_rc = timed([*ftd, "compute", "--format", "json", *files], args.repeat)
         s_t, s_m, _ = timed([*ftd, "compute", "--format", "json", *small], args.repeat)
         sys.path.insert(0, str(ROOT))
-        from ftdisclose.pipeline import compute_path
+        from ftdisclose import api
 
-        per_file = per_file_seconds(compute_path, [Path(f) for f in files])
+        per_file = per_file_seconds(api.compute, [Path(f) for f in files])
     print(f"files: {len(files)} (yaml + json)")
     print(f"check-jsonschema validate : {c_t:8.3f} s  peak {c_m / 1024:6.1f} MiB")
     print(f"ftdisclose compute        : {f_t:8.3f} s  peak {f_m / 1024:6.1f} MiB  (exit {f_rc})")

@@ -119,9 +119,9 @@ def main() -> None:
         tenth_t, tenth_m, _ = timed([*ftd, "validate", "-q", *tenth], args.repeat)
 
         sys.path.insert(0, str(ROOT))
-        from ftdisclose.spec.validate import validate_path
+        from ftdisclose import api
 
-        per_file = per_file_seconds(validate_path, files)
+        per_file = per_file_seconds(api.validate, files)
 
     print(f"{'case':<28}{'ftdisclose s':>14}{'check-jsonschema s':>20}{'ratio':>8}{'peak MiB':>18}")
     for label, f_t, c_t, f_m, c_m, f_rc, c_rc in rows:

@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
 
 from ftdisclose import api  # noqa: E402
 from ftdisclose.engine.compute import RESULT_UNITS, Result  # noqa: E402
+from ftdisclose.resolve.grid import BASES, Basis, GridOptions  # noqa: E402
 from ftdisclose.units import convert, split_quantity  # noqa: E402
 
 FOLDER = ROOT / "tests" / "published"
@@ -48,6 +49,8 @@ class Case:
     tolerance: float
     source: str
     url: str
+    basis: Basis = "lifecycle"  # the grid basis of the publisher's factor (x-published.basis); bare forms use it
+    known_miss: str = ""  # why ftdisclose's range cannot hold this figure, argued in the file (x-published.known_miss)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,13 @@ class Outcome:
         return ratio is not None and 1 / BARE_RATIO <= ratio <= BARE_RATIO
 
 
+def _basis(text: str, path: Path) -> Basis:
+    for basis in BASES:
+        if text == basis:
+            return basis
+    raise ValueError(f"{path}: x-published.basis {text!r} is not one of {', '.join(BASES)}")
+
+
 def load_cases(folder: Path = FOLDER) -> list[Case]:
     """Every case file of the set (``*.published.yaml`` and ``*.bare.yaml``), sorted by case then form."""
     cases = []
@@ -107,13 +117,15 @@ def load_cases(folder: Path = FOLDER) -> list[Case]:
                 float(meta.get("tolerance", 0.01)),
                 str(meta.get("source", "")),
                 str(meta.get("url", "")),
+                _basis(str(meta.get("basis", "lifecycle")), path),
+                str(meta.get("known_miss", "")),
             )
         )
     return sorted(cases, key=lambda c: (c.kind, c.case, c.form != "published"))
 
 
 def run(case: Case) -> Outcome:
-    result = api.compute(case.path)
+    result = api.compute(case.path, options=api.Options(grid=GridOptions(basis=case.basis)))
     if result.computation is None:
         return Outcome(case, None, None, None, "not computed: " + "; ".join(f.message for f in result.findings[:2]))
     measure = result.computation.results.get(case.result)
@@ -131,9 +143,14 @@ def targets(outcomes: list[Outcome]) -> dict[str, bool]:
     published = [o for o in outcomes if o.case.form == "published"]
     bare = [o for o in outcomes if o.case.form == "bare"]
     within = sum(o.within_ratio for o in bare)
+    known = [o for o in bare if o.case.known_miss]
+    said = f" but {len(known)} known miss{'es' if len(known) > 1 else ''} argued in the file" if known else ""
     return {
         "as published: every case within its tolerance": all(o.within_tolerance for o in published),
-        "bare: the published figure inside [low, high] for every case": all(o.inside_range for o in bare),
+        # a known miss holds only while it misses: one that comes inside the range must lose its note
+        f"bare: the published figure inside [low, high] for every case{said}": all(
+            o.inside_range != bool(o.case.known_miss) for o in bare
+        ),
         f"bare: central within {BARE_RATIO}x for at least {BARE_SHARE:.0%} ({within} of {len(bare)})": bool(bare)
         and within >= BARE_SHARE * len(bare),
     }
@@ -155,10 +172,13 @@ def rows(outcomes: list[Outcome]) -> list[list[str]]:
             if o.case.form == "published"
             else ("ok" if o.inside_range and o.within_ratio else ("range" if o.inside_range else "OUT"))
         )
+        if o.case.known_miss and not o.inside_range:
+            verdict += " (known)"
+        form = o.case.form if o.case.basis == "lifecycle" else f"{o.case.form}, {o.case.basis}"
         out.append(
             [
                 o.case.title,
-                o.case.form,
+                form,
                 f"{_fmt(o.case.published)} {unit}",
                 f"{_fmt(o.central)} [{_fmt(o.low)}-{_fmt(o.high)}]" if o.central is not None else o.reason[:60],
                 f"{ratio:.3f}" if ratio is not None else "-",

@@ -44,7 +44,17 @@ def test_as_published_reproduces_the_published_figure(outcome: object) -> None:
     assert outcome.within_tolerance, (outcome.case.published, outcome.central, outcome.reason)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("outcome", [o for o in OUTCOMES if o.case.form == "bare"], ids=lambda o: o.case.case)
+def _bare_params() -> list[object]:
+    """Bare outcomes; a case whose file argues why the range cannot hold its figure is a strict xfail, so a
+    change that brings it inside fails until the note goes."""
+    return [
+        pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=o.case.known_miss)) if o.case.known_miss else o
+        for o in OUTCOMES
+        if o.case.form == "bare"
+    ]
+
+
+@pytest.mark.parametrize("outcome", _bare_params(), ids=lambda o: o.case.case)
 def test_bare_range_holds_the_published_figure(outcome: object) -> None:
     o = outcome
     assert o.inside_range, (o.case.published, o.low, o.central, o.high, o.reason)  # type: ignore[attr-defined]

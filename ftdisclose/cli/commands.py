@@ -37,7 +37,11 @@ def verbosity(args: argparse.Namespace) -> int:
 
 def options(args: argparse.Namespace) -> Options:
     """Pipeline options from whichever of the shared flags the command has."""
-    grid = GridOptions(getattr(args, "grid_data", "annual"), bool(getattr(args, "offline", False)))
+    grid = GridOptions(
+        getattr(args, "grid_data", "annual"),
+        bool(getattr(args, "offline", False)),
+        getattr(args, "grid_basis", "lifecycle"),
+    )
     return Options(
         factors_version=getattr(args, "factors", None),
         overlay=getattr(args, "factors_overlay", None),

@@ -74,6 +74,13 @@ def _grid(*, choice: bool = True) -> Parser:
             help="grid carbon intensity when the disclosure gives none: the annual factor table (default; never "
             "fetches), or the run window's hourly values from a grid-data service",
         )
+        p.add_argument(
+            "--grid-basis",
+            choices=["lifecycle", "direct"],
+            default="lifecycle",
+            help="which annual intensities to use: life-cycle (default: generation, fuel supply and plant "
+            "construction) or direct (combustion at the plant only, as most Scope 2 location-based inventories)",
+        )
     p.add_argument("--offline", action="store_true", help="never use the network (a cached window is still used)")
     return p
 

@@ -15,8 +15,10 @@ from ftdisclose.resolve.place import run_year
 from ftdisclose.resolve.record import Input, Recorder
 from ftdisclose.spec.inputs import Name, Origin
 
+Basis = Literal["lifecycle", "direct"]
+BASES: tuple[Basis, ...] = ("lifecycle", "direct")
 YEAR_GAP_WARNING = 2  # years between the run and the nearest table year before FTD306
-DEFAULT_BASIS = "lifecycle"  # generation plus upstream fuel supply and plant construction (Ember, IPCC)
+DEFAULT_BASIS: Basis = "lifecycle"  # generation plus upstream fuel supply and plant construction (Ember, IPCC)
 GridMode = Literal["annual", "hourly"]
 
 
@@ -26,6 +28,7 @@ class GridOptions:
 
     mode: GridMode = "annual"  # annual: the factor tables; hourly: fetch the run window's values
     offline: bool = False  # never touch the network (a cached window is still used)
+    basis: Basis = DEFAULT_BASIS  # which rows of the annual table: life-cycle, or combustion at the plant only
 
 
 def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
@@ -41,7 +44,7 @@ def grid(rec: Recorder, b: Blocks, options: GridOptions) -> None:
             f"disclosed: {source}" if source else "disclosed",
         )
     else:
-        row, used = _grid_row(rec, (zone, country, "WORLD"))
+        row, used = _grid_row(rec, (zone, country, "WORLD"), options.basis)
         if row is not None:
             year = int(row["year"])
             if options.mode != "hourly":
@@ -145,32 +148,32 @@ def _hourly(rec: Recorder, zone: str, country: str, options: GridOptions) -> Non
         rec.put(Name.CARBON_INTENSITY, result.value_g_per_kwh, "gCO2e/kWh", Origin.FETCHED, result.source_text)
 
 
-def _grid_row(rec: Recorder, zones: tuple[str, ...]) -> tuple[Row | None, str]:
-    """The finest zone's row on the default basis; a row on another basis only with a warning (FTD320)."""
+def _grid_row(rec: Recorder, zones: tuple[str, ...], wanted: Basis) -> tuple[Row | None, str]:
+    """The finest zone's row on the wanted basis; a row on another basis only with a warning (FTD320)."""
     target = run_year(rec)
     for zone in zones:
         bases = rec.factors.grid.get(zone)
         if not bases:
             continue
-        for basis in (DEFAULT_BASIS, *sorted(b for b in bases if b != DEFAULT_BASIS)):
+        for basis in (wanted, *sorted(b for b in bases if b != wanted)):
             years = bases.get(basis)
             if not years:
                 continue
             row = years[min(years, key=lambda y: (abs(y - target), -y))]
-            if basis != DEFAULT_BASIS and _has_default_basis(rec):
+            if basis != wanted and _has_basis(rec, wanted):
                 said = f"on a {basis} basis" if basis else "whose basis its source does not state"
                 rec.warn(
                     Code.INTENSITY_BASIS,
-                    f"the tables hold no {DEFAULT_BASIS} grid intensity for {zone}; a row {said} is used",
+                    f"the tables hold no {wanted} grid intensity for {zone}; a row {said} is used",
                     ("infrastructure", "location"),
                 )
             return row, zone
     return None, ""
 
 
-def _has_default_basis(rec: Recorder) -> bool:
+def _has_basis(rec: Recorder, basis: str) -> bool:
     """Whether the tables state bases at all (factor versions before 2026.2 mixed them unsaid)."""
-    return any(DEFAULT_BASIS in bases for bases in rec.factors.grid.values()) and rec.factors.has("power_fraction")
+    return any(basis in bases for bases in rec.factors.grid.values()) and rec.factors.has("power_fraction")
 
 
 def _nearest(
