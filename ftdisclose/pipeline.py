@@ -18,6 +18,7 @@ from ftdisclose import factors as factor_tables
 from ftdisclose.checks import consistency, figures
 from ftdisclose.engine.compute import Computation, compute
 from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.io.limits import Limits
 from ftdisclose.io.loader import Document, load, loads
 from ftdisclose.resolve import GridOptions, Resolution, resolve
 from ftdisclose.spec import Disclosure, upgrade
@@ -37,6 +38,7 @@ class Options:
     overlay: str | None = None  # --factors-overlay
     grid: GridOptions = field(default_factory=GridOptions)
     engine: str = "fast"  # --units-engine
+    limits: Limits = field(default_factory=Limits)  # caps on the work one file can cause
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def run_file(
     path: str | Path, options: Options | None = None, *, goal: Goal = Goal.COMPUTE, display: str | None = None
 ) -> FileResult:
     """Load one disclosure file or model card and take it through the stages ``goal`` needs."""
-    return run_document(load(path, display=display), options, goal=goal)
+    limits = options.limits if options is not None else None
+    return run_document(load(path, display=display, limits=limits), options, goal=goal)
 
 
 def run_text(
@@ -87,7 +90,8 @@ def run_text(
     name: str = "<string>",
 ) -> FileResult:
     """``run_file`` for a disclosure already in memory (``kind``: yaml, json or card)."""
-    return run_document(loads(text, name, kind), options, goal=goal)
+    limits = options.limits if options is not None else None
+    return run_document(loads(text, name, kind, limits=limits), options, goal=goal)
 
 
 def run_document(doc: Document, options: Options | None = None, *, goal: Goal = Goal.COMPUTE) -> FileResult:
@@ -95,12 +99,12 @@ def run_document(doc: Document, options: Options | None = None, *, goal: Goal = 
     options = options or Options()
     checked = validate_document(doc)
     if not checked.valid or checked.disclosure is None:
-        return FileResult(doc, _sorted(checked.findings), checked.spec_version)
+        return FileResult(doc, _sorted(checked.findings, doc.limits.max_findings), checked.spec_version)
     disclosure = upgrade(checked.disclosure)
     found = [*checked.findings, *consistency(disclosure, doc)]
     tables = _tables(disclosure, doc, options, found)
     if tables is None:
-        return FileResult(doc, _sorted(found), checked.spec_version, disclosure)
+        return FileResult(doc, _sorted(found, doc.limits.max_findings), checked.spec_version, disclosure)
     grid = options.grid if goal is Goal.COMPUTE else GridOptions()
     resolution = resolve(disclosure, tables, doc.where, grid)
     computation = None
@@ -109,7 +113,8 @@ def run_document(doc: Document, options: Options | None = None, *, goal: Goal = 
     found.extend(resolution.findings)
     flagged = {f.path for f in found if f.code is Code.INTENSITY_IMPLAUSIBLE}
     found.extend(figures(disclosure, doc, resolution, computation, flagged))
-    return FileResult(doc, _sorted(found), checked.spec_version, disclosure, resolution, computation)
+    findings = _sorted(found, doc.limits.max_findings)
+    return FileResult(doc, findings, checked.spec_version, disclosure, resolution, computation)
 
 
 def _tables(
@@ -135,5 +140,13 @@ def _has_figures(disclosure: Disclosure, doc: Document) -> bool:
     return doc.kind == "card" and bool(doc.front_matter) and "co2_eq_emissions" in (doc.front_matter or {})
 
 
-def _sorted(found: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
-    return tuple(sorted(found, key=Finding.sort_key))
+def _sorted(found: list[Finding] | tuple[Finding, ...], limit: int | None = None) -> tuple[Finding, ...]:
+    """The findings in file order; past ``limit``, the first ones and one FTD537 counting the rest."""
+    ordered = sorted(found, key=Finding.sort_key)
+    if limit is None or len(ordered) <= limit:
+        return tuple(ordered)
+    chosen = set(sorted(range(len(ordered)), key=lambda i: ordered[i].severity is not Severity.ERROR)[:limit])
+    kept = [f for i, f in enumerate(ordered) if i in chosen]
+    first_left = next(f for i, f in enumerate(ordered) if i not in chosen)
+    message = f"{len(ordered) - limit:,} more findings are not reported (the limit is {limit:,})"
+    return (*kept, make(Code.FINDING_LIMIT, message, first_left.where))

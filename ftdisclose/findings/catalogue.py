@@ -102,6 +102,11 @@ class Code(StrEnum):
     IMPORT_MIXED_GPUS = "FTD531"
     IMPORT_MERGE_CONFLICT = "FTD532"
     IMPORT_MODEL_NAME = "FTD533"
+    VALUE_LIMIT = "FTD534"
+    KEY_LIMIT = "FTD535"
+    RUN_LIMIT = "FTD536"
+    FINDING_LIMIT = "FTD537"
+    INTERNAL_ERROR = "FTD538"
 
     @property
     def slug(self) -> str:
@@ -791,6 +796,52 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "CodeCarbon does not record the fine-tuned model; `model.name` was taken from the "
         "project_name column or the file name.",
         "pass --model-name, or edit model.name",
+        "",
+    ),
+    # --- FTD534-538: limits on the work one file can cause, and failures ----------------
+    Rule(
+        Code.VALUE_LIMIT,
+        E,
+        "Too many values",
+        "The document holds more values (keys, list items and scalars) than the limit, 50,000 by "
+        "default. A disclosure holds a few hundred; so many values is a generated or hostile file, "
+        "and it is not read further, so that no file takes more than a moment.",
+        "split the file, or raise the limit (pipeline.Options.limits) if it is really one disclosure",
+        "x-samples: [1, 1, 1, ...]  # a million items",
+    ),
+    Rule(
+        Code.KEY_LIMIT,
+        E,
+        "Too many keys, or a key too long",
+        "The document holds more mapping keys than the limit (5,000 by default; it is not read "
+        "further), or a key longer than the limit (128 characters; that key is not read).",
+        "keep keys short; move bulk data out of the disclosure",
+        "",
+    ),
+    Rule(
+        Code.RUN_LIMIT,
+        E,
+        "Too many runs",
+        "operational.runs lists more runs than the limit (500 by default). The runs beyond it are "
+        "not read, so the totals cannot be checked against them.",
+        "combine runs that belong together, or raise the limit (pipeline.Options.limits)",
+        "",
+    ),
+    Rule(
+        Code.FINDING_LIMIT,
+        W,
+        "Too many findings",
+        "The file has more findings than the limit (1,000 by default); the first are reported and the rest counted.",
+        "fix the findings shown and run again",
+        "",
+    ),
+    Rule(
+        Code.INTERNAL_ERROR,
+        E,
+        "ftdisclose failed on this file",
+        "An unexpected failure while checking this file: a bug in ftdisclose, reported as the file's "
+        "finding so that the other files are still checked. The exit code is 2.",
+        "please report it with the file (ftdisclose -vv shows the details)",
         "",
     ),
 )
