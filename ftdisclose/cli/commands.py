@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from ftdisclose.cli.batch import Job, run_job, run_many, workers
+from ftdisclose.cli.batch import Job, deliver, failed, failed_report, run_job, run_many, workers
 from ftdisclose.io.discover import iter_paths
 from ftdisclose.output import REPORTERS
 from ftdisclose.output.base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Reporter
@@ -58,10 +58,12 @@ def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbo
         for path, display in iter_paths(args.paths, only_carbon_cards=only_carbon_cards)
     ]
     label = "validating" if command == "validate" else "computing"
-    for item in run_many(run_job, jobs, workers(args.jobs), label):
-        report.file(item)
+    worst = EXIT_OK
+    for job, item in zip(jobs, run_many(run_job, jobs, workers(args.jobs), label, failed_report), strict=True):
+        if failed(deliver(report, item, job)):
+            worst = EXIT_USAGE
     report.finish()
-    return report.summary.exit_code(strict=args.strict)
+    return max(worst, report.summary.exit_code(strict=args.strict))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -113,11 +115,27 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return code
 
 
+def refused_write(path: str, writes: str, *, check_only: bool = False) -> bool:
+    """True (with the reason on stderr) when ``path`` cannot take what the command writes: a usage error."""
+    from ftdisclose.io.files import WriteError, check_kind, check_writable
+
+    try:
+        check_kind(path, writes)
+        if not check_only:
+            check_writable(path)
+    except WriteError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
+        return True
+    return False
+
+
 def cmd_pin(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.pin import PinError, pin_bytes
-    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
     path = Path(args.path)
+    if refused_write(args.path, "card" if path.suffix.lower() == ".md" else "disclosure"):
+        return EXIT_USAGE
     result, code = _single(args, Options(factors_version=args.factors, grid=GridOptions("hourly", args.offline)))
     if result.computation is None or code:
         return code
@@ -133,11 +151,11 @@ def cmd_pin(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ftdisclose: no hourly intensity could be fetched for {args.path}; nothing written\n")
         return EXIT_FINDINGS
     try:
-        new = pin_bytes(path.read_bytes(), result.document.kind, intensity.number, intensity.detail)
-    except (PinError, UnicodeDecodeError) as exc:
+        new = pin_bytes(read_regular(path), result.document.kind, intensity.number, intensity.detail)
+        write_atomic(path, new)
+    except (PinError, UnicodeDecodeError, ReadRefusedError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
         return EXIT_USAGE
-    write_atomic(path, new)
     sys.stdout.write(
         f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh ({intensity.detail})\n"
     )
@@ -146,15 +164,17 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 def cmd_card(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.card import CardError, hardware_label, location_label, write_card
-    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
+    if refused_write(args.card, "card", check_only=args.check):
+        return EXIT_USAGE
     result, code = _single(args)
     comp = result.computation
     if comp is None or code:  # never write figures from an incomplete computation
         return code
     card = Path(args.card)
     try:
-        old = card.read_bytes() if card.exists() else b""
+        old = read_regular(card) if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
         same = card.exists() and card.resolve() == Path(args.path).resolve()
@@ -168,7 +188,7 @@ def cmd_card(args: argparse.Namespace) -> int:
             location=location_label(comp.inputs, factors),
             embed=embed,
         )
-    except (CardError, OSError) as exc:
+    except (CardError, OSError, ReadRefusedError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
     if args.check:
@@ -178,7 +198,11 @@ def cmd_card(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{args.card}: up to date\n")
         return EXIT_OK
     if new != old:
-        write_atomic(card, new)
+        try:
+            write_atomic(card, new)
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
+            return EXIT_USAGE
     sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
     return EXIT_OK
 
@@ -189,6 +213,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ftdisclose.io.files import write_atomic
     from ftdisclose.output.view import FileReport
 
+    if args.output and refused_write(args.output, "disclosure"):
+        return EXIT_USAGE
     try:
         result = import_codecarbon(
             [Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone, model_name=args.model_name
@@ -206,7 +232,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE if unreadable else EXIT_FINDINGS
     text = dump_yaml(result.disclosure)
     if args.output:
-        write_atomic(args.output, text.encode("utf-8"))
+        try:
+            write_atomic(args.output, text.encode("utf-8"))
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {args.output}: {exc}\n")
+            return EXIT_USAGE
     else:
         sys.stdout.write(text)
     if unreadable:

@@ -131,6 +131,23 @@ def check_writable(path: str | Path) -> Path:
     return target
 
 
+_DISCLOSURE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+_CARD_SUFFIXES = frozenset({".md"})
+
+
+def check_kind(path: str | Path, writes: str) -> None:
+    """Refuse to write a model card into a disclosure file, or a disclosure into a card (WriteError).
+
+    ``writes`` is "card" or "disclosure"; the path's own name and, through symlinks, its
+    target's name are both checked, so swapped arguments and links are caught.
+    """
+    names = {Path(path).suffix.lower(), Path(os.path.realpath(path)).suffix.lower()}
+    if writes == "card" and names & _DISCLOSURE_SUFFIXES:
+        raise WriteError(f"{path} is a disclosure file, not a model card (.md); is the order of the arguments right?")
+    if writes == "disclosure" and names & _CARD_SUFFIXES:
+        raise WriteError(f"{path} is a model card (.md); a disclosure is written to a .yaml or .json file")
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Replace the content of ``path`` (or of the file it links to) with ``data``.
 
