@@ -60,6 +60,9 @@ class Code(StrEnum):
     GRID_NO_PROVIDER = "FTD317"
     GRID_OFFLINE = "FTD318"
     GRID_ESTIMATED_VALUES = "FTD319"
+    GRID_WINDOW_LIMIT = "FTD320"
+    GRID_FETCH_LIMIT = "FTD321"
+    GRID_IMPLAUSIBLE_VALUE = "FTD322"
     END_BEFORE_START = "FTD401"
     DURATION_MISMATCH = "FTD402"
     RESERVED_BELOW_RUN = "FTD403"
@@ -459,6 +462,36 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "values (the UK API's regional data is forecast only).",
         "prefer a national or measured series when one exists",
         "GB-13: 24 of 24 values are forecasts",
+    ),
+    Rule(
+        Code.GRID_WINDOW_LIMIT,
+        W,
+        "Run window too long for hourly grid data",
+        "The run window is longer than hourly data is fetched for (92 days), or lies outside the years any "
+        "grid-data service covers (1970-2100). Fetching it would take hundreds of requests (billed ones, for "
+        "a commercial service), so nothing is fetched and the annual intensity is used.",
+        "check operational.start and the run time; for a long run, disclose operational.carbon_intensity",
+        "duration: 100 y",
+    ),
+    Rule(
+        Code.GRID_FETCH_LIMIT,
+        W,
+        "Grid-intensity fetch stopped at a limit",
+        "The service's answers went past a limit of one fetch: more than 48 requests (pages, chunks, retries "
+        "and redirects), an answer larger than 8 MB (or 8 MB once decompressed), or more values than the "
+        "window can hold. Nothing is used or cached; the annual intensity is used instead.",
+        "check FTDISCLOSE_*_URL points at the service itself",
+        "Energi Data Service CO2Emis: more than 48 requests for one window",
+    ),
+    Rule(
+        Code.GRID_IMPLAUSIBLE_VALUE,
+        W,
+        "Grid-intensity service answered implausible values",
+        "A value from the service is negative, not finite, or above 2,000 gCO2e/kWh (more than the most "
+        "carbon-intensive generation emits). Such an answer is not used and not cached; the annual "
+        "intensity is used instead.",
+        "check FTDISCLOSE_*_URL points at the service itself; report the values to the service",
+        "CO2Emission: -500",
     ),
     # --- FTD4xx: consistency -----------------------------------------------------------
     Rule(
