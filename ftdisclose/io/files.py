@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ftdisclose.io.limits import MAX_BYTES
 
@@ -62,6 +63,15 @@ def kind_of(mode: int) -> str:
 
 def read_regular(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most ``max_bytes`` (ReadRefusedError otherwise), in bounded time."""
+    with open_regular(path, max_bytes) as handle:
+        return _read_at_most(handle.fileno(), max_bytes)
+
+
+def open_regular(path: str | Path, max_bytes: int | None = None) -> BinaryIO:
+    """A regular file opened for reading (ReadRefusedError otherwise), never blocking on a pipe.
+
+    With ``max_bytes``, a file that stat says is larger is refused before it is opened.
+    """
     try:
         before = os.stat(path)
     except FileNotFoundError:
@@ -70,7 +80,7 @@ def read_regular(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise ReadRefusedError(exc.strerror or type(exc).__name__) from None
     if not stat.S_ISREG(before.st_mode):
         raise ReadRefusedError(f"{kind_of(before.st_mode)}, not a regular file; it is not read")
-    if before.st_size > max_bytes:
+    if max_bytes is not None and before.st_size > max_bytes:
         raise ReadRefusedError(
             f"the file has {before.st_size:,} bytes; the limit is {max_bytes:,}", size=before.st_size
         )
@@ -79,13 +89,11 @@ def read_regular(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         fd = os.open(path, flags)
     except OSError as exc:
         raise ReadRefusedError(exc.strerror or type(exc).__name__) from None
-    try:
-        now = os.fstat(fd)
-        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-            raise ReadRefusedError("the file was replaced while it was opened; it is not read")
-        return _read_at_most(fd, max_bytes)
-    finally:
+    now = os.fstat(fd)
+    if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
         os.close(fd)
+        raise ReadRefusedError("the file was replaced while it was opened; it is not read")
+    return os.fdopen(fd, "rb")
 
 
 def _read_at_most(fd: int, max_bytes: int) -> bytes:

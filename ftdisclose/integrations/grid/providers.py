@@ -37,6 +37,7 @@ from ftdisclose.integrations.grid.http import (
 )
 from ftdisclose.integrations.grid.public import EnergiDataService, UkCarbonIntensity, gb_region
 from ftdisclose.integrations.grid.samples import (
+    ENV_URLS,
     GB_REGIONS,
     LB_PER_MWH_TO_G_PER_KWH,
     MAX_G_PER_KWH,
@@ -48,6 +49,7 @@ from ftdisclose.integrations.grid.samples import (
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "ENV_URLS",
     "GB_REGIONS",
     "LB_PER_MWH_TO_G_PER_KWH",
     "MAX_G_PER_KWH",
