@@ -213,6 +213,8 @@ CORPUS: tuple[Case, ...] = (
     Case("runs-45k.yaml", _runs(45_000), VALIDATE, 1, "FTD534", ANY_LINE),
     Case("runs-45k-explain.yaml", _runs(45_000), ("explain",), 1, "FTD534", ANY_LINE),
     Case("runs-600.yaml", _runs(600), VALIDATE, 1, "FTD536", 511),  # the 501st run, on line 11 + 500
+    Case("runs-500-compute.yaml", _runs(500), COMPUTE, 0, "", None),  # the most runs a file may list
+    Case("runs-500-explain.yaml", _runs(500), ("explain",), 0, "", None),
     # 6 values up to line 3, then 2 a line: the 50,001st value stands on line 25,000
     Case(
         "keys-99k.yaml",
@@ -230,6 +232,15 @@ CORPUS: tuple[Case, ...] = (
         1,
         "FTD535",
         5_001,
+    ),
+    # 3,000 unknown keys from line 4: 1,000 findings are reported, the note stands at the 1,001st (line 1,004)
+    Case(
+        "findings-3k.yaml",
+        (HEADER + "".join(f"k{i}: 1\n" for i in range(3_000))).encode(),
+        VALIDATE,
+        1,
+        "FTD537",
+        1_004,
     ),
     Case("unit-1-2-mb.yaml", (BASE + '  duration: "4 ' + "h*" * 600_000 + 'h"\n').encode(), VALIDATE, 1, "FTD205", 9),
     Case("list-950k.yaml", (HEADER + "x-a: [" + "1," * 950_000 + "1]\n").encode(), VALIDATE, 1, "FTD534", 4),

@@ -34,6 +34,7 @@ from ftdisclose.io.files import (
 from ftdisclose.io.loader import load
 
 from .conftest import EXAMPLES, ROOT, run_cli
+from .test_grid import Replay, only_localhost, replay  # noqa: F401 - fixtures used by name
 
 MUNIN = EXAMPLES / "munin-7b-lora.yaml"
 NOBODY = 65534
@@ -343,3 +344,44 @@ def test_factors_diff_reads_only_inside_the_folders_it_was_given(tmp_path: Path)
     ran = run_cli("factors", "diff", str(shipped), str(copy))
     assert ran.returncode == 2 and "outside the folder" in ran.stderr
     assert "x:0:0" not in ran.stdout + ran.stderr
+
+
+# --- pin writes through links, keeps owners, and never into the other kind of file ------------------
+
+DK2_RUN = (
+    'spec_version: "1.0"\nmodel: {name: dk}\ninfrastructure:\n  location: {country: "DK", grid_zone: DK2}\n'
+    "operational:\n  start: 2024-07-06T17:00:00Z\n  duration: 2 h\n"
+)
+
+
+def test_pin_through_a_symlink_writes_the_target_and_keeps_its_owner(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    server: Replay = request.getfixturevalue("replay")
+    server.eds_value = lambda t, area: 82.5
+    real = tmp_path / "data" / "run.yaml"
+    real.parent.mkdir()
+    real.write_text(DK2_RUN)
+    os.chmod(real, 0o640)
+    if os.geteuid() == 0:
+        os.chown(real, NOBODY, NOBODY)
+    link = tmp_path / "run.yaml"
+    link.symlink_to("data/run.yaml")
+    ran = run_cli("pin", str(link))
+    assert ran.returncode == 0, ran.stderr
+    assert link.is_symlink() and "carbon_intensity: 82.5 gCO2e/kWh" in real.read_text()
+    info = real.stat()
+    assert stat.S_IMODE(info.st_mode) == 0o640
+    if os.geteuid() == 0:
+        assert (info.st_uid, info.st_gid) == (NOBODY, NOBODY)
+
+
+def test_pin_refuses_a_link_whose_target_is_the_other_kind(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    server: Replay = request.getfixturevalue("replay")
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# card\n")
+    (tmp_path / "run.yaml").symlink_to("README.md")
+    ran = run_cli("pin", str(tmp_path / "run.yaml"))
+    assert ran.returncode == 2 and "model card" in ran.stderr
+    assert server.seen == []  # refused before anything was fetched
+    assert card.read_text() == "---\nlicense: mit\n---\n# card\n"

@@ -36,10 +36,17 @@ MAX_CPU = 2.0  # seconds of work for one file, measured in process
 FINDING = re.compile(r"(?m)^(?P<file>[^\n]*?)(?::(?P<line>\d+))?(?::\d+)?: (?P<code>FTD\d{3}) ")
 
 
-# the child limits its own address space, then runs the command line as ``python -m ftdisclose`` would
+# The child limits its own address space, runs the command line as ``python -m ftdisclose`` would,
+# and at exit writes its peak RSS since exec (VmHWM; ru_maxrss would include the forked parent's)
 _LIMITED = (
-    "import resource, runpy\n"
+    "import atexit, os, resource, runpy\n"
     f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read() if os.path.exists('/proc/self/status') else ''\n"
+    "    kb = [line.split()[1] for line in status.splitlines() if line.startswith('VmHWM:')]\n"
+    "    with open(os.environ['FTD_TEST_PEAK'], 'w') as out:\n"
+    "        out.write(kb[0] if kb else str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "atexit.register(peak)\n"
     "runpy.run_module('ftdisclose', run_name='__main__', alter_sys=True)\n"
 )
 
@@ -55,13 +62,14 @@ class Measured:
 
 def run_measured(*args: str, cwd: Path, timeout: float = 120) -> Measured:
     """``python -m ftdisclose ARGS`` in a child limited to 1 GiB, with its own CPU time and peak RSS (wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        peak = Path(scratch) / "peak"
         proc = subprocess.Popen(
             [sys.executable, "-c", _LIMITED, *args],
             stdout=out,
             stderr=err,
             cwd=cwd,
-            env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "FTD_TEST_PEAK": str(peak)},
         )
         ends = time.monotonic() + timeout
         while True:
@@ -82,7 +90,7 @@ def run_measured(*args: str, cwd: Path, timeout: float = 120) -> Measured:
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss * 1024,
+            int(peak.read_text()) * 1024,
         )
 
 

@@ -196,21 +196,26 @@ def hourly_intensity(
     if not result.from_cache and (avg.complete or hi < dt.datetime.now(dt.UTC) - STABLE_AFTER):
         _cache.save(folder, provider.name, choice.zone, lo, hi, samples)
     _success(result, provider, choice, avg, annual_g_per_kwh)
+    _coverage(out, provider, f"{choice.zone} {window}", avg)
+    result.source_text = scrub(result.source_text, out.hidden())
+    return result
+
+
+def _coverage(out: _Outcome, provider: Provider, window: str, avg: Average) -> None:
+    """FTD316 for a partly covered window, FTD319 for forecasts or estimates among the values."""
     if not avg.complete:
         missing = avg.window - avg.covered
         out.add(
             Code.GRID_PARTIAL_COVERAGE,
-            f"{provider.title} covers {_percent(avg.coverage)} of {choice.zone} {window}; the "
-            f"uncovered {_hours(missing)} use the annual {annual_g_per_kwh:g} gCO2e/kWh",
+            f"{provider.title} covers {_percent(avg.coverage)} of {window}; the uncovered {_hours(missing)} "
+            f"use the annual {out.result.annual_g_per_kwh:g} gCO2e/kWh",
         )
     if avg.estimated:
         kind = "forecasts" if provider.name == "uk-carbon-intensity" else "estimated or imputed"
         out.add(
             Code.GRID_ESTIMATED_VALUES,
-            f"{avg.estimated} of the {avg.records} {provider.title} values for {choice.zone} {window} are {kind}",
+            f"{avg.estimated} of the {avg.records} {provider.title} values for {window} are {kind}",
         )
-    result.source_text = scrub(result.source_text, out.hidden())
-    return result
 
 
 @dataclass
