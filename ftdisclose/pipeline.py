@@ -10,6 +10,7 @@ compute-only ones (hourly grid data, which validate never fetches).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -140,9 +141,23 @@ def _has_figures(disclosure: Disclosure, doc: Document) -> bool:
     return doc.kind == "card" and bool(doc.front_matter) and "co2_eq_emissions" in (doc.front_matter or {})
 
 
+MAX_MESSAGE = 400  # characters of a finding's message or hint; every stage should quote with findings.excerpt
+
+
+def _bounded(finding: Finding) -> Finding:
+    """The finding with its message and hint cut to MAX_MESSAGE: no stage can flood a report."""
+    if len(finding.message) <= MAX_MESSAGE and len(finding.hint) <= MAX_MESSAGE:
+        return finding
+    return dataclasses.replace(finding, message=_cut(finding.message), hint=_cut(finding.hint))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else f"{text[: MAX_MESSAGE - 40]}… (cut from {len(text):,} characters)"
+
+
 def _sorted(found: list[Finding] | tuple[Finding, ...], limit: int | None = None) -> tuple[Finding, ...]:
-    """The findings in file order; past ``limit``, the first ones and one FTD537 counting the rest."""
-    ordered = sorted(found, key=Finding.sort_key)
+    """The findings in file order, each bounded; past ``limit``, the first ones and one FTD537 counting the rest."""
+    ordered = sorted((_bounded(f) for f in found), key=Finding.sort_key)
     if limit is None or len(ordered) <= limit:
         return tuple(ordered)
     chosen = set(sorted(range(len(ordered)), key=lambda i: ordered[i].severity is not Severity.ERROR)[:limit])

@@ -242,6 +242,18 @@ CORPUS: tuple[Case, ...] = (
         "FTD537",
         1_004,
     ),
+    # names the resolve stage looks up and quotes: every message stays short (pipeline.MAX_MESSAGE)
+    Case(
+        "huge-names.yaml",
+        BASE.replace('{country: "DK"}', '{country: "DK", grid_zone: ' + "Z" * 100_000 + "}")
+        .replace("NVIDIA A100 80GB", "G" * 1_800_000)
+        .encode()
+        + b"  duration: 4 h\n",
+        VALIDATE,
+        0,
+        "FTD301",
+        7,
+    ),
     Case("unit-1-2-mb.yaml", (BASE + '  duration: "4 ' + "h*" * 600_000 + 'h"\n').encode(), VALIDATE, 1, "FTD205", 9),
     Case("list-950k.yaml", (HEADER + "x-a: [" + "1," * 950_000 + "1]\n").encode(), VALIDATE, 1, "FTD534", 4),
     # --- issue 15: confident wrong numbers -----------------------------------------------------------------
