@@ -141,7 +141,7 @@ def _has_figures(disclosure: Disclosure, doc: Document) -> bool:
     return doc.kind == "card" and bool(doc.front_matter) and "co2_eq_emissions" in (doc.front_matter or {})
 
 
-MAX_MESSAGE = 400  # characters of a finding's message or hint; every stage should quote with findings.excerpt
+MAX_MESSAGE = 1000  # characters of a finding's message or hint; every stage should quote with findings.excerpt
 
 
 def _bounded(finding: Finding) -> Finding:
