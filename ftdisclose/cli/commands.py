@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from ftdisclose.cli.batch import Job, run_job, run_many, workers
+from ftdisclose.cli.batch import Job, deliver, failed, failed_report, run_job, run_many, workers
 from ftdisclose.findings import Code, Where, make
 from ftdisclose.io.config import Config
 from ftdisclose.io.discover import discover
@@ -71,10 +71,12 @@ def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbo
         report.file(FileReport(display, "unknown", None, (make(Code.UNREADABLE, why, Where(display)),)))
     jobs = [Job(str(path), display, opts, goal, command == "compute") for path, display in found.files]
     label = "validating" if command == "validate" else "computing"
-    for item in run_many(run_job, jobs, workers(args.jobs), label):
-        report.file(item)
+    worst = EXIT_OK
+    for job, item in zip(jobs, run_many(run_job, jobs, workers(args.jobs), label, failed_report), strict=True):
+        if failed(deliver(report, item, job)):
+            worst = EXIT_USAGE
     report.finish()
-    code = report.summary.exit_code(strict=args.strict, require=args.require)
+    code = max(worst, report.summary.exit_code(strict=args.strict, require=args.require))
     if args.require and not report.summary.files:
         sys.stderr.write("ftdisclose: --require: no disclosure or model card with carbon metadata was found\n")
     return code
@@ -129,11 +131,27 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return code
 
 
+def refused_write(path: str, writes: str, *, check_only: bool = False) -> bool:
+    """True (with the reason on stderr) when ``path`` cannot take what the command writes: a usage error."""
+    from ftdisclose.io.files import WriteError, check_kind, check_writable
+
+    try:
+        check_kind(path, writes)
+        if not check_only:
+            check_writable(path)
+    except WriteError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
+        return True
+    return False
+
+
 def cmd_pin(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.pin import PinError, pin_bytes
-    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
     path = Path(args.path)
+    if refused_write(args.path, "card" if path.suffix.lower() == ".md" else "disclosure"):
+        return EXIT_USAGE
     result, code = _single(args, Options(factors_version=args.factors, grid=GridOptions("hourly", args.offline)))
     if result.computation is None or code:
         return code
@@ -149,11 +167,11 @@ def cmd_pin(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ftdisclose: no hourly intensity could be fetched for {args.path}; nothing written\n")
         return EXIT_FINDINGS
     try:
-        new = pin_bytes(path.read_bytes(), result.document.kind, intensity.number, intensity.detail)
-    except (PinError, UnicodeDecodeError) as exc:
+        new = pin_bytes(read_regular(path), result.document.kind, intensity.number, intensity.detail)
+        write_atomic(path, new)
+    except (PinError, UnicodeDecodeError, ReadRefusedError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
         return EXIT_USAGE
-    write_atomic(path, new)
     sys.stdout.write(
         f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh ({intensity.detail})\n"
     )
@@ -170,9 +188,11 @@ def cmd_card(args: argparse.Namespace) -> int:
         write_card,
     )
     from ftdisclose.integrations.dia_export import DiaWriteError
-    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
     from ftdisclose.output.html import charts_document
 
+    if refused_write(args.card, "card", check_only=args.check):
+        return EXIT_USAGE
     result, code = _single(args)
     comp = result.computation
     if comp is None or code:  # never write figures from an incomplete computation
@@ -180,7 +200,7 @@ def cmd_card(args: argparse.Namespace) -> int:
     card = Path(args.card)
     svg = card.parent / args.svg if args.svg else None
     try:
-        old = card.read_bytes() if card.exists() else b""
+        old = read_regular(card) if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
         same = card.exists() and card.resolve() == Path(args.path).resolve()
@@ -202,8 +222,8 @@ def cmd_card(args: argparse.Namespace) -> int:
 
             new = with_dia(new, result, args)
         chart = charts_document(comp.results).encode("utf-8") if svg is not None else b""
-        old_chart = svg.read_bytes() if svg is not None and svg.is_file() else b""
-    except (CardError, DiaWriteError, OSError) as exc:
+        old_chart = read_regular(svg) if svg is not None and svg.is_file() else b""
+    except (CardError, DiaWriteError, OSError, ReadRefusedError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
     current = same_but_names(old, new) and chart == old_chart
@@ -215,9 +235,19 @@ def cmd_card(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{args.card}: up to date\n")
         return EXIT_OK
     if new != old:
-        write_atomic(card, new)
-    if svg is not None and chart != old_chart:
-        write_atomic(svg, chart)
+        try:
+            write_atomic(card, new)
+            if svg is not None and chart != old_chart:
+                write_atomic(svg, chart)
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
+            return EXIT_USAGE
+    elif svg is not None and chart != old_chart:
+        try:
+            write_atomic(svg, chart)
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {svg}: {exc}\n")
+            return EXIT_USAGE
     if args.quiet < 1:
         sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
     return EXIT_OK
@@ -231,6 +261,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
     from ftdisclose.io.files import write_atomic
 
+    if args.output and refused_write(args.output, "disclosure"):
+        return EXIT_USAGE
     try:
         result = import_codecarbon(
             [Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone, model_name=args.model_name
@@ -248,7 +280,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE if unreadable else EXIT_FINDINGS
     text = dump_yaml(result.disclosure)
     if args.output:
-        write_atomic(args.output, text.encode("utf-8"))
+        try:
+            write_atomic(args.output, text.encode("utf-8"))
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {args.output}: {exc}\n")
+            return EXIT_USAGE
     else:
         sys.stdout.write(text)
     if unreadable:

@@ -20,11 +20,11 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from ftdisclose import units
 from ftdisclose.findings import Code
+from ftdisclose.findings.excerpt import excerpt
 
 QUANTITY_PATTERN = r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?([eE][-+]?\d+)?\s*[^\s\d.,+-].*$"
-_COUNT = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*([kKMBT]|bn)?\s*$")
+_COUNT = re.compile(r"^\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*([kKMBT]|bn)?\s*$")
 _COUNT_SCALE = {"": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
-_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%\s*$")
 COUNT_PATTERN = r"^\s*(\d{1,3}(,\d{3})+|\d+(\.\d+)?([eE][-+]?\d+)?)\s*([kKMBT]|bn)?\s*$"
 RATIO_PATTERN = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*%\s*$"
 
@@ -99,71 +99,18 @@ class QuantityType:
 
     def validate(self, raw: Any) -> Quantity:
         dim = units.DIMENSIONS[self.dimension]
-        if isinstance(raw, Quantity):
-            value, unit = raw.value, raw.unit
-        elif isinstance(raw, bool) or raw is None:
-            raise ftd_error(
-                Code.INVALID_QUANTITY, f"expected a quantity of {dim.name}, got {raw!r}", f'write e.g. "{dim.example}"'
-            )
-        elif isinstance(raw, int | float):
-            raise ftd_error(
-                Code.MISSING_UNIT,
-                f"{_fmt(raw)} has no unit; a {dim.name} needs one",
-                f'write e.g. "{_fmt(raw)} {dim.canonical}"',
-            )
-        elif isinstance(raw, str):
-            parsed = units.split_quantity(raw)
-            if parsed is None:
-                if raw.strip() and _is_unit(raw):
-                    raise ftd_error(
-                        Code.INVALID_QUANTITY, f"{raw!r} is a unit without a number", f'write e.g. "{dim.example}"'
-                    )
-                raise ftd_error(Code.INVALID_QUANTITY, f"{raw!r} is not a quantity", f'write e.g. "{dim.example}"')
-            value, unit = parsed
-        elif isinstance(raw, dict):
-            extra = set(raw) - {"value", "unit"}
-            if extra or "value" not in raw or "unit" not in raw:
-                raise ftd_error(
-                    Code.INVALID_QUANTITY,
-                    "a quantity mapping has exactly the keys value and unit",
-                    f"write {{value: {dim.example.split()[0]}, unit: {dim.canonical}}}",
-                )
-            value, unit = raw["value"], raw["unit"]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ftd_error(Code.INVALID_QUANTITY, f"value must be a number, got {value!r}", "")
-            if not isinstance(unit, str):
-                raise ftd_error(Code.INVALID_QUANTITY, f"unit must be a string, got {unit!r}", f"unit: {dim.canonical}")
-            value = float(value)
-        else:
-            raise ftd_error(Code.INVALID_QUANTITY, f"expected a quantity of {dim.name}", f'write e.g. "{dim.example}"')
+        value, unit = self._value_and_unit(raw, dim)
         if not math.isfinite(value):
-            raise ftd_error(Code.NON_FINITE_NUMBER, f"{raw!r} is not a finite number", "")
+            raise ftd_error(Code.NON_FINITE_NUMBER, f"{excerpt(raw)} is not a finite number", "")
         if not unit.strip():
             raise ftd_error(
                 Code.MISSING_UNIT,
                 f"{_fmt(value)} has no unit; {_a(dim.name)} needs one",
                 f'write e.g. "{_fmt(value)} {dim.canonical}"',
             )
-        try:
-            info = units.unit_info(unit)
-        except units.UnitError:
-            guess = _unit_suggestion(unit.strip())
-            hint = f'did you mean "{_fmt(value)} {guess}"?' if guess else f"use e.g. {dim.canonical}"
-            raise ftd_error(Code.UNKNOWN_UNIT, f"unknown unit {unit.strip()!r}", hint) from None
+        info = _unit_info(value, unit, dim)
         if info.dimensionality not in units.dimension_key(self.dimension):
-            found = units.dimension_of(info)
-            if self.dimension == "emissions" and found == "mass":
-                raise ftd_error(
-                    Code.CO2E_UNIT,
-                    f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
-                    f'write "{_fmt(value)} {info.text}CO2e"',
-                )
-            what = _a(found) if found else f"not {_a(dim.name)}"
-            raise ftd_error(
-                Code.UNIT_DIMENSION,
-                f'"{_fmt(value)} {unit.strip()}" is {what}; expected {_a(dim.name)}',
-                f'write e.g. "{dim.example}"',
-            )
+            raise _wrong_dimension(value, unit, info, self.dimension)
         if value < 0 and not self.allow_negative:
             raise ftd_error(Code.OUT_OF_RANGE, f"{_fmt(value)} {info.text} is negative", "a physical amount is >= 0")
         if value == 0 and not self.allow_zero:
@@ -173,6 +120,96 @@ class QuantityType:
                 "leave the field out when it is not known; never write 0",
             )
         return Quantity(value, info.text)
+
+    def _value_and_unit(self, raw: Any, dim: units.Dimension) -> tuple[float, str]:
+        if isinstance(raw, Quantity):
+            return raw.value, raw.unit
+        if isinstance(raw, bool) or raw is None:
+            raise ftd_error(
+                Code.INVALID_QUANTITY, f"expected a quantity of {dim.name}, got {raw!r}", f'write e.g. "{dim.example}"'
+            )
+        if isinstance(raw, int | float):
+            value = as_float(raw)
+            if not math.isfinite(value):
+                raise ftd_error(Code.NON_FINITE_NUMBER, f"{excerpt(raw)} is not a finite number", "")
+            raise ftd_error(
+                Code.MISSING_UNIT,
+                f"{_fmt(value)} has no unit; a {dim.name} needs one",
+                f'write e.g. "{_fmt(value)} {dim.canonical}"',
+            )
+        if isinstance(raw, str):
+            return _split(raw, dim)
+        if isinstance(raw, dict):
+            return _mapping(raw, dim)
+        raise ftd_error(Code.INVALID_QUANTITY, f"expected a quantity of {dim.name}", f'write e.g. "{dim.example}"')
+
+
+def as_float(value: int | float) -> float:
+    """A number as a float; an integer beyond the float range is infinite (reported as not finite)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _split(raw: str, dim: units.Dimension) -> tuple[float, str]:
+    try:
+        parsed = units.split_quantity(raw)
+    except units.NumberError as exc:
+        raise ftd_error(Code.INVALID_QUANTITY, f"{excerpt(raw)}: {exc}", f'write e.g. "{dim.example}"') from None
+    if parsed is None:
+        if raw.strip() and _is_unit(raw):
+            raise ftd_error(
+                Code.INVALID_QUANTITY, f"{excerpt(raw)} is a unit without a number", f'write e.g. "{dim.example}"'
+            )
+        raise ftd_error(Code.INVALID_QUANTITY, f"{excerpt(raw)} is not a quantity", f'write e.g. "{dim.example}"')
+    return parsed
+
+
+def _mapping(raw: dict[str, Any], dim: units.Dimension) -> tuple[float, str]:
+    extra = set(raw) - {"value", "unit"}
+    if extra or "value" not in raw or "unit" not in raw:
+        raise ftd_error(
+            Code.INVALID_QUANTITY,
+            "a quantity mapping has exactly the keys value and unit",
+            f"write {{value: {dim.example.split()[0]}, unit: {dim.canonical}}}",
+        )
+    value, unit = raw["value"], raw["unit"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ftd_error(Code.INVALID_QUANTITY, f"value must be a number, got {excerpt(value)}", "")
+    if not isinstance(unit, str):
+        raise ftd_error(Code.INVALID_QUANTITY, f"unit must be a string, got {excerpt(unit)}", f"unit: {dim.canonical}")
+    return as_float(value), unit
+
+
+def _unit_info(value: float, unit: str, dim: units.Dimension) -> units.UnitInfo:
+    try:
+        return units.unit_info(unit)
+    except units.UnitSyntaxError as exc:
+        raise ftd_error(
+            Code.UNKNOWN_UNIT, f"the unit {excerpt(unit.strip())} is not accepted: {exc}", f"use e.g. {dim.canonical}"
+        ) from None
+    except units.UnitError:
+        guess = _unit_suggestion(unit.strip())
+        hint = f'did you mean "{_fmt(value)} {guess}"?' if guess else f"use e.g. {dim.canonical}"
+        raise ftd_error(Code.UNKNOWN_UNIT, f"unknown unit {excerpt(unit.strip())}", hint) from None
+
+
+def _wrong_dimension(value: float, unit: str, info: units.UnitInfo, dimension: str) -> PydanticCustomError:
+    dim = units.DIMENSIONS[dimension]
+    found = units.dimension_of(info)
+    if dimension == "emissions" and found == "mass":
+        return ftd_error(
+            Code.CO2E_UNIT,
+            f'"{_fmt(value)} {unit.strip()}" is a mass, not a CO2-equivalent mass',
+            f'write "{_fmt(value)} {info.text}CO2e"',
+        )
+    what = _a(found) if found else f"not {_a(dim.name)}"
+    return ftd_error(
+        Code.UNIT_DIMENSION,
+        f'"{_fmt(value)} {unit.strip()}" is {what}; expected {_a(dim.name)}',
+        f'write e.g. "{dim.example}"',
+    )
 
 
 def _a(noun: str) -> str:
@@ -215,36 +252,39 @@ class RatioType:
         }
 
     def validate(self, raw: Any) -> float:
-        if isinstance(raw, bool) or raw is None:
-            raise ftd_error(Code.INVALID_RATIO, f"expected a ratio, got {raw!r}", f"write e.g. {self.example}")
-        if isinstance(raw, int | float):
-            value = float(raw)
-        elif isinstance(raw, str):
-            match = _PERCENT.match(raw)
-            if match is None:
-                try:
-                    value = float(raw)
-                except ValueError:
-                    raise ftd_error(
-                        Code.INVALID_RATIO, f"{raw!r} is not a ratio", f"write e.g. {self.example}"
-                    ) from None
-            else:
-                value = float(match.group(1)) / 100
-        else:
-            raise ftd_error(Code.INVALID_RATIO, "expected a ratio", f"write e.g. {self.example}")
+        value = self._number(raw)
         if not math.isfinite(value):
-            raise ftd_error(Code.NON_FINITE_NUMBER, f"{raw!r} is not a finite number", "")
+            raise ftd_error(Code.NON_FINITE_NUMBER, f"{excerpt(raw)} is not a finite number", "")
         too_low = value < self.low if self.low_inclusive else value <= self.low
         if too_low or value > self.high:
             lo = "[" if self.low_inclusive else "("
             raise ftd_error(
                 Code.OUT_OF_RANGE,
-                f"{raw!r} is outside {lo}{self.low:g}, {self.high:g}]",
+                f"{excerpt(raw)} is outside {lo}{self.low:g}, {self.high:g}]",
                 f'a percentage needs its sign: write "{raw}%"'
                 if isinstance(raw, int | float) and self.high == 1.0 and 1 < value <= 100
                 else "check the value",
             )
         return value
+
+    def _number(self, raw: Any) -> float:
+        if isinstance(raw, bool) or raw is None:
+            raise ftd_error(Code.INVALID_RATIO, f"expected a ratio, got {raw!r}", f"write e.g. {self.example}")
+        if isinstance(raw, int | float):
+            return as_float(raw)
+        if not isinstance(raw, str):
+            raise ftd_error(Code.INVALID_RATIO, "expected a ratio", f"write e.g. {self.example}")
+        text = raw.strip()
+        percent = text.endswith("%")
+        try:
+            value = units.read_number(text[:-1].strip() if percent else text)
+        except units.NumberError as exc:
+            raise ftd_error(Code.INVALID_RATIO, f"{excerpt(raw)}: {exc}", f"write e.g. {self.example}") from None
+        except ValueError:
+            raise ftd_error(
+                Code.INVALID_RATIO, f"{excerpt(raw)} is not a ratio", f"write e.g. {self.example}"
+            ) from None
+        return value / 100 if percent else value
 
 
 @dataclass(frozen=True)
@@ -262,27 +302,35 @@ class CountType:
         return {"anyOf": [{"type": "number", "minimum": self.minimum}, {"type": "string", "pattern": COUNT_PATTERN}]}
 
     def validate(self, raw: Any) -> int:
-        if isinstance(raw, bool) or raw is None:
-            raise ftd_error(Code.INVALID_COUNT, f"expected a count, got {raw!r}", 'write e.g. 7.24e9 or "7.24B"')
-        if isinstance(raw, int):
-            value = float(raw) if abs(raw) < 10**300 else math.inf
-        elif isinstance(raw, float):
-            value = raw
-        elif isinstance(raw, str):
-            match = _COUNT.match(raw)
-            if match is None:
-                raise ftd_error(Code.INVALID_COUNT, f"{raw!r} is not a count", 'write e.g. 7.24e9 or "7.24B"')
-            value = float(match.group(1).replace(",", "")) * _COUNT_SCALE[match.group(2) or ""]
-        else:
-            raise ftd_error(Code.INVALID_COUNT, "expected a count", 'write e.g. 7.24e9 or "7.24B"')
+        value = _count_number(raw)
         if not math.isfinite(value):
-            raise ftd_error(Code.NON_FINITE_NUMBER, f"{raw!r} is not a finite number", "")
+            raise ftd_error(Code.NON_FINITE_NUMBER, f"{excerpt(raw)} is not a finite number", "")
         if value < self.minimum:
-            raise ftd_error(Code.OUT_OF_RANGE, f"{raw!r} is below {self.minimum}", "")
+            raise ftd_error(Code.OUT_OF_RANGE, f"{excerpt(raw)} is below {self.minimum}", "")
         rounded = round(value)
         if abs(value - rounded) > 1e-6 * max(1.0, abs(value)):
-            raise ftd_error(Code.INVALID_COUNT, f"{raw!r} is not a whole number", "")
+            raise ftd_error(Code.INVALID_COUNT, f"{excerpt(raw)} is not a whole number", "")
         return int(rounded)
+
+
+def _count_number(raw: Any) -> float:
+    hint = 'write e.g. 7.24e9 or "7.24B"'
+    if isinstance(raw, bool) or raw is None:
+        raise ftd_error(Code.INVALID_COUNT, f"expected a count, got {raw!r}", hint)
+    if isinstance(raw, int | float):
+        return as_float(raw)
+    if not isinstance(raw, str):
+        raise ftd_error(Code.INVALID_COUNT, "expected a count", hint)
+    if len(raw) > units.MAX_QUANTITY_CHARS:
+        raise ftd_error(Code.INVALID_COUNT, f"{excerpt(raw)} is too long for a count", hint)
+    match = _COUNT.match(raw)
+    if match is None:
+        raise ftd_error(Code.INVALID_COUNT, f"{excerpt(raw)} is not a count", hint)
+    try:
+        number = units.read_number(match.group(1).replace(",", ""))
+    except ValueError as exc:
+        raise ftd_error(Code.INVALID_COUNT, f"{excerpt(raw)}: {exc}", hint) from None
+    return number * _COUNT_SCALE[match.group(2) or ""]
 
 
 def _parse_datetime(raw: Any) -> dt.datetime:

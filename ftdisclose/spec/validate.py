@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ftdisclose import spec
 from ftdisclose.findings import Code, Finding, Severity, Where, make
+from ftdisclose.findings.excerpt import excerpt
 from ftdisclose.io.loader import Document
 
 _TYPE_ERRORS = {
@@ -125,7 +126,7 @@ def _version(doc: Document, data: dict[str, Any], found: list[Finding]) -> str |
         if isinstance(version, int | float) and str(version) in spec.VERSIONS
         else f"known versions: {', '.join(spec.VERSIONS)}"
     )
-    message = f"spec_version {version!r} is not supported"
+    message = f"spec_version {excerpt(version)} is not supported"
     found.append(make(Code.UNSUPPORTED_SPEC_VERSION, message, doc.where(("spec_version",)), hint=hint))
     return None
 
@@ -147,11 +148,11 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
             code, message = Code.UNKNOWN_FIELD, f"unknown field {loc[-1]!r}"
             hint = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
         elif kind == "literal_error":
-            code, message = Code.INVALID_CHOICE, f"{error.get('input')!r} is not one of {ctx.get('expected')}"
+            code, message = Code.INVALID_CHOICE, f"{excerpt(error.get('input'))} is not one of {ctx.get('expected')}"
             hint = f"use one of {ctx.get('expected')}"
         elif kind == "string_pattern_mismatch":
             code = _PATTERN_CODES.get(str(loc[-1]), Code.INVALID_CHOICE)
-            message = f"{error.get('input')!r} does not have the form of {loc[-1]}"
+            message = f"{excerpt(error.get('input'))} does not have the form of {loc[-1]}"
             hint = {
                 Code.UNKNOWN_COUNTRY: 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"',
                 Code.UNKNOWN_FACTORS_VERSION: 'a factor version such as "2026.1"',
