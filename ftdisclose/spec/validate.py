@@ -86,6 +86,8 @@ def validate_document(doc: Document) -> SpecResult:
     version = _version(doc, data, found)
     if version is None:
         return SpecResult(tuple(found))
+    if isinstance(data.get("$schema"), str):  # binds the file to its JSON Schema in editors; not part of the spec
+        data = {k: v for k, v in data.items() if k != "$schema"}
     model = spec.model_for(version)
     try:
         disclosure = model.model_validate(data)
