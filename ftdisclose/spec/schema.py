@@ -96,8 +96,19 @@ def _inner_models(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(annotation) for m in _inner_models(arg)]
 
 
+def _integral(node: Any) -> Any:
+    """Whole floats written as integers (``0``, not ``0.0``): the text is the same whichever pydantic made it."""
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
+    if isinstance(node, dict):
+        return {k: _integral(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_integral(v) for v in node]
+    return node
+
+
 def render(version: str = spec.LATEST) -> str:
-    return json.dumps(generate(version), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_integral(generate(version)), indent=2, ensure_ascii=False) + "\n"
 
 
 def packaged(version: str = spec.LATEST) -> str:
