@@ -158,8 +158,12 @@ def cmd_pin(args: argparse.Namespace) -> int:
     intensity = result.computation.inputs.get(Name.CARBON_INTENSITY)
     if intensity is not None and intensity.origin is Origin.DISCLOSED:
         sys.stdout.write(
-            f"{args.path}: operational.carbon_intensity is already disclosed "
-            f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+            ""
+            if args.quiet
+            else (
+                f"{args.path}: operational.carbon_intensity is already disclosed "
+                f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+            )
         )
         return EXIT_OK
     if intensity is None or intensity.origin is not Origin.FETCHED:
@@ -173,7 +177,10 @@ def cmd_pin(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     write_atomic(path, new)
     sys.stdout.write(
-        f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh ({intensity.detail})\n"
+        ""
+        if args.quiet
+        else f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh "
+        f"({intensity.detail})\n"
     )
     return EXIT_OK
 
