@@ -82,3 +82,17 @@ def test_validate_counts_agree_across_formats(tmp_path: Path) -> None:
     sarif = json.loads(run_cli("validate", "--format", "sarif", ".", cwd=tmp_path).stdout)
     levels = [r["level"] for r in sarif["runs"][0]["results"]]
     assert (levels.count("error"), levels.count("warning")) == (summary["errors"], summary["warnings"])
+
+
+def test_compute_prints_findings_as_validate_does() -> None:
+    validate = run_cli("validate", WARNS).stdout.splitlines()
+    compute = run_cli("compute", WARNS).stdout.splitlines()
+    finding = next(line for line in validate if "[warning]" in line)
+    assert finding in compute  # the same line: location, code, rule, severity, message
+    hint = validate[validate.index(finding) + 1]
+    assert hint.strip().startswith("hint:") and hint in compute
+
+
+def test_factors_show_prints_units_in_brackets_as_text() -> None:
+    out = run_cli("factors", "show", "accelerators").stdout
+    assert "tdp [W]" in out and "embodied [kgCO2e]" in out
