@@ -242,3 +242,23 @@ def test_the_examples_pass_the_schema() -> None:
         data = yaml.safe_load(example.read_text())
         if data.get("spec_version") == LATEST:
             assert not list(validator.iter_errors(data)), example.name
+
+
+def test_the_spec_reference_documents_every_nested_field() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    fields = generate.spec_fields()
+    paths = {f.path for f in fields}
+    # the shorthand block's own fields are walked too (operational.energy: 0.694 kWh, or a mapping)
+    assert {"operational.energy.value", "operational.energy.source", "operational.energy.boundary"} <= paths
+    page = generate.spec_page()
+    for f in fields:
+        assert f.example is not None and f.kind, f.path
+        if f.kind.startswith("quantity"):
+            assert f.dimension and f.unit, f.path  # every quantity says its unit dimension
+        assert f"`{f.path}`" in page, f.path
