@@ -263,6 +263,14 @@ def _strip_null(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return prop, False
 
 
+def _unit_comment(node: dict[str, Any]) -> tuple[str, str] | None:
+    """(dimension, canonical unit) from the schema's ``$comment`` annotation (spec.types.unit_comment)."""
+    from ftdisclose.spec.types import UNIT_COMMENT
+
+    match = UNIT_COMMENT.match(str(node.get("$comment", "")))
+    return (match["dimension"], match["canonical"] or "") if match else None
+
+
 def _ref_name(node: dict[str, Any]) -> str | None:
     ref = node.get("$ref")
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
@@ -292,6 +300,8 @@ class Field:
         examples = prop.get("examples") or []
         self.example = examples[0] if examples else None
         inner, _ = _strip_null(prop)
+        if "$comment" in prop and "$comment" not in inner:
+            inner = {**inner, "$comment": prop["$comment"]}
         self.child: str | None = None  # $defs name of a nested block
         self.dimension = ""
         self.unit = ""
@@ -303,19 +313,25 @@ class Field:
         if name:
             self.child = name
             return "mapping"
+        unit = _unit_comment(node)
+        shorthand = [b for b in node.get("anyOf", []) if _ref_name(b)]
+        if shorthand:  # a block that may also be written as a bare quantity (operational.energy: 0.694 kWh)
+            self.child = _ref_name(shorthand[0])
+            if unit:
+                self.dimension, self.unit = unit
+            return 'mapping, or a quantity written `"<number> <unit>"` or `{value: <number>, unit: <unit>}`'
         if "const" in node:
             return f"the constant {code(json.dumps(node['const']))}"
         if "enum" in node:
             return "one of " + ", ".join(code(v) for v in node["enum"])
-        dimension = node.get("x-unit-dimension")
+        dimension = unit[0] if unit else None
         if dimension == "ratio":
             number = next((b for b in node.get("anyOf", []) if b.get("type") == "number"), {})
             self.dimension = "ratio"
             self.constraints += _bounds(number)
             return 'ratio: a number, or a percentage such as `"47%"`'
         if dimension:
-            self.dimension = str(dimension)
-            self.unit = str(node.get("x-canonical-unit", ""))
+            self.dimension, self.unit = unit or ("", "")
             return 'quantity: `"<number> <unit>"` or `{value: <number>, unit: <unit>}`'
         if node.get("type") == "array":
             items = node.get("items", {})
@@ -340,7 +356,7 @@ class Field:
         kind = node.get("type", "any value")
         self.constraints += _bounds(node)
         if node.get("format") == "date-time":
-            return "timestamp: ISO 8601 with a time zone"
+            return "timestamp: RFC 3339, with seconds and a time zone (`2024-07-06T17:01:00Z`, `...+02:00`)"
         if node.get("format") == "date":
             return "date: `YYYY-MM-DD`"
         if "pattern" in node:

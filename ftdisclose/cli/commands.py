@@ -13,6 +13,7 @@ from ftdisclose.cli.batch import Job, deliver, failed, failed_report, run_job, r
 from ftdisclose.findings import Code, Where, make
 from ftdisclose.io.config import Config
 from ftdisclose.io.discover import discover
+from ftdisclose.io.loader import Document
 from ftdisclose.output import REPORTERS
 from ftdisclose.output.base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Reporter
 from ftdisclose.output.text import TextReporter
@@ -98,8 +99,29 @@ def show_findings(result: FileResult, args: argparse.Namespace) -> None:
     text.file(report_of(result, with_figures=False))
 
 
+def output_problem(path: Path, *, create: bool = True) -> str | None:
+    """Why ``path`` cannot be written as a file (None when it can); missing parent folders are created."""
+    if path.is_dir():
+        return f"{path}: is a folder; name a file to write"
+    parent = path.parent
+    blocker = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        return f"{path}: {blocker} is a file, not a folder"
+    if not parent.exists() and create:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"{path}: the folder {parent} cannot be created ({exc.strerror or exc})"
+    if parent.exists() and not os.access(parent, os.W_OK):
+        return f"{path}: the folder {parent} is not writable"
+    return None
+
+
 def _single(args: argparse.Namespace, options_: Options | None = None) -> tuple[FileResult, int]:
     """Run one file; on failure its findings are shown and the exit code is returned beside it."""
+    if Path(args.path).is_dir():
+        sys.stderr.write(f"ftdisclose: {args.path}: is a folder; {args.command} reads one file\n")
+        return FileResult(Document(args.path, "unknown"), ()), EXIT_USAGE
     result = run_file(Path(args.path), options_ or options(args), display=args.path)
     if result.computation is None or result.errors:
         show_findings(result, args)
@@ -158,8 +180,12 @@ def cmd_pin(args: argparse.Namespace) -> int:
     intensity = result.computation.inputs.get(Name.CARBON_INTENSITY)
     if intensity is not None and intensity.origin is Origin.DISCLOSED:
         sys.stdout.write(
-            f"{args.path}: operational.carbon_intensity is already disclosed "
-            f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+            ""
+            if args.quiet
+            else (
+                f"{args.path}: operational.carbon_intensity is already disclosed "
+                f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+            )
         )
         return EXIT_OK
     if intensity is None or intensity.origin is not Origin.FETCHED:
@@ -173,7 +199,10 @@ def cmd_pin(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
         return EXIT_USAGE
     sys.stdout.write(
-        f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh ({intensity.detail})\n"
+        ""
+        if args.quiet
+        else f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh "
+        f"({intensity.detail})\n"
     )
     return EXIT_OK
 
@@ -199,6 +228,10 @@ def cmd_card(args: argparse.Namespace) -> int:
         return code
     card = Path(args.card)
     svg = card.parent / args.svg if args.svg else None
+    problem = next(filter(None, (output_problem(p, create=not args.check) for p in (card, svg) if p)), None)
+    if problem is not None:
+        sys.stderr.write(f"ftdisclose: {problem}\n")
+        return EXIT_USAGE
     try:
         old = read_regular(card) if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
@@ -280,6 +313,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE if unreadable else EXIT_FINDINGS
     text = dump_yaml(result.disclosure)
     if args.output:
+        problem = output_problem(Path(args.output))
+        if problem is not None:
+            sys.stderr.write(f"ftdisclose: {problem}\n")
+            return EXIT_USAGE
         try:
             write_atomic(args.output, text.encode("utf-8"))
         except OSError as exc:

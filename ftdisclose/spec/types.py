@@ -29,6 +29,16 @@ COUNT_PATTERN = r"^\s*(\d{1,3}(,\d{3})+|\d+(\.\d+)?([eE][-+]?\d+)?)\s*([kKMBT]|b
 RATIO_PATTERN = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*%\s*$"
 
 
+# The unit dimension of a field, in the one annotation keyword every validator accepts in strict mode
+# (ajv refuses unknown keywords such as x-unit-dimension): "ftdisclose-unit: energy; canonical kWh".
+UNIT_COMMENT = re.compile(r"^ftdisclose-unit: (?P<dimension>[^;]+)(?:; canonical (?P<canonical>\S+))?$")
+
+
+def unit_comment(dimension: str, canonical: str = "") -> str:
+    """The ``$comment`` that carries a field's unit dimension (and canonical unit) in the JSON Schema."""
+    return f"ftdisclose-unit: {dimension}" + (f"; canonical {canonical}" if canonical else "")
+
+
 def ftd_error(code: str, message: str, hint: str = "") -> PydanticCustomError:
     """A validation error that the validate stage turns into a finding ``code``."""
     return PydanticCustomError("ftd", "{message}", {"code": code, "message": message, "hint": hint})
@@ -93,8 +103,7 @@ class QuantityType:
                     "additionalProperties": False,
                 },
             ],
-            "x-unit-dimension": dim.name,
-            "x-canonical-unit": dim.canonical,
+            "$comment": unit_comment(dim.name, dim.canonical),
         }
 
     def validate(self, raw: Any) -> Quantity:
@@ -248,7 +257,7 @@ class RatioType:
                 {"type": "number", bound: self.low, "maximum": self.high},
                 {"type": "string", "pattern": RATIO_PATTERN},
             ],
-            "x-unit-dimension": "ratio",
+            "$comment": unit_comment("ratio"),
         }
 
     def validate(self, raw: Any) -> float:
@@ -276,6 +285,16 @@ class RatioType:
             raise ftd_error(Code.INVALID_RATIO, "expected a ratio", f"write e.g. {self.example}")
         text = raw.strip()
         percent = text.endswith("%")
+        if not percent:  # a number in quotes is text, as the JSON Schema says: only "47%" is a string
+            try:
+                units.read_number(text)
+            except ValueError:
+                raise ftd_error(
+                    Code.INVALID_RATIO, f"{excerpt(raw)} is not a ratio", f"write e.g. {self.example}"
+                ) from None
+            raise ftd_error(
+                Code.INVALID_RATIO, f"{excerpt(raw)} is a number in quotes", f"remove the quotes: {excerpt(text)}"
+            )
         try:
             value = units.read_number(text[:-1].strip() if percent else text)
         except units.NumberError as exc:
@@ -333,29 +352,73 @@ def _count_number(raw: Any) -> float:
     return number * _COUNT_SCALE[match.group(2) or ""]
 
 
+# RFC 3339 section 5.6 date-time, exactly what the JSON Schema's pattern (and format) say
+RFC3339 = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+_RFC3339 = re.compile(RFC3339)
+# what people write instead: a space for T, no seconds, an offset without its colon, no zone at all
+_NEAR = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<sep>[Tt ])(?P<hm>\d{2}:\d{2})(?P<sec>:\d{2}(?:\.\d+)?)?"
+    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?$"
+)
+_EXAMPLE = "2024-07-06T17:01:00Z"
+
+
+def _datetime_error(raw: str) -> PydanticCustomError:
+    """Why ``raw`` is not an RFC 3339 date-time, and the form to write."""
+    near = _NEAR.match(raw)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        return ftd_error(
+            Code.INVALID_DATETIME, f"{excerpt(raw)} is a date without a time", f"write e.g. {raw}T00:00:00Z"
+        )
+    if near is None:
+        return ftd_error(
+            Code.INVALID_DATETIME, f"{excerpt(raw)} is not an RFC 3339 date-time", f"write e.g. {_EXAMPLE}"
+        )
+    zone = near["zone"] or ""
+    if len(zone) == 5:
+        zone = f"{zone[:3]}:{zone[3:]}"
+    fixed = f"{near['date']}T{near['hm']}{near['sec'] or ':00'}{zone.upper() if zone in ('z', 'Z') else zone}"
+    if not near["zone"]:
+        return ftd_error(
+            Code.NAIVE_DATETIME,
+            f"{excerpt(raw)} has no time zone",
+            f"write {fixed}Z for UTC, or an offset such as +02:00",
+        )
+    problems = [
+        text
+        for text, wrong in (
+            ("a space between date and time, not T", near["sep"] == " "),
+            ("no seconds", not near["sec"]),
+            ("an offset without its colon", len(near["zone"]) == 5),
+        )
+        if wrong
+    ]
+    message = f"{excerpt(raw)} is not an RFC 3339 date-time: it has {' and '.join(problems)}"
+    return ftd_error(Code.INVALID_DATETIME, message, f"write {fixed} (editors and JSON Schema tools require it)")
+
+
 def _parse_datetime(raw: Any) -> dt.datetime:
+    """An RFC 3339 date-time with its zone (the JSON Schema's rule); each near miss told how to write it."""
     if isinstance(raw, dt.datetime):
         value = raw
     elif isinstance(raw, str):
-        text = raw.strip()
-        if not re.match(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}", text):
-            raise ftd_error(
-                Code.INVALID_DATETIME, f"{raw!r} is not an ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z"
-            )
+        if not _RFC3339.match(raw):
+            raise _datetime_error(raw)
+        text = re.sub(r"(\.\d{6})\d+", r"\1", raw.replace("z", "Z").replace("t", "T"))  # Python reads 6 digits
         try:
-            value = dt.datetime.fromisoformat(text.replace("z", "Z"))
+            value = dt.datetime.fromisoformat(text)
         except ValueError:
             raise ftd_error(
-                Code.INVALID_DATETIME, f"{raw!r} is not a valid ISO 8601 date-time", "write e.g. 2024-07-06T17:01:00Z"
+                Code.INVALID_DATETIME, f"{raw!r} is not a valid calendar date and time", f"write e.g. {_EXAMPLE}"
             ) from None
     else:
         raise ftd_error(
             Code.INVALID_DATETIME,
-            f"expected an ISO 8601 date-time string, got {raw!r}",
-            'write e.g. "2024-07-06T17:01:00Z"',
+            f"expected an RFC 3339 date-time string, got {raw!r}",
+            f'write e.g. "{_EXAMPLE}"',
         )
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ftd_error(Code.NAIVE_DATETIME, f"{raw!r} has no time zone", f"write e.g. {raw}Z for UTC, or an offset")
+        raise ftd_error(Code.NAIVE_DATETIME, f"{raw!r} has no time zone", "give it a zone, e.g. Z for UTC")
     return value
 
 
@@ -382,11 +445,7 @@ class _DateTimeMarker:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "format": "date-time",
-            "pattern": r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$",
-        }
+        return {"type": "string", "format": "date-time", "pattern": RFC3339}
 
 
 class _DateMarker:

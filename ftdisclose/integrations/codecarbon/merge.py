@@ -182,7 +182,13 @@ def zone(name: str | None) -> dt.tzinfo | None:
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}: use an IANA name such as Europe/Copenhagen, or UTC") from exc
+        from ftdisclose.spec.suggest import time_zone
+
+        guess = time_zone(name)
+        mean = f"did you mean {guess}? " if guess else ""
+        raise ValueError(
+            f"unknown time zone {name!r}: {mean}use an IANA name such as Europe/Copenhagen, or UTC"
+        ) from exc
 
 
 def iso(moment: dt.datetime) -> str:
