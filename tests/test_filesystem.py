@@ -199,13 +199,15 @@ def test_a_read_only_folder_is_a_usage_error_for_a_non_root_user(shared: Path) -
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (lambda p: None, "does not exist"),
-        (lambda p: p.write_bytes(b"a file"), "not a folder"),
-    ],
-)
+def test_a_missing_output_folder_is_created_by_the_command_and_refused_by_write_atomic(tmp_path: Path) -> None:
+    # the command line creates what the user named (issue 13); the library never creates folders on its own
+    ran = run_cli("card", str(MUNIN), "--card", str(tmp_path / "new" / "README.md"))
+    assert ran.returncode == 0 and (tmp_path / "new" / "README.md").is_file(), ran
+    with pytest.raises(WriteError, match="does not exist"):
+        write_atomic(tmp_path / "missing" / "x.yaml", b"x")
+
+
+@pytest.mark.parametrize(("make", "message"), [(lambda p: p.write_bytes(b"a file"), "not a folder")])
 def test_an_output_folder_of_the_wrong_kind_is_a_usage_error(tmp_path: Path, make: object, message: str) -> None:
     parent = tmp_path / "out"
     make(parent)  # type: ignore[operator]

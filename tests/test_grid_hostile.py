@@ -429,7 +429,7 @@ def test_pin_writes_nothing_when_the_service_answers_negative_values(hostile: Se
     disclosure.write_text(
         'spec_version: "1.0"\nmodel: {name: x}\ninfrastructure:\n  location: {country: "DK", grid_zone: DK2}\n'
         "  cluster:\n    gpu: {model: NVIDIA A100 80GB, count: 1}\n"
-        "operational:\n  start: 2024-07-06T17:00Z\n  duration: 1 h\n"
+        "operational:\n  start: 2024-07-06T17:00:00Z\n  duration: 1 h\n"
     )
     before = disclosure.read_bytes()
     ran = run_cli("pin", str(disclosure), env={"FTDISCLOSE_ENERGIDATASERVICE_URL": hostile.url})
@@ -487,7 +487,7 @@ def test_compute_with_a_hostile_server_exits_cleanly(hostile: Server, tmp_path: 
     hostile.behaviour = honest("NaN")
     disclosure = tmp_path / "run.yaml"
     source = (EXAMPLES / "munin-7b-lora.yaml").read_text()
-    source = source.replace("  carbon_intensity: 82.5 g/kWh\n", "  start: 2024-07-06T17:00Z\n")
+    source = source.replace("  carbon_intensity: 82.5 g/kWh\n", "  start: 2024-07-06T17:00:00Z\n")
     source = source.replace('country: "DK"', 'country: "DK"\n    grid_zone: DK2')
     disclosure.write_text(source)
     ran = run_cli(

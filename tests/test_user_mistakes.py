@@ -77,14 +77,17 @@ WRITERS = [
 
 @pytest.mark.parametrize("argv", WRITERS, ids=["card", "card-svg", "import"])
 def test_outputs(place: Path, argv: list[str]) -> None:
+    name = "out.yaml" if argv[0] == "import" else "out.md"  # import never writes a disclosure into a card (.md)
+
     def run(out: str) -> tuple[int, str]:
+        out = out.replace("out.md", name)
         proc = run_cli(*(a.replace("{out}", out) for a in argv), cwd=place)
         assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
         return proc.returncode, proc.stderr
 
     # a missing folder is created
     code, _ = run("new/deeper/out.md")
-    assert code == 0 and (place / "new" / "deeper" / "out.md").is_file()
+    assert code == 0 and (place / "new" / "deeper" / name).is_file()
     # a folder where the file should be
     code, err = run("folder")
     assert code == 2 and "is a folder" in err

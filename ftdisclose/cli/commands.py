@@ -102,7 +102,7 @@ def show_findings(result: FileResult, args: argparse.Namespace) -> None:
 def output_problem(path: Path, *, create: bool = True) -> str | None:
     """Why ``path`` cannot be written as a file (None when it can); missing parent folders are created."""
     if path.is_dir():
-        return f"{path}: is a folder; name a file to write"
+        return f"{path}: is a folder, not a file; name a file to write"
     parent = path.parent
     blocker = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None:
@@ -113,7 +113,7 @@ def output_problem(path: Path, *, create: bool = True) -> str | None:
         except OSError as exc:
             return f"{path}: the folder {parent} cannot be created ({exc.strerror or exc})"
     if parent.exists() and not os.access(parent, os.W_OK):
-        return f"{path}: the folder {parent} is not writable"
+        return f"{path}: the folder {parent} is read-only"
     return None
 
 
@@ -159,12 +159,18 @@ def refused_write(path: str, writes: str, *, check_only: bool = False) -> bool:
 
     try:
         check_kind(path, writes)
-        if not check_only:
-            check_writable(path)
     except WriteError as exc:
         sys.stderr.write(f"ftdisclose: {exc}\n")
         return True
-    return False
+    problem = output_problem(Path(path), create=not check_only)  # creates missing folders
+    if problem is None and not check_only:
+        try:
+            check_writable(path)
+        except WriteError as exc:
+            problem = f"{path}: {exc}"
+    if problem is not None:
+        sys.stderr.write(f"ftdisclose: {problem}\n")
+    return problem is not None
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
@@ -172,7 +178,7 @@ def cmd_pin(args: argparse.Namespace) -> int:
     from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
     path = Path(args.path)
-    if refused_write(args.path, "card" if path.suffix.lower() == ".md" else "disclosure"):
+    if path.exists() and refused_write(args.path, "card" if path.suffix.lower() == ".md" else "disclosure"):
         return EXIT_USAGE
     result, code = _single(args, Options(factors_version=args.factors, grid=GridOptions("hourly", args.offline)))
     if result.computation is None or code:

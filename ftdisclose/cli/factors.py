@@ -106,7 +106,7 @@ def _show(args: argparse.Namespace) -> int:
     console = Console(highlight=False, markup=False, width=max(120, Console().width))
     console.print(Text.assemble((args.table, "bold"), f" ({tables.version}, {len(rows)} rows): {info['description']}"))
     units = ", ".join(f"{c} [{m['unit']}]" for c, m in info["columns"].items() if m["unit"])
-    console.print(f"units: {units}")
+    console.print(f"units: {units}", soft_wrap=True)
     table = Table(show_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")

@@ -12,7 +12,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -63,13 +63,29 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
-def _unit_suggestion(unit: str) -> str:
-    names = units.known_unit_names()
+# a count's multiplier written before a unit ("30.84M h"): the power of ten it stands for
+_MULTIPLIERS = {"k": 3, "K": 3, "M": 6, "B": 9, "G": 9, "T": 12}
+
+
+def _of_dimension(unit: str, dimension: str) -> bool:
+    try:
+        return units.unit_info(unit).dimensionality in units.dimension_key(dimension)
+    except units.UnitError:
+        return False
+
+
+def _unit_suggestion(value: float, unit: str, dimension: str) -> str:
+    """What to write instead of ``value unit``: always a quantity of the field's own dimension, never
+    another's ("30.84M h" is 30.84e6 h, not 30.84 MWh), or "" when nothing is close."""
+    head, rest = unit[:1], unit[1:].strip()
+    if head in _MULTIPLIERS and rest and _of_dimension(rest, dimension):
+        return f"{_fmt(value)}e{_MULTIPLIERS[head]} {rest}"
+    names = [n for n in units.known_unit_names() if _of_dimension(n, dimension)]
     lowered = {n.lower(): n for n in names}
     if unit.lower() in lowered:
-        return lowered[unit.lower()]
+        return f"{_fmt(value)} {lowered[unit.lower()]}"
     close = difflib.get_close_matches(unit, names, n=1, cutoff=0.6)
-    return close[0] if close else ""
+    return f"{_fmt(value)} {close[0]}" if close else ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class QuantityType:
     dimension: str
     allow_negative: bool = False
     allow_zero: bool = True
+    maximum: tuple[float, str] | None = None  # the largest value any real disclosure can hold, and its unit
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
@@ -127,6 +144,14 @@ class QuantityType:
                 Code.OUT_OF_RANGE,
                 f"{_fmt(value)} {info.text} is zero",
                 "leave the field out when it is not known; never write 0",
+            )
+        if self.maximum is not None and units.convert(value, info.text, self.maximum[1]) > self.maximum[0]:
+            most, unit_ = self.maximum
+            raise ftd_error(
+                Code.OUT_OF_RANGE,
+                f"{_fmt(value)} {info.text} is more than {_fmt(most)} {unit_}s",
+                f"no run or hardware lasts longer than the {ERA[1] - ERA[0]} years from {ERA[0]} to {ERA[1]}; "
+                "check the number and its unit",
             )
         return Quantity(value, info.text)
 
@@ -199,8 +224,8 @@ def _unit_info(value: float, unit: str, dim: units.Dimension) -> units.UnitInfo:
             Code.UNKNOWN_UNIT, f"the unit {excerpt(unit.strip())} is not accepted: {exc}", f"use e.g. {dim.canonical}"
         ) from None
     except units.UnitError:
-        guess = _unit_suggestion(unit.strip())
-        hint = f'did you mean "{_fmt(value)} {guess}"?' if guess else f"use e.g. {dim.canonical}"
+        guess = _unit_suggestion(value, unit.strip(), dim.name)
+        hint = f'did you mean "{guess}"?' if guess else f"use e.g. {dim.canonical}"
         raise ftd_error(Code.UNKNOWN_UNIT, f"unknown unit {excerpt(unit.strip())}", hint) from None
 
 
@@ -397,6 +422,20 @@ def _datetime_error(raw: str) -> PydanticCustomError:
     return ftd_error(Code.INVALID_DATETIME, message, f"write {fixed} (editors and JSON Schema tools require it)")
 
 
+DateLike = TypeVar("DateLike", dt.date, dt.datetime)
+ERA = (1970, 2100)  # the years a fine-tuning run, its hardware and its publication can lie in
+
+
+def _in_era(value: DateLike, raw: Any) -> DateLike:
+    if not ERA[0] <= value.year <= ERA[1]:
+        raise ftd_error(
+            Code.OUT_OF_RANGE,
+            f"{excerpt(raw) if isinstance(raw, str) else value.isoformat()} lies outside {ERA[0]}-{ERA[1]}",
+            "check the year",
+        )
+    return value
+
+
 def _parse_datetime(raw: Any) -> dt.datetime:
     """An RFC 3339 date-time with its zone (the JSON Schema's rule); each near miss told how to write it."""
     if isinstance(raw, dt.datetime):
@@ -409,7 +448,7 @@ def _parse_datetime(raw: Any) -> dt.datetime:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
             raise ftd_error(
-                Code.INVALID_DATETIME, f"{raw!r} is not a valid calendar date and time", f"write e.g. {_EXAMPLE}"
+                Code.INVALID_DATETIME, f"{excerpt(raw)} is not a valid calendar date and time", f"write e.g. {_EXAMPLE}"
             ) from None
     else:
         raise ftd_error(
@@ -418,19 +457,21 @@ def _parse_datetime(raw: Any) -> dt.datetime:
             f'write e.g. "{_EXAMPLE}"',
         )
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ftd_error(Code.NAIVE_DATETIME, f"{raw!r} has no time zone", "give it a zone, e.g. Z for UTC")
-    return value
+        raise ftd_error(Code.NAIVE_DATETIME, f"{excerpt(raw)} has no time zone", "give it a zone, e.g. Z for UTC")
+    return _in_era(value, raw)
 
 
 def _parse_date(raw: Any) -> dt.date:
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-        return raw
+        return _in_era(raw, raw)
     if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
         try:
-            return dt.date.fromisoformat(raw.strip())
+            day = dt.date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise ftd_error(Code.INVALID_DATETIME, f"{raw!r} is not a date YYYY-MM-DD", "write e.g. 2024-01-20")
+        else:
+            return _in_era(day, raw)
+    raise ftd_error(Code.INVALID_DATETIME, f"{excerpt(raw)} is not a date YYYY-MM-DD", "write e.g. 2024-01-20")
 
 
 class _DateTimeMarker:
@@ -463,7 +504,9 @@ class _DateMarker:
 
 Energy = Annotated[Quantity, QuantityType("energy")]
 Power = Annotated[Quantity, QuantityType("power")]
-Duration = Annotated[Quantity, QuantityType("time")]
+Duration = Annotated[Quantity, QuantityType("time", maximum=(130.0, "year"))]  # a run or a life: within the era
+GpuTime = Annotated[Quantity, QuantityType("time")]  # GPU-hours: GPUs x hours, beyond any one clock
+Lifetime = Annotated[Quantity, QuantityType("time", allow_zero=False, maximum=(130.0, "year"))]
 Emissions = Annotated[Quantity, QuantityType("emissions")]
 CarbonIntensity = Annotated[Quantity, QuantityType("carbon intensity")]
 WaterVolume = Annotated[Quantity, QuantityType("water")]
