@@ -153,7 +153,7 @@ CORPUS: tuple[Case, ...] = (
         ("compute", "--format", "json", "--grid-data", "hourly", "--offline"),
         1,
         "FTD105",  # the year lies outside 1970-2100: refused before any window is built (FTD323 guards the fetch)
-        9,
+        10,
     ),
     Case("cc-duration-1e308.csv", _codecarbon(duration="1e308"), ("import", "codecarbon"), 1, "FTD527", 2),
     Case("cc-year-1.csv", _codecarbon(timestamp="0001-01-01T00:00:00"), ("import", "codecarbon"), 0, "FTD528", 2),
