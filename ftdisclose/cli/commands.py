@@ -214,23 +214,12 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from ftdisclose.integrations.card import (
-        CardError,
-        hardware_label,
-        location_label,
-        public_disclosure,
-        same_but_names,
-        write_card,
-    )
-    from ftdisclose.integrations.dia_export import DiaWriteError
-    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
-    from ftdisclose.output.html import charts_document
+    from ftdisclose.integrations.card import same_but_names
 
     if refused_write(args.card, "card", check_only=args.check):
         return EXIT_USAGE
     result, code = _single(args)
-    comp = result.computation
-    if comp is None or code:  # never write figures from an incomplete computation
+    if result.computation is None or code:  # never write figures from an incomplete computation
         return code
     card = Path(args.card)
     svg = card.parent / args.svg if args.svg else None
@@ -238,6 +227,37 @@ def cmd_card(args: argparse.Namespace) -> int:
     if problem is not None:
         sys.stderr.write(f"ftdisclose: {problem}\n")
         return EXIT_USAGE
+    texts = _card_texts(args, result, card, svg)
+    if texts is None:
+        return EXIT_USAGE
+    old, new, old_chart, chart = texts
+    if args.check:
+        if not (same_but_names(old, new) and chart == old_chart):
+            sys.stdout.write(f"{args.card}: not up to date; run ftdisclose card {args.path} --card {args.card}\n")
+            return EXIT_FINDINGS
+        if args.quiet < 1:
+            sys.stdout.write(f"{args.card}: up to date\n")
+        return EXIT_OK
+    writes = [(card, new)] if new != old else []
+    writes += [(svg, chart)] if svg is not None and chart != old_chart else []
+    if not _write_all(writes):
+        return EXIT_USAGE
+    if args.quiet < 1:
+        sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
+    return EXIT_OK
+
+
+def _card_texts(
+    args: argparse.Namespace, result: FileResult, card: Path, svg: Path | None
+) -> tuple[bytes, bytes, bytes, bytes] | None:
+    """The card and chart as they are and as ``card`` writes them; None (reason on stderr) when they cannot be."""
+    from ftdisclose.integrations.card import CardError, hardware_label, location_label, public_disclosure, write_card
+    from ftdisclose.integrations.dia_export import DiaWriteError
+    from ftdisclose.io.files import ReadRefusedError, read_regular
+    from ftdisclose.output.html import charts_document
+
+    comp = result.computation
+    assert comp is not None
     try:
         old = read_regular(card) if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
@@ -264,32 +284,21 @@ def cmd_card(args: argparse.Namespace) -> int:
         old_chart = read_regular(svg) if svg is not None and svg.is_file() else b""
     except (CardError, DiaWriteError, OSError, ReadRefusedError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
-        return EXIT_USAGE
-    current = same_but_names(old, new) and chart == old_chart
-    if args.check:
-        if not current:
-            sys.stdout.write(f"{args.card}: not up to date; run ftdisclose card {args.path} --card {args.card}\n")
-            return EXIT_FINDINGS
-        if args.quiet < 1:
-            sys.stdout.write(f"{args.card}: up to date\n")
-        return EXIT_OK
-    if new != old:
+        return None
+    return old, new, old_chart, chart
+
+
+def _write_all(writes: list[tuple[Path, bytes]]) -> bool:
+    """Write each file in turn; False (with the reason on stderr) at the first that cannot be written."""
+    from ftdisclose.io.files import write_atomic
+
+    for path, data in writes:
         try:
-            write_atomic(card, new)
-            if svg is not None and chart != old_chart:
-                write_atomic(svg, chart)
+            write_atomic(path, data)
         except OSError as exc:
-            sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
-            return EXIT_USAGE
-    elif svg is not None and chart != old_chart:
-        try:
-            write_atomic(svg, chart)
-        except OSError as exc:
-            sys.stderr.write(f"ftdisclose: {svg}: {exc}\n")
-            return EXIT_USAGE
-    if args.quiet < 1:
-        sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
-    return EXIT_OK
+            sys.stderr.write(f"ftdisclose: {path}: {exc}\n")
+            return False
+    return True
 
 
 def cmd_import(args: argparse.Namespace) -> int:

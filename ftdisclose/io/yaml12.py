@@ -29,11 +29,11 @@ Path_ = tuple[str | int, ...]
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """libyaml's parser with YAML 1.2 core-schema scalar resolution."""
 
 
-_Yaml12Loader.yaml_implicit_resolvers = {}
+Yaml12Loader.yaml_implicit_resolvers = {}
 _RESOLVERS = [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -45,7 +45,7 @@ _RESOLVERS = [
     ),
 ]
 for _tag, _pattern, _first in _RESOLVERS:
-    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 _STR, _INT, _FLOAT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
@@ -301,7 +301,7 @@ def _attach(frame: list[Any], node: yaml.Node) -> None:
 
 def compose(text: str, limits: Limits | None = None) -> yaml.Node | None:
     """The node graph of a one-document YAML text (yaml.YAMLError, or _LimitError at a limit)."""
-    loader = _Yaml12Loader(text)
+    loader = Yaml12Loader(text)
     try:
         return _Composer(loader, limits or Limits()).single()
     finally:

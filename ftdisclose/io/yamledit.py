@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import yaml
 
-from ftdisclose.io.loader import _Yaml12Loader
+from ftdisclose.io.yaml12 import Yaml12Loader
 
 __all__ = ["YamlEditError", "remove_key", "set_value"]
 
@@ -262,7 +262,7 @@ def _plain_ok(text: str, *, key: bool) -> bool:
     if text[0] in "-?:,[]{}#&*!|>'\"%@`":
         return False
     sample = f"{text}: v\n" if key else f"k: {text}\n"
-    for loader in (yaml.SafeLoader, _Yaml12Loader):
+    for loader in (yaml.SafeLoader, Yaml12Loader):
         try:
             node = yaml.compose(sample, Loader=loader)
         except yaml.YAMLError:

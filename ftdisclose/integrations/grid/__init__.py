@@ -157,10 +157,8 @@ def hourly_intensity(
 ) -> GridResult:
     """The time-weighted mean grid intensity (gCO2e/kWh) over [start, start + hours).
 
-    ``start`` must carry a time zone and ``hours`` be positive (ValueError otherwise: the
-    caller checks both before asking). Everything else that can go wrong gives a result
-    whose ``value_g_per_kwh`` is None and whose ``findings`` say why.
-    """
+    ``start`` carries a zone and ``hours`` is positive (the caller checks: ValueError otherwise); any other
+    failure gives a result whose ``value_g_per_kwh`` is None and whose ``findings`` say why."""
     if math.isnan(hours) or hours <= 0:
         raise ValueError(f"the run time must be positive, not {hours!r} h")
     lo = _utc_or_edge(start)
