@@ -7,7 +7,7 @@ here and imported on first use, so that ``import ftdisclose`` stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ftdisclose._version import __version__
 
@@ -46,7 +46,7 @@ __all__ = [
 _API = frozenset(__all__) - {"__version__"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _API:
         from ftdisclose import api
 

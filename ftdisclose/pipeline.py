@@ -10,6 +10,7 @@ compute-only ones (hourly grid data, which validate never fetches).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -18,6 +19,7 @@ from ftdisclose import factors as factor_tables
 from ftdisclose.checks import consistency, figures, plausibility
 from ftdisclose.engine.compute import Computation, compute
 from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.io.limits import Limits
 from ftdisclose.io.loader import Document, load, loads
 from ftdisclose.resolve import GridOptions, Resolution, resolve
 from ftdisclose.spec import Disclosure, upgrade
@@ -54,6 +56,7 @@ class Options:
     overlay: str | None = None  # --factors-overlay
     grid: GridOptions = field(default_factory=GridOptions)
     engine: str = "fast"  # --units-engine
+    limits: Limits = field(default_factory=Limits)  # caps on the work one file can cause
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def run_file(
     path: str | Path, options: Options | None = None, *, goal: Goal = Goal.COMPUTE, display: str | None = None
 ) -> FileResult:
     """Load one disclosure file or model card and take it through the stages ``goal`` needs."""
-    return run_document(load(path, display=display), options, goal=goal)
+    limits = options.limits if options is not None else None
+    return run_document(load(path, display=display, limits=limits), options, goal=goal)
 
 
 def run_text(
@@ -104,7 +108,8 @@ def run_text(
     name: str = "<string>",
 ) -> FileResult:
     """``run_file`` for a disclosure already in memory (``kind``: yaml, json or card)."""
-    return run_document(loads(text, name, kind), options, goal=goal)
+    limits = options.limits if options is not None else None
+    return run_document(loads(text, name, kind, limits=limits), options, goal=goal)
 
 
 def run_document(doc: Document, options: Options | None = None, *, goal: Goal = Goal.COMPUTE) -> FileResult:
@@ -112,12 +117,12 @@ def run_document(doc: Document, options: Options | None = None, *, goal: Goal = 
     options = options or Options()
     checked = validate_document(doc)
     if not checked.valid or checked.disclosure is None:
-        return FileResult(doc, _sorted(checked.findings), checked.spec_version)
+        return FileResult(doc, _sorted(checked.findings, doc.limits.max_findings), checked.spec_version)
     disclosure = upgrade(checked.disclosure)
     found = [*checked.findings, *consistency(disclosure, doc)]
     tables = _tables(disclosure, doc, options, found)
     if tables is None:
-        return FileResult(doc, _sorted(found), checked.spec_version, disclosure)
+        return FileResult(doc, _sorted(found, doc.limits.max_findings), checked.spec_version, disclosure)
     grid = options.grid if goal is Goal.COMPUTE else GridOptions()
     resolution = resolve(disclosure, tables, doc.where, grid)
     computation = None
@@ -129,7 +134,8 @@ def run_document(doc: Document, options: Options | None = None, *, goal: Goal = 
     flagged = {f.path for f in found if f.code is Code.INTENSITY_IMPLAUSIBLE}
     found.extend(figures(disclosure, doc, resolution, computation, flagged))
     found.extend(plausibility(disclosure, doc, resolution))
-    return FileResult(doc, _sorted(found), checked.spec_version, disclosure, resolution, computation)
+    findings = _sorted(found, doc.limits.max_findings)
+    return FileResult(doc, findings, checked.spec_version, disclosure, resolution, computation)
 
 
 def _tables(
@@ -173,5 +179,27 @@ def _has_figures(disclosure: Disclosure, doc: Document) -> bool:
     return doc.kind == "card" and any(key in front for key in ("co2_eq_emissions", "dia_report"))
 
 
-def _sorted(found: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
-    return tuple(sorted(found, key=Finding.sort_key))
+MAX_MESSAGE = 1000  # characters of a finding's message or hint; every stage should quote with findings.excerpt
+
+
+def _bounded(finding: Finding) -> Finding:
+    """The finding with its message and hint cut to MAX_MESSAGE: no stage can flood a report."""
+    if len(finding.message) <= MAX_MESSAGE and len(finding.hint) <= MAX_MESSAGE:
+        return finding
+    return dataclasses.replace(finding, message=_cut(finding.message), hint=_cut(finding.hint))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else f"{text[: MAX_MESSAGE - 40]}… (cut from {len(text):,} characters)"
+
+
+def _sorted(found: list[Finding] | tuple[Finding, ...], limit: int | None = None) -> tuple[Finding, ...]:
+    """The findings in file order, each bounded; past ``limit``, the first ones and one FTD537 counting the rest."""
+    ordered = sorted((_bounded(f) for f in found), key=Finding.sort_key)
+    if limit is None or len(ordered) <= limit:
+        return tuple(ordered)
+    chosen = set(sorted(range(len(ordered)), key=lambda i: ordered[i].severity is not Severity.ERROR)[:limit])
+    kept = [f for i, f in enumerate(ordered) if i in chosen]
+    first_left = next(f for i, f in enumerate(ordered) if i not in chosen)
+    message = f"{len(ordered) - limit:,} more findings are not reported (the limit is {limit:,})"
+    return (*kept, make(Code.FINDING_LIMIT, message, first_left.where))

@@ -89,19 +89,21 @@ def test_scope3_amortisation_example(backend: str) -> None:
 
 
 def test_amortisation_over_a_use_life() -> None:
-    # 0.5 kWh measured, PUE 1, 400 g/kWh, no embodied spread (1,000 y life): 200 g; over
-    # 365 d x 100 a day = 36,500 inferences -> 200 / 36,500 = 0.005479 g per inference.
+    # 0.5 kWh measured, PUE 1, 400 g/kWh: 200 g operational; over 365 d x 100 a day = 36,500
+    # inferences -> 200 / 36,500 = 0.005479 g per inference. A 130-year hardware life (the longest
+    # the spec accepts) leaves the embodied share of one hour under 1%: a 2.5 t server and its
+    # GPUs spread over 130 x 8,760 h give a few grams per hour at most.
     c = run(
         {
             "spec_version": "1.0",
             "model": {"name": "m"},
-            "infrastructure": {"datacenter": {"pue": 1.0, "wue": "0 L/kWh"}, "cluster": {"hardware_life": "1000000 y"}},
+            "infrastructure": {"datacenter": {"pue": 1.0, "wue": "0 L/kWh"}, "cluster": {"hardware_life": "130 y"}},
             "operational": {"duration": "1 h", "energy": "0.5 kWh", "carbon_intensity": "400 gCO2e/kWh"},
             "usage": {"use_life": "365 d", "inferences_per_day": 100},
         }
     )
     assert c.results["emissions.operational"].mid == pytest.approx(0.2)
-    assert c.results["per_inference.emissions"].mid == pytest.approx(200 / 36_500, rel=1e-3)
+    assert c.results["per_inference.emissions"].mid == pytest.approx(200 / 36_500, rel=1e-2)
 
 
 def test_measured_energy_that_includes_pue_is_not_multiplied_again() -> None:

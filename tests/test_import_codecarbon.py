@@ -7,6 +7,9 @@ energy is energy_consumed / pue; timestamps are local time at the END of a run.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -251,7 +254,10 @@ def test_two_ranks_in_two_files_merge() -> None:
     assert d["operational"]["gpu_utilization"] == pytest.approx(0.85, abs=1e-4)
     assert [f["path"] for f in d["x-ftdisclose-import"]["files"]] == [str(p) for p in files]
     assert "runs" not in d["operational"]  # one run of the job, seen by two ranks
-    assert result.findings == []
+    # both process files report the same CPU (AMD EPYC 9534) and RAM (503.2 GiB) and each counted
+    # 0.05 + 0.05 kWh of CPU and RAM: CodeCarbon measures those machine-wide (issue 13)
+    (warning,) = result.findings
+    assert warning.code == "FTD532" and "counts it 2 times" in warning.message and "0.1 kWh each" in warning.message
     _valid(d)
 
 
@@ -369,3 +375,105 @@ def test_dump_yaml_puts_spec_version_first_and_quotes_codes() -> None:
     assert text.startswith('spec_version: "1.0"\n')
     assert 'country: "US"' in text
     assert "boundary: [gpu, cpu, ram]" in text
+
+
+# --- hostile and large files -----------------------------------------------------------------
+
+
+def _row(**cells: str) -> str:
+    base = {
+        "timestamp": "2026-02-03T10:00:00",
+        "run_id": "11111111-2222-4333-8444-555555555555",
+        "duration": "3600",
+        "energy_consumed": "0.7",
+        "pue": "1.0",
+    }
+    return ",".join({**base, **cells}.values())
+
+
+HEADER = "timestamp,run_id,duration,energy_consumed,pue"
+
+
+def test_back_to_back_runs_keep_the_earliest_start_and_the_latest_end(tmp_path: Path) -> None:
+    # run a: 09:00-10:00 (3600 s ending 10:00); run b: 10:00-11:00, ending 11:00 (issue 13)
+    path = tmp_path / "emissions.csv"
+    rows = [_row(run_id="a"), _row(run_id="b", timestamp="2026-02-03T11:00:00")]
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    result = import_codecarbon([path], timezone="UTC", model_name="m")
+    op = result.disclosure["operational"]
+    assert (op["start"], op["end"], op["duration"]) == ("2026-02-03T09:00:00Z", "2026-02-03T11:00:00Z", "2 h")
+    assert len(op["runs"]) == 2
+    _valid(result.disclosure)
+
+
+@pytest.mark.parametrize(
+    ("cells", "code", "fragment"),
+    [
+        ({"duration": "1e308"}, "FTD527", "more than"),
+        ({"energy_consumed": "1e300"}, "FTD527", "more than"),
+        ({"timestamp": "0001-01-01T00:00:00"}, "FTD528", "within 1970-2100"),
+        ({"timestamp": "9999-12-31T23:59:59"}, "FTD528", "within 1970-2100"),
+        ({"pue": "1e-320"}, "FTD528", "not a PUE between 1 and 5"),
+    ],
+)
+def test_hostile_cells_are_findings_not_crashes(
+    tmp_path: Path, cells: dict[str, str], code: str, fragment: str
+) -> None:
+    path = tmp_path / "emissions.csv"
+    path.write_text(HEADER + "\n" + _row(**cells) + "\n")
+    result = import_codecarbon([path], timezone="UTC", model_name="m")
+    (found,) = [f for f in result.findings if f.code == code]
+    assert fragment in found.message and found.line == 2
+    energy = result.disclosure.get("operational", {}).get("energy", {}).get("value", "0 kWh")
+    assert "inf" not in energy and "nan" not in energy
+
+
+def test_duplicate_columns_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "emissions.csv"
+    path.write_text(HEADER + ",duration\n" + _row() + ",5\n")
+    result = import_codecarbon([path], model_name="m")
+    (found,) = result.findings
+    assert found.code == "FTD526" and "'duration' twice" in found.message and found.line == 1
+
+
+def test_more_runs_than_the_limit_are_cut_with_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "emissions.csv"
+    rows = [
+        _row(run_id=f"r{i}", timestamp=f"2026-02-03T10:{i // 60:02d}:{i % 60:02d}", duration="1") for i in range(600)
+    ]
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    result = import_codecarbon([path], model_name="m")
+    (limit,) = [f for f in result.findings if f.code == "FTD536"]
+    assert limit.line == 502  # the 501st run, after the header line
+    assert len(result.disclosure["operational"]["runs"]) == 500
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_fifo_is_not_opened_for_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "emissions.csv"
+    os.mkfifo(fifo)
+    result = import_codecarbon([fifo], model_name="m")
+    assert [f.code for f in result.findings] == ["FTD516"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
+def test_a_million_flushes_stream_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "emissions.csv"
+    with path.open("w") as out:
+        out.write(HEADER + "\n")
+        for i in range(1_000_000):  # cumulative flushes of one run: the last one counts
+            out.write(_row(duration=str(i + 1), energy_consumed=f"{(i + 1) / 1e6:.6f}") + "\n")
+    code = (
+        "import resource, sys\nfrom pathlib import Path\n"
+        "from ftdisclose.integrations.codecarbon import import_codecarbon\n"
+        f"result = import_codecarbon([Path({str(path)!r})], model_name='m')\n"
+        "print(result.disclosure['operational']['energy']['value'])\n"
+        # the peak since exec (VmHWM): ru_maxrss would include the forked test process's
+        "status = open('/proc/self/status').read()\n"
+        "print([line.split()[1] for line in status.splitlines() if line.startswith('VmHWM:')][0])\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True)
+    energy, max_rss_kb = ran.stdout.splitlines()
+    assert energy == "1 kWh"  # the last flush: 1,000,000 / 1e6
+    assert int(max_rss_kb) * 1024 < 150 * 2**20  # it was 5.5 GB before streaming

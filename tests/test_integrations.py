@@ -31,12 +31,19 @@ def _hook(hook_id: str) -> dict[str, object]:
     return hook
 
 
+_TYPES = {"yaml": (".yaml", ".yml"), "json": (".json",), "markdown": (".md",)}
+
+
 def _run_hook(hook_id: str, repo: Path) -> subprocess.CompletedProcess[str]:
-    """What pre-commit does: match `files` against repository paths, pass them to `entry`."""
+    """What pre-commit does: match `files` and the file types against repository paths, pass them to `entry`."""
     hook = _hook(hook_id)
-    pattern = re.compile(str(hook["files"]))
+    pattern = re.compile(str(hook.get("files", "")))
+    types = hook.get("types_or") or hook.get("types") or []
+    suffixes = tuple(s for t in types for s in _TYPES[t])
     files = sorted(
-        str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file() and pattern.search(str(p.relative_to(repo)))
+        str(p.relative_to(repo))
+        for p in repo.rglob("*")
+        if p.is_file() and pattern.search(str(p.relative_to(repo))) and p.suffix in suffixes
     )
     assert files, "the hook would not run on any file"
     return subprocess.run(
@@ -55,7 +62,9 @@ def test_disclosure_hook_passes_good_files_and_fails_bad_ones(tmp_path: Path) ->
     for name in ("munin-7b-lora.yaml", "scope3-bloom-cluster.yaml"):
         (good / name.split(".")[0]).mkdir(parents=True)
         shutil.copy(EXAMPLES / name, good / name.split(".")[0] / "carbon-disclosure.yaml")
-    (good / "notes.yaml").write_text("not: a disclosure\n")  # not matched by the hook's files
+    (good / "notes.yaml").write_text("not: a disclosure\n")  # passed to the hook, skipped by its content
+    (good / "mkdocs.yml").write_text("site_name: x\n")
+    (good / "package.json").write_text('{"name": "x"}\n')
     bad.mkdir()
     shutil.copy(CASES / "invalid" / "ftd203-unit-dimension.yaml", bad / "model.carbon_disclosure.yaml")
     assert _run_hook("ftdisclose-validate", good).returncode == 0
@@ -106,7 +115,10 @@ def _run_validate_step(paths: str, strict: str, tmp_path: Path) -> tuple[subproc
 
 def test_action_annotates_and_summarises(tmp_path: Path) -> None:
     assert ACTION["runs"]["using"] == "composite"
-    assert "pip install" in str(_action_step("install")["run"])
+    install = str(_action_step("install")["run"])
+    # from the action's own checkout into a virtual environment; never a name looked up in an index
+    assert '-m pip install --quiet --disable-pip-version-check "$FTD_ACTION_PATH"' in install
+    assert "ftdisclose==" not in (ROOT / "action.yml").read_text() and "venv" in install
     proc, summary, output = _run_validate_step("tests/cases/invalid/ftd204-co2e-unit.yaml examples", "false", tmp_path)
     assert proc.returncode == 1
     assert (
@@ -114,6 +126,22 @@ def test_action_annotates_and_summarises(tmp_path: Path) -> None:
     )
     assert summary.startswith("### ftdisclose validate: failed")
     assert output.strip() == "exit-code=1"
+
+
+@pytest.mark.slow
+def test_action_install_step_installs_the_checkout_into_its_own_environment(tmp_path: Path) -> None:
+    step = _action_step("install")
+    path_file = tmp_path / "github_path"
+    env = _env(FTD_ACTION_PATH=str(ROOT), FTD_VENV=str(tmp_path / "venv"), GITHUB_PATH=str(path_file))
+    proc = subprocess.run(
+        ["bash", "-e", "-c", str(step["run"])], env=env, capture_output=True, text=True, check=False, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr
+    (bin_dir,) = path_file.read_text().split()
+    out = subprocess.run([f"{bin_dir}/ftdisclose", "--version"], capture_output=True, text=True, check=True)
+    from ftdisclose import __version__
+
+    assert out.stdout.strip() == f"ftdisclose {__version__}"
 
 
 def test_action_passes_on_valid_paths(tmp_path: Path) -> None:

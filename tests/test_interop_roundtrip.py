@@ -22,11 +22,12 @@ from .conftest import EXAMPLES, ROOT, run_cli
 from .test_interop_export import STAGED
 
 PUBLISHED = ROOT / "tests" / "published"
-CASES = sorted(EXAMPLES.glob("*.yaml")) + (
-    sorted(p for p in PUBLISHED.rglob("*.yaml") if "spec_version" in p.read_text(encoding="utf-8"))
-    if PUBLISHED.is_dir()
-    else []
-)
+# the examples run by default; the published-figures files (60) are marked slow and run by .ci/run
+CASES = [pytest.param(p, id=p.stem) for p in sorted(EXAMPLES.glob("*.yaml"))] + [
+    pytest.param(p, id=p.stem, marks=pytest.mark.slow)
+    for p in (sorted(PUBLISHED.rglob("*.yaml")) if PUBLISHED.is_dir() else [])
+    if "spec_version" in p.read_text(encoding="utf-8")
+]
 # fields a format holds only for some values: (format, field) -> the values it can hold
 COUNTRY = ("infrastructure.location.country", "infrastructure.location.cloud_region")
 PARTIAL: dict[tuple[str, str], set[str]] = {
@@ -97,7 +98,7 @@ def _fields(fmt: str, before: Disclosure) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["boamps", "dia"])
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", CASES)
 def test_round_trip_keeps_what_both_hold(case: Path, fmt: str, tmp_path: Path) -> None:
     before = _disclosure(case)
     after = _round_trip(case, fmt, tmp_path)

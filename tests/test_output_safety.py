@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -70,18 +70,18 @@ def disclosure(field: str, value: str) -> dict[str, Any]:
     return data
 
 
-def _repr_inner(text: str) -> str:
+def _repr_inner(text: str, start: str = START, end: str = END) -> str:
     """How ``repr`` writes ``text`` inside its quotes (messages quote values with !r)."""
-    shown = repr(START + text + END)
-    return shown[1 + len(START) : -1 - len(END)]
+    shown = repr(start + text + end)
+    return shown[1 + len(start) : -1 - len(end)]
 
 
-def encodings(fmt: str, text: str) -> set[str]:
+def encodings(fmt: str, text: str, start: str = START, end: str = END) -> set[str]:
     """Every way format ``fmt`` may legitimately write ``text``."""
-    forms = {text, _repr_inner(text)}
+    forms = {text, _repr_inner(text, start, end)}
     out: set[str] = set()
     for x in forms:
-        marked = START + x + END
+        marked = start + x + end
         if fmt == "text":
             out.add(safe.terminal(x))
         elif fmt == "github":
@@ -89,19 +89,22 @@ def encodings(fmt: str, text: str) -> set[str]:
         elif fmt == "markdown":
             for cell in (False, True):
                 code = safe.markdown_code(marked, cell=cell).strip("`").strip()
-                out.add(code[len(START) : -len(END)])
+                out.add(code[len(start) : -len(end)])
             out.add(safe.markdown(x))
         elif fmt in ("json", "sarif"):
             out |= {x, safe.terminal(x), quote(x, safe="/")}
+            as_path = PurePosixPath(marked).as_posix()  # a file name made a URI is a normalised path
+            if as_path.startswith(start) and as_path.endswith(end):
+                out.add(quote(as_path[len(start) : -len(end)], safe="/"))
         elif fmt == "html":
             out |= {safe.html_text(x), safe.html_text(x).replace("&#x27;", "'")}
     return out
 
 
-def _segments_text(output: str, *, lines: bool = True) -> Iterator[str]:
-    for match in re.finditer(re.escape(START), output):
+def _segments_text(output: str, *, lines: bool = True, start: str = START, stop: str = END) -> Iterator[str]:
+    for match in re.finditer(re.escape(start), output):
         rest = output[match.end() :]
-        end = rest.find(END)
+        end = rest.find(stop)
         line_end = rest.find("\n") if lines else -1
         if end < 0 or (0 <= line_end < end):
             yield rest[: line_end if line_end >= 0 else len(rest)] + "\0cut"
@@ -121,31 +124,38 @@ def _strings(data: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def segments(fmt: str, output: str) -> list[str]:
+def segments(fmt: str, output: str, start: str = START, end: str = END) -> list[str]:
     """The text between the markers wherever the output shows it."""
     if fmt in ("json", "sarif"):
         found: list[str] = []
         for string in _strings(json.loads(output)):
-            found.extend(_segments_text(string, lines=False))
+            found.extend(_segments_text(string, lines=False, start=start, stop=end))
         return found
-    return list(_segments_text(output))
+    return list(_segments_text(output, start=start, stop=end))
+
+
+def _user_part(segment: str) -> str:
+    """A cut segment without what follows the user's text: findings.excerpt quotes the start of a long text,
+    then "… (N characters)" and the rest of the message."""
+    head = segment.removesuffix("\0cut")
+    return re.sub(r"(['\"]|&#x27;|&quot;)?… \\?\([\d,]+ characters\\?\).*\Z", "", head, flags=re.DOTALL)
 
 
 def _acceptable(segment: str, allowed: set[str]) -> bool:
     if segment.endswith("\0cut"):  # shortened by the message: a prefix, perhaps with an ellipsis
-        head = segment[: -len("\0cut")].rstrip("…").removesuffix("...")
+        head = _user_part(segment).rstrip("…").removesuffix("...")
         return any(a.startswith(head) for a in allowed)
     return segment in allowed
 
 
-def check_format(fmt: str, output: str, text: str) -> int:
+def check_format(fmt: str, output: str, text: str, start: str = START, end: str = END) -> int:
     """Assert the output shows ``text`` only in ``fmt``'s escaping and executes nothing; the number of sightings."""
-    allowed = encodings(fmt, text)
-    found = segments(fmt, output)
+    allowed = encodings(fmt, text, start, end)
+    found = segments(fmt, output, start, end)
     for segment in found:
         assert _acceptable(segment, allowed), (fmt, segment, sorted(allowed))
     for segment in found:
-        _meaningless(fmt, segment.removesuffix("\0cut"))
+        _meaningless(fmt, _user_part(segment) if segment.endswith("\0cut") else segment)
     if fmt != "json" and fmt != "sarif":
         assert "\x1b" not in output and "\r" not in output and "\x07" not in output, fmt
     if fmt == "github":
@@ -156,11 +166,11 @@ def check_format(fmt: str, output: str, text: str) -> int:
     if fmt == "text":
         assert not any(line.startswith("::") for line in output.splitlines())
     if fmt == "markdown":
-        _markdown_inert(output)
+        _markdown_inert(output, start, end)
     return len(found)
 
 
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)  # an escaped \` opens nothing
 
 
 def _escaped(text: str, index: int) -> bool:
@@ -172,7 +182,7 @@ def _cells(row: str) -> int:
     return sum(1 for i, ch in enumerate(row) if ch == "|" and not _escaped(row, i))
 
 
-def _markdown_inert(output: str) -> None:
+def _markdown_inert(output: str, start: str = START, end: str = END) -> None:
     """Tables keep their shape, and outside code spans every syntax character of user text is escaped."""
     table: list[str] = []
     for line in [*output.splitlines(), ""]:
@@ -182,8 +192,8 @@ def _markdown_inert(output: str) -> None:
         assert len({_cells(row) for row in table}) <= 1, table
         table = []
     prose = _CODE_SPAN.sub("", output)
-    for found in _segments_text(prose):
-        segment = found.removesuffix("\0cut")
+    for found in _segments_text(prose, start=start, stop=end):
+        segment = _user_part(found) if found.endswith("\0cut") else found
         for match in re.finditer(r"[|<>\[\]`*_$&]", segment):
             assert _escaped(segment, match.start()), (segment, match)
 
@@ -310,3 +320,52 @@ def test_explain_and_fill_keep_hostile_text_inert(tmp_path: Path) -> None:
         assert not [f for f in filled.findings if f.severity == "error"], filled.findings
         if field == "gpu.model":
             assert filled.data["infrastructure"]["cluster"]["gpu"]["model"] == START + text + END
+
+
+# --- every reporter, fed findings directly: what a grid server's message or any check may say ---------
+
+
+@pytest.mark.slow
+@settings(max_examples=120, deadline=None)
+@given(
+    message=_TEXT,
+    hint=_TEXT,
+    path=_TEXT,
+    file=_TEXT,
+    severity=st.sampled_from(["error", "warning", "info"]),
+    fmt=st.sampled_from(COMPUTE),
+    command=st.sampled_from(["validate", "compute"]),
+)
+def test_property_reporters_keep_any_finding_text_inert(
+    message: str, hint: str, path: str, file: str, severity: str, fmt: str, command: str
+) -> None:
+    import io
+
+    from ftdisclose.findings import Code, Severity, Where, make
+    from ftdisclose.output import REPORTERS
+    from ftdisclose.output.view import FileReport
+
+    if fmt == "html" and command == "validate":
+        command = "compute"
+    markers = {
+        "message": ("Ma1q", "q1aM"),
+        "hint": ("Hb2q", "q2bH"),
+        "path": ("Pc3q", "q3cP"),
+        "file": ("Fd4q", "q4dF"),
+    }
+    texts = {"message": message, "hint": hint, "path": path, "file": file}
+    marked = {k: markers[k][0] + v + markers[k][1] for k, v in texts.items()}
+    finding = make(
+        Code.GRID_INVALID_RESPONSE,  # a server's own words end up in such a message
+        marked["message"],
+        Where(marked["file"], 3, 7, marked["path"]),
+        hint=marked["hint"],
+        severity=Severity(severity),
+    )
+    out = io.StringIO()
+    reporter = REPORTERS[fmt](out, command=command, verbosity=1)  # type: ignore[arg-type]
+    reporter.file(FileReport(marked["file"], "yaml", "1.1", (finding,)))
+    reporter.finish()
+    for key, text in texts.items():
+        check_format(fmt, out.getvalue(), text, *markers[key])
+    assert reporter.summary.exit_code() == (1 if severity == "error" else 0)

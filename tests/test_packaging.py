@@ -101,3 +101,48 @@ def test_installed_cli_runs_outside_the_source_tree(wheel: Path, tmp_path: Path)
         [sys.executable, str(script), "--version"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     )
     assert version.stdout.startswith("ftdisclose ")
+
+
+@pytest.mark.slow
+def test_the_sdist_runs_its_own_tests(tmp_path: Path) -> None:
+    """An unpacked sdist holds what its tests read; they pass there, importing the sdist's own code."""
+    import tarfile
+
+    out = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("ftdisclose-*.tar.gz")
+    with tarfile.open(built) as archive:
+        archive.extractall(tmp_path, filter="data")
+    (tree,) = (p for p in tmp_path.iterdir() if p.name.startswith("ftdisclose-"))
+    for needed in ("tests/conftest.py", "docs/hooks/generate.py", "action.yml", ".pre-commit-hooks.yaml"):
+        assert (tree / needed).exists(), needed
+    env = {**os.environ, "PYTHONPATH": str(tree), "NO_COLOR": "1"}
+    suites = ["cli", "validate_cases", "card", "api", "discover", "schema", "output_safety", "numbers", "docs"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-m", "not slow", "-p", "no:cacheprovider"]
+        + [f"tests/test_{name}.py" for name in suites]
+        # the pages' worked examples are re-run by the checkout's own suite; here: the site builds, the API runs
+        + ["-k", "not test_console_blocks_run and not test_disclosures_validate"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    where = subprocess.run(
+        [sys.executable, "-c", "import ftdisclose; print(ftdisclose.__file__)"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.startswith(str(tree))  # the sdist's own code was tested, not the checkout's

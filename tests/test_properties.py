@@ -46,7 +46,7 @@ def test_any_energy_unit_validates_and_converts(value: float, unit: str) -> None
     value=number,
     table=st.sampled_from(
         [
-            (TIME, ["operational", "duration"], "h"),
+            (TIME, ["operational", "gpu_hours"], "h"),  # GPU time: no ceiling (a run time stops at 130 years)
             (EMISSIONS, ["reported", "emissions"], "kgCO2e"),
             (WATER, ["reported", "water"], "L"),
         ]

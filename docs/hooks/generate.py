@@ -52,6 +52,8 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.io.discover", "Which files a command reads: named files, and folders walked by content."),
     ("ftdisclose.io.config", "Defaults for the command line from pyproject.toml's [tool.ftdisclose]."),
     ("ftdisclose.io.ignore", "Path patterns: .gitignore files and the include and exclude globs."),
+    ("ftdisclose.io.yaml12", "YAML 1.2 read with bounded work: the composer, the builder, nesting checks."),
+    ("ftdisclose.io.limits", "Caps on the work one file can cause (values, keys, runs, findings, bytes)."),
     ("ftdisclose.spec", "Spec versions, the converters between them, and the latest model."),
     ("ftdisclose.spec.validate", "Validate stage: data to the spec model of its version, and findings."),
     ("ftdisclose.spec.types", "Value types of the spec: quantities with units, ratios, counts, times."),
@@ -78,8 +80,10 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.engine.quantity", "Quantities the formulas run on, and Measure, the value results keep."),
     ("ftdisclose.engine.span", "A low / central / high triple that does arithmetic bound by bound: the ranges."),
     ("ftdisclose.units", "The unit registry and dimension checks."),
+    ("ftdisclose.units.grammar", "The bounded grammar of unit expressions, checked before pint sees them."),
     ("ftdisclose.findings", "Findings: what a check found, where, and how to fix it."),
     ("ftdisclose.findings.catalogue", "The catalogue of finding codes."),
+    ("ftdisclose.findings.excerpt", "How findings quote what a file wrote: short excerpts only."),
     ("ftdisclose.output", "Report stage: one reporter protocol, one class per format."),
     ("ftdisclose.output.base", "The reporter protocol and the exit code."),
     ("ftdisclose.output.view", "What reporters receive: one file's findings and figures as plain data."),
@@ -101,6 +105,10 @@ API_MODULES: list[tuple[str, str]] = [
         "ftdisclose.integrations.grid.providers",
         "The four grid-data providers behind one interface, and how one is chosen.",
     ),
+    ("ftdisclose.integrations.grid.http", "HTTP for the providers: deadlines, size caps, safe redirects, scrubbing."),
+    ("ftdisclose.integrations.grid.samples", "Samples, time helpers and the checks on what a service sends."),
+    ("ftdisclose.integrations.grid.public", "Energi Data Service and the UK Carbon Intensity API."),
+    ("ftdisclose.integrations.grid.commercial", "Electricity Maps and WattTime, with the user's credentials."),
     ("ftdisclose.integrations.grid.average", "The time-weighted mean of samples over a window, and its coverage."),
     ("ftdisclose.integrations.grid.cache", "The on-disk cache of fetched grid samples."),
     (
@@ -111,6 +119,9 @@ API_MODULES: list[tuple[str, str]] = [
         "ftdisclose.integrations.codecarbon",
         "CodeCarbon emissions.csv files to a disclosure: eras, flushes, runs, ranks.",
     ),
+    ("ftdisclose.integrations.codecarbon.rows", "CodeCarbon rows to runs, streamed in bounded memory, cells checked."),
+    ("ftdisclose.integrations.codecarbon.merge", "CodeCarbon ranks and runs merged into the disclosure's blocks."),
+    ("ftdisclose.integrations.codecarbon.output", "The x-ftdisclose-import block and the YAML an import writes."),
     (
         "ftdisclose.integrations.hub",
         "The Hugging Face Hub's own co2_eq_emissions block: checks and the grams it states.",
@@ -131,7 +142,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.integrations.exporting", "export: the targets, their formats, the Hub block, rendering."),
     ("ftdisclose.integrations.cardbody", "A card's Markdown body: marker lines outside code, the Hub template lines."),
     ("ftdisclose.io.yamledit", "Exact edits of block-style YAML text, used by card and pin."),
-    ("ftdisclose.io.files", "Atomic writes: the whole new file or the old one, never half of either."),
+    ("ftdisclose.io.files", "Safe reads (regular files, bounded) and writes (atomic, links and owners kept)."),
     ("ftdisclose.io.frontmatter", "A model card's front matter: one split, shared by the loader, card and pin."),
     ("ftdisclose.cli.batch", "Many files at once (--jobs): ordered output from a process pool."),
 ]
@@ -255,6 +266,14 @@ def _strip_null(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return prop, False
 
 
+def _unit_comment(node: dict[str, Any]) -> tuple[str, str] | None:
+    """(dimension, canonical unit) from the schema's ``$comment`` annotation (spec.types.unit_comment)."""
+    from ftdisclose.spec.types import UNIT_COMMENT
+
+    match = UNIT_COMMENT.match(str(node.get("$comment", "")))
+    return (match["dimension"], match["canonical"] or "") if match else None
+
+
 def _ref_name(node: dict[str, Any]) -> str | None:
     ref = node.get("$ref")
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
@@ -284,6 +303,8 @@ class Field:
         examples = prop.get("examples") or []
         self.example = examples[0] if examples else None
         inner, _ = _strip_null(prop)
+        if "$comment" in prop and "$comment" not in inner:
+            inner = {**inner, "$comment": prop["$comment"]}
         self.child: str | None = None  # $defs name of a nested block
         self.dimension = ""
         self.unit = ""
@@ -295,19 +316,25 @@ class Field:
         if name:
             self.child = name
             return "mapping"
+        unit = _unit_comment(node)
+        shorthand = [b for b in node.get("anyOf", []) if _ref_name(b)]
+        if shorthand:  # a block that may also be written as a bare quantity (operational.energy: 0.694 kWh)
+            self.child = _ref_name(shorthand[0])
+            if unit:
+                self.dimension, self.unit = unit
+            return 'mapping, or a quantity written `"<number> <unit>"` or `{value: <number>, unit: <unit>}`'
         if "const" in node:
             return f"the constant {code(json.dumps(node['const']))}"
         if "enum" in node:
             return "one of " + ", ".join(code(v) for v in node["enum"])
-        dimension = node.get("x-unit-dimension")
+        dimension = unit[0] if unit else None
         if dimension == "ratio":
             number = next((b for b in node.get("anyOf", []) if b.get("type") == "number"), {})
             self.dimension = "ratio"
             self.constraints += _bounds(number)
             return 'ratio: a number, or a percentage such as `"47%"`'
         if dimension:
-            self.dimension = str(dimension)
-            self.unit = str(node.get("x-canonical-unit", ""))
+            self.dimension, self.unit = unit or ("", "")
             return 'quantity: `"<number> <unit>"` or `{value: <number>, unit: <unit>}`'
         if node.get("type") == "array":
             items = node.get("items", {})
@@ -332,7 +359,7 @@ class Field:
         kind = node.get("type", "any value")
         self.constraints += _bounds(node)
         if node.get("format") == "date-time":
-            return "timestamp: ISO 8601 with a time zone"
+            return "timestamp: RFC 3339, with seconds and a time zone (`2024-07-06T17:01:00Z`, `...+02:00`)"
         if node.get("format") == "date":
             return "date: `YYYY-MM-DD`"
         if "pattern" in node:

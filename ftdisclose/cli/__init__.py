@@ -74,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder the user named cannot be read or written: their mistake, not ours
+        name = Path(str(exc.filename)) if exc.filename else None
+        if name is not None and name.name.startswith(".") and name.suffix == ".tmp":  # an atomic write's temp file
+            where = f"{name.parent}: cannot write a file there: "
+        else:
+            where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"ftdisclose: {where}{exc.strerror or exc}\n")
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into exit 2
         if getattr(args, "verbose", 0) >= 2:
             import traceback

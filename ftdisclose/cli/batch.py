@@ -3,6 +3,10 @@
 Results come back in the order the files were given, whatever the number of workers,
 so output and exit codes are the same with ``--jobs 1`` and ``--jobs 8``. A progress bar
 is drawn on stderr for long batches when stderr is a terminal.
+
+One file's failure never stops the batch: an unexpected exception while checking a file
+(or a worker process that dies) becomes that file's FTD538 finding, the walk goes on, every
+file is reported, JSON output stays complete, and the exit code is the worst file's (2).
 """
 
 from __future__ import annotations
@@ -10,10 +14,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
+from ftdisclose.findings import Code, Where, make
+from ftdisclose.findings.excerpt import excerpt
+from ftdisclose.io.loader import SUFFIXES
+from ftdisclose.output.base import Reporter
 from ftdisclose.output.view import FileReport, report_of
 from ftdisclose.pipeline import Goal, Options, run_file
 
@@ -36,8 +45,34 @@ class Job:
 
 def run_job(job: Job) -> FileReport:
     """Take one file through the pipeline; the report is what crosses back between processes."""
-    result = run_file(job.path, job.options, goal=job.goal, display=job.display)
-    return report_of(result, with_figures=job.with_figures)
+    try:
+        result = run_file(job.path, job.options, goal=job.goal, display=job.display)
+        return report_of(result, with_figures=job.with_figures)
+    except Exception as exc:  # noqa: BLE001 - one file's failure is that file's finding, the batch goes on
+        return failed_report(job, exc)
+
+
+def failed_report(job: Job, exc: BaseException) -> FileReport:
+    """The report of a file whose checking failed unexpectedly: one FTD538 finding."""
+    kind = SUFFIXES.get(Path(job.display).suffix.lower(), "unknown")
+    message = f"internal error: {type(exc).__name__}: {excerpt(str(exc))}; the other files are still checked"
+    return FileReport(job.display, kind, None, (make(Code.INTERNAL_ERROR, message, Where(job.display)),))
+
+
+def failed(report: FileReport) -> bool:
+    return any(f.code is Code.INTERNAL_ERROR for f in report.findings)
+
+
+def deliver(reporter: Reporter, report: FileReport, job: Job) -> FileReport:
+    """Give the reporter one file; if rendering it fails, the file is reported as failed instead."""
+    try:
+        reporter.file(report)
+    except Exception as exc:  # noqa: BLE001 - the rest of the output (and valid JSON) must still be written
+        reporter.summary.valid -= report.valid  # counted before rendering failed: count it as failed
+        reporter.summary.errors += 1
+        report = failed_report(job, exc)
+        reporter.render(report)
+    return report
 
 
 def workers(requested: int) -> int:
@@ -45,26 +80,42 @@ def workers(requested: int) -> int:
     return max(1, requested or os.cpu_count() or 1)
 
 
-def run_many(fn: Callable[[T], R], items: Iterable[T], jobs: int, label: str) -> Iterator[R]:
-    """``fn`` over ``items`` in order, in ``jobs`` processes, with a progress bar on a terminal."""
+def run_many(
+    fn: Callable[[T], R], items: Iterable[T], jobs: int, label: str, on_error: Callable[[T, BaseException], R]
+) -> Iterator[R]:
+    """``fn`` over ``items`` in order, in ``jobs`` processes, with a progress bar on a terminal.
+
+    An item whose ``fn`` raises (or whose worker process dies) gives ``on_error(item, exc)``.
+    """
     batch = list(items)
     bar = _progress(len(batch), label)
     try:
         if jobs > 1 and len(batch) > 1:
-            chunk = max(1, min(64, len(batch) // (jobs * 4)))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for result in pool.map(fn, batch, chunksize=chunk):
-                    yield result
+                futures = [pool.submit(fn, item) for item in batch]
+                for item, future in zip(batch, futures, strict=True):
+                    yield _outcome(future, item, on_error)
                     if bar is not None:
                         bar.advance()
         else:
             for item in batch:
-                yield fn(item)
+                try:
+                    result = fn(item)
+                except Exception as exc:  # noqa: BLE001 - see on_error
+                    result = on_error(item, exc)
+                yield result
                 if bar is not None:
                     bar.advance()
     finally:
         if bar is not None:
             bar.close()
+
+
+def _outcome(future: Future[R], item: T, on_error: Callable[[T, BaseException], R]) -> R:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker that died (BrokenProcessPool) fails its files only
+        return on_error(item, exc)
 
 
 class _Bar:

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from ftdisclose.cli.batch import Job, run_job, run_many, workers
+from ftdisclose.cli.batch import Job, deliver, failed, failed_report, run_job, run_many, workers
 from ftdisclose.findings import Code, Where, make
 from ftdisclose.io.config import Config
 from ftdisclose.io.discover import discover
+from ftdisclose.io.loader import Document
 from ftdisclose.output import REPORTERS
 from ftdisclose.output.base import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Reporter
 from ftdisclose.output.text import TextReporter
@@ -71,10 +72,12 @@ def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbo
         report.file(FileReport(display, "unknown", None, (make(Code.UNREADABLE, why, Where(display)),)))
     jobs = [Job(str(path), display, opts, goal, command == "compute") for path, display in found.files]
     label = "validating" if command == "validate" else "computing"
-    for item in run_many(run_job, jobs, workers(args.jobs), label):
-        report.file(item)
+    worst = EXIT_OK
+    for job, item in zip(jobs, run_many(run_job, jobs, workers(args.jobs), label, failed_report), strict=True):
+        if failed(deliver(report, item, job)):
+            worst = EXIT_USAGE
     report.finish()
-    code = report.summary.exit_code(strict=args.strict, require=args.require)
+    code = max(worst, report.summary.exit_code(strict=args.strict, require=args.require))
     if args.require and not report.summary.files:
         sys.stderr.write("ftdisclose: --require: no disclosure or model card with carbon metadata was found\n")
     return code
@@ -96,8 +99,29 @@ def show_findings(result: FileResult, args: argparse.Namespace) -> None:
     text.file(report_of(result, with_figures=False))
 
 
+def output_problem(path: Path, *, create: bool = True) -> str | None:
+    """Why ``path`` cannot be written as a file (None when it can); missing parent folders are created."""
+    if path.is_dir():
+        return f"{path}: is a folder, not a file; name a file to write"
+    parent = path.parent
+    blocker = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        return f"{path}: {blocker} is a file, not a folder"
+    if not parent.exists() and create:
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"{path}: the folder {parent} cannot be created ({exc.strerror or exc})"
+    if parent.exists() and not os.access(parent, os.W_OK):
+        return f"{path}: the folder {parent} is read-only"
+    return None
+
+
 def _single(args: argparse.Namespace, options_: Options | None = None) -> tuple[FileResult, int]:
     """Run one file; on failure its findings are shown and the exit code is returned beside it."""
+    if Path(args.path).is_dir():
+        sys.stderr.write(f"ftdisclose: {args.path}: is a folder; {args.command} reads one file\n")
+        return FileResult(Document(args.path, "unknown"), ()), EXIT_USAGE
     result = run_file(Path(args.path), options_ or options(args), display=args.path)
     if result.computation is None or result.errors:
         show_findings(result, args)
@@ -129,19 +153,45 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return code
 
 
+def refused_write(path: str, writes: str, *, check_only: bool = False) -> bool:
+    """True (with the reason on stderr) when ``path`` cannot take what the command writes: a usage error."""
+    from ftdisclose.io.files import WriteError, check_kind, check_writable
+
+    try:
+        check_kind(path, writes)
+    except WriteError as exc:
+        sys.stderr.write(f"ftdisclose: {exc}\n")
+        return True
+    problem = output_problem(Path(path), create=not check_only)  # creates missing folders
+    if problem is None and not check_only:
+        try:
+            check_writable(path)
+        except WriteError as exc:
+            problem = f"{path}: {exc}"
+    if problem is not None:
+        sys.stderr.write(f"ftdisclose: {problem}\n")
+    return problem is not None
+
+
 def cmd_pin(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.pin import PinError, pin_bytes
-    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
     path = Path(args.path)
+    if path.exists() and refused_write(args.path, "card" if path.suffix.lower() == ".md" else "disclosure"):
+        return EXIT_USAGE
     result, code = _single(args, Options(factors_version=args.factors, grid=GridOptions("hourly", args.offline)))
     if result.computation is None or code:
         return code
     intensity = result.computation.inputs.get(Name.CARBON_INTENSITY)
     if intensity is not None and intensity.origin is Origin.DISCLOSED:
         sys.stdout.write(
-            f"{args.path}: operational.carbon_intensity is already disclosed "
-            f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+            ""
+            if args.quiet
+            else (
+                f"{args.path}: operational.carbon_intensity is already disclosed "
+                f"({intensity.number:g} gCO2e/kWh); nothing to pin\n"
+            )
         )
         return EXIT_OK
     if intensity is None or intensity.origin is not Origin.FETCHED:
@@ -149,13 +199,16 @@ def cmd_pin(args: argparse.Namespace) -> int:
         sys.stderr.write(f"ftdisclose: no hourly intensity could be fetched for {args.path}; nothing written\n")
         return EXIT_FINDINGS
     try:
-        new = pin_bytes(path.read_bytes(), result.document.kind, intensity.number, intensity.detail)
-    except (PinError, UnicodeDecodeError) as exc:
+        new = pin_bytes(read_regular(path), result.document.kind, intensity.number, intensity.detail)
+        write_atomic(path, new)
+    except (PinError, UnicodeDecodeError, ReadRefusedError, OSError) as exc:
         sys.stderr.write(f"ftdisclose: {args.path}: {exc}\n")
         return EXIT_USAGE
-    write_atomic(path, new)
     sys.stdout.write(
-        f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh ({intensity.detail})\n"
+        ""
+        if args.quiet
+        else f"{args.path}: pinned operational.carbon_intensity = {intensity.number:.4g} gCO2e/kWh "
+        f"({intensity.detail})\n"
     )
     return EXIT_OK
 
@@ -170,17 +223,23 @@ def cmd_card(args: argparse.Namespace) -> int:
         write_card,
     )
     from ftdisclose.integrations.dia_export import DiaWriteError
-    from ftdisclose.io.files import write_atomic
+    from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
     from ftdisclose.output.html import charts_document
 
+    if refused_write(args.card, "card", check_only=args.check):
+        return EXIT_USAGE
     result, code = _single(args)
     comp = result.computation
     if comp is None or code:  # never write figures from an incomplete computation
         return code
     card = Path(args.card)
     svg = card.parent / args.svg if args.svg else None
+    problem = next(filter(None, (output_problem(p, create=not args.check) for p in (card, svg) if p)), None)
+    if problem is not None:
+        sys.stderr.write(f"ftdisclose: {problem}\n")
+        return EXIT_USAGE
     try:
-        old = card.read_bytes() if card.exists() else b""
+        old = read_regular(card) if card.exists() else b""
         # the disclosure named relative to the card, so that the text is the same from any folder
         named = os.path.relpath(Path(args.path).resolve(), card.resolve().parent)
         same = card.exists() and card.resolve() == Path(args.path).resolve()
@@ -202,8 +261,8 @@ def cmd_card(args: argparse.Namespace) -> int:
 
             new = with_dia(new, result, args)
         chart = charts_document(comp.results).encode("utf-8") if svg is not None else b""
-        old_chart = svg.read_bytes() if svg is not None and svg.is_file() else b""
-    except (CardError, DiaWriteError, OSError) as exc:
+        old_chart = read_regular(svg) if svg is not None and svg.is_file() else b""
+    except (CardError, DiaWriteError, OSError, ReadRefusedError) as exc:
         sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
         return EXIT_USAGE
     current = same_but_names(old, new) and chart == old_chart
@@ -215,9 +274,19 @@ def cmd_card(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{args.card}: up to date\n")
         return EXIT_OK
     if new != old:
-        write_atomic(card, new)
-    if svg is not None and chart != old_chart:
-        write_atomic(svg, chart)
+        try:
+            write_atomic(card, new)
+            if svg is not None and chart != old_chart:
+                write_atomic(svg, chart)
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {args.card}: {exc}\n")
+            return EXIT_USAGE
+    elif svg is not None and chart != old_chart:
+        try:
+            write_atomic(svg, chart)
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {svg}: {exc}\n")
+            return EXIT_USAGE
     if args.quiet < 1:
         sys.stdout.write(f"{args.card}: {'written' if new != old else 'already up to date'}\n")
     return EXIT_OK
@@ -231,6 +300,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ftdisclose.integrations.codecarbon import dump_yaml, import_codecarbon
     from ftdisclose.io.files import write_atomic
 
+    if args.output and refused_write(args.output, "disclosure"):
+        return EXIT_USAGE
     try:
         result = import_codecarbon(
             [Path(p) for p in args.paths], combine=args.combine, timezone=args.timezone, model_name=args.model_name
@@ -248,7 +319,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE if unreadable else EXIT_FINDINGS
     text = dump_yaml(result.disclosure)
     if args.output:
-        write_atomic(args.output, text.encode("utf-8"))
+        problem = output_problem(Path(args.output))
+        if problem is not None:
+            sys.stderr.write(f"ftdisclose: {problem}\n")
+            return EXIT_USAGE
+        try:
+            write_atomic(args.output, text.encode("utf-8"))
+        except OSError as exc:
+            sys.stderr.write(f"ftdisclose: {args.output}: {exc}\n")
+            return EXIT_USAGE
     else:
         sys.stdout.write(text)
     if unreadable:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ftdisclose import factors as ft
+from ftdisclose.findings.excerpt import excerpt
+from ftdisclose.io.files import ReadRefusedError, read_regular
 
 
 def run(args: argparse.Namespace) -> int:
@@ -104,7 +106,7 @@ def _show(args: argparse.Namespace) -> int:
     console = Console(highlight=False, markup=False, width=max(120, Console().width))
     console.print(Text.assemble((args.table, "bold"), f" ({tables.version}, {len(rows)} rows): {info['description']}"))
     units = ", ".join(f"{c} [{m['unit']}]" for c, m in info["columns"].items() if m["unit"])
-    console.print(f"units: {units}")
+    console.print(f"units: {units}", soft_wrap=True)
     table = Table(show_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -118,11 +120,8 @@ def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, 
     """A shipped version or a folder in the same format: its manifest and rows."""
     folder = Path(name)
     if folder.is_dir() and (folder / "manifest.json").is_file():
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        rows = {
-            t: list(csv.DictReader(io.StringIO((folder / i["file"]).read_text(encoding="utf-8"))))
-            for t, i in manifest["tables"].items()
-        }
+        manifest = _folder_manifest(folder)
+        rows = {t: _folder_rows(folder, i["file"]) for t, i in manifest["tables"].items()}
         return str(folder), manifest, rows
     tables = ft.load(name)
     return (
@@ -130,6 +129,48 @@ def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, 
         dict(tables.manifest),
         {t: [dict(r.data) for r in tables.rows(t)] for t in tables.table_names()},
     )
+
+
+def _folder_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(_read_inside(folder, "manifest.json"))
+    except ValueError as exc:
+        raise ft.FactorError(f"{folder}: manifest.json is not JSON ({str(exc)[:80]})") from None
+    tables = manifest.get("tables") if isinstance(manifest, dict) else None
+    if not isinstance(tables, dict) or not all(_table_entry(i) for i in tables.values()):
+        raise ft.FactorError(f"{folder}: manifest.json has no 'tables' mapping of file, key and columns")
+    checked: dict[str, Any] = manifest
+    return checked
+
+
+def _table_entry(info: Any) -> bool:
+    return (
+        isinstance(info, dict)
+        and isinstance(info.get("file"), str)
+        and isinstance(info.get("key"), list)
+        and all(isinstance(k, str) for k in info["key"])
+        and isinstance(info.get("columns"), dict)
+    )
+
+
+def _folder_rows(folder: Path, file: str) -> list[dict[str, str]]:
+    try:
+        return list(csv.DictReader(io.StringIO(_read_inside(folder, file))))
+    except csv.Error as exc:
+        raise ft.FactorError(f"{folder}: {excerpt(file)}: {str(exc)[:80]}") from None
+
+
+def _read_inside(folder: Path, name: str) -> str:
+    """A file named by a manifest, read only when it lies inside ``folder`` (links followed)."""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise ft.FactorError(f"{folder}: {excerpt(name)} lies outside the folder; it is not read")
+    try:
+        return read_regular(path, ft.OVERLAY_MAX_BYTES).decode("utf-8-sig")
+    except ReadRefusedError as exc:
+        raise ft.FactorError(f"{folder}: {excerpt(name)}: {exc.message}") from None
+    except UnicodeDecodeError:
+        raise ft.FactorError(f"{folder}: {excerpt(name)} is not UTF-8") from None
 
 
 def diff(old: str, new: str) -> dict[str, Any]:

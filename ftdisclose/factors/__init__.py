@@ -21,6 +21,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from ftdisclose.io.files import ReadRefusedError, read_regular
 from ftdisclose.resources import data_root
 
 _VERSION = re.compile(r"^\d{4}\.\d+$")
@@ -293,9 +294,10 @@ def read_overlay(path: Path, version: str, manifest: Mapping[str, Any]) -> dict[
     """Rows of a private overlay: a folder of ``<table>.csv`` (+ sources.csv), or one such file.
 
     Every cell is checked now: unknown tables or columns, rows without a source, numbers
-    that are not finite and non-negative, and keys given twice are ``OverlayError``.
+    that are not finite and non-negative, and keys given twice are ``OverlayError``. Only
+    regular files inside the folder given are read: a link that leads out of it is refused.
     """
-    files = sorted(p for p in path.glob("*.csv") if p.is_file()) if path.is_dir() else [path]
+    files = overlay_files(path)
     origin = f"{OVERLAY_PREFIX}{path.name}"
     out: dict[str, tuple[Row, ...]] = {}
     tables = manifest["tables"]
@@ -313,23 +315,38 @@ def read_overlay(path: Path, version: str, manifest: Mapping[str, Any]) -> dict[
     return out
 
 
+def overlay_files(path: Path) -> list[Path]:
+    """The CSV files of an overlay folder (or the one file given), each inside the folder."""
+    if not path.is_dir():
+        return [path]
+    folder = path.resolve()
+    files = sorted(path.glob("*.csv"))
+    for file in files:
+        inside(folder, file)
+    return files
+
+
+def inside(folder: Path, file: Path) -> Path:
+    """``file`` with its links followed, when that is inside ``folder``; OverlayError otherwise."""
+    real = file.resolve()
+    if not real.is_relative_to(folder):
+        raise OverlayError(f"{file.name}: leads outside the folder {folder.name} (a link); it is not read")
+    return real
+
+
 def _read_overlay_file(file: Path, table: str, origin: str) -> list[Row]:
     try:
-        if not file.is_file():
-            raise OverlayError(f"{file}: not a regular file")
-        if file.stat().st_size > OVERLAY_MAX_BYTES:
-            raise OverlayError(f"{file.name}: larger than {OVERLAY_MAX_BYTES:,} bytes")
-        with file.open("rb") as handle:
-            raw = handle.read(OVERLAY_MAX_BYTES + 1)
-        if len(raw) > OVERLAY_MAX_BYTES:
-            raise OverlayError(f"{file.name}: larger than {OVERLAY_MAX_BYTES:,} bytes")
+        raw = read_regular(file, OVERLAY_MAX_BYTES)
+    except ReadRefusedError as exc:
+        raise OverlayError(f"{file.name}: {exc.message}") from None
+    try:
         reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
         header = next(reader, [])
         if len(set(header)) != len(header):
             raise OverlayError(f"{file.name}: a column is named twice in the header")
         return [Row(table, dict(zip(header, cells, strict=False)), origin) for cells in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise OverlayError(f"{file}: {exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise OverlayError(f"{file.name}: {str(exc)[:200]}") from exc
 
 
 def _check_rows(name: str, rows: list[Row], info: Mapping[str, Any]) -> None:

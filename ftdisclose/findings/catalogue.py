@@ -62,6 +62,9 @@ class Code(StrEnum):
     GRID_ESTIMATED_VALUES = "FTD319"
     INTENSITY_BASIS = "FTD320"
     SITE_NOT_IN_TABLES = "FTD321"
+    GRID_WINDOW_LIMIT = "FTD323"
+    GRID_FETCH_LIMIT = "FTD324"
+    GRID_IMPLAUSIBLE_VALUE = "FTD325"
     END_BEFORE_START = "FTD401"
     DURATION_MISMATCH = "FTD402"
     RESERVED_BELOW_RUN = "FTD403"
@@ -107,6 +110,11 @@ class Code(StrEnum):
     IMPORT_MIXED_GPUS = "FTD531"
     IMPORT_MERGE_CONFLICT = "FTD532"
     IMPORT_MODEL_NAME = "FTD533"
+    VALUE_LIMIT = "FTD534"
+    KEY_LIMIT = "FTD535"
+    RUN_LIMIT = "FTD536"
+    FINDING_LIMIT = "FTD537"
+    INTERNAL_ERROR = "FTD538"
     HUB_YAML_1_1 = "FTD540"
     HUB_FRONT_MATTER = "FTD541"
     EXPORT_NOT_HELD = "FTD542"
@@ -488,11 +496,42 @@ CATALOGUE: dict[Code, Rule] = _rules(
         Code.INTENSITY_BASIS,
         W,
         "Grid intensity on another basis",
-        "The tables hold no grid intensity on the default basis (lifecycle: generation plus upstream fuel "
-        "supply and plant construction) for the zone and its country, so a row on another basis (direct "
-        "combustion) is used, which reads lower. Results on different bases are not comparable.",
-        "disclose operational.carbon_intensity with its source, or accept the direct-combustion figure",
+        "The tables hold no grid intensity on the basis asked for (lifecycle by default: generation plus "
+        "upstream fuel supply and plant construction; direct with --grid-basis direct: combustion at the plant "
+        "only) for the zone, so its row on the other basis is used. A direct figure reads lower than a "
+        "lifecycle one; results on different bases are not comparable.",
+        "disclose operational.carbon_intensity with its source, or accept the other basis",
         "grid_zone: XX (direct combustion only)",
+    ),
+    Rule(
+        Code.GRID_WINDOW_LIMIT,
+        W,
+        "Run window too long for hourly grid data",
+        "The run window is longer than hourly data is fetched for (92 days), or lies outside the years any "
+        "grid-data service covers (1970-2100). Fetching it would take hundreds of requests (billed ones, for "
+        "a commercial service), so nothing is fetched and the annual intensity is used.",
+        "check operational.start and the run time; for a long run, disclose operational.carbon_intensity",
+        "duration: 100 y",
+    ),
+    Rule(
+        Code.GRID_FETCH_LIMIT,
+        W,
+        "Grid-intensity fetch stopped at a limit",
+        "The service's answers went past a limit of one fetch: more than 48 requests (pages, chunks, retries "
+        "and redirects), an answer larger than 8 MB (or 8 MB once decompressed), or more values than the "
+        "window can hold. Nothing is used or cached; the annual intensity is used instead.",
+        "check FTDISCLOSE_*_URL points at the service itself",
+        "Energi Data Service CO2Emis: more than 48 requests for one window",
+    ),
+    Rule(
+        Code.GRID_IMPLAUSIBLE_VALUE,
+        W,
+        "Grid-intensity service answered implausible values",
+        "A value from the service is negative, not finite, or above 2,000 gCO2e/kWh (more than the most "
+        "carbon-intensive generation emits). Such an answer is not used and not cached; the annual "
+        "intensity is used instead.",
+        "check FTDISCLOSE_*_URL points at the service itself; report the values to the service",
+        "CO2Emission: -500",
     ),
     # --- FTD4xx: consistency -----------------------------------------------------------
     Rule(
@@ -1012,6 +1051,52 @@ CATALOGUE: dict[Code, Rule] = _rules(
         "card's `carbon_disclosure` (energy: IT to facility energy; carbon: operational to total "
         "emissions; water: on-site plus off-site), with 2% tolerance for rounding.",
         "regenerate the block with ftdisclose card --dia, or check the disclosure",
+        "",
+    ),
+    # --- FTD534-538: limits on the work one file can cause, and failures ----------------
+    Rule(
+        Code.VALUE_LIMIT,
+        E,
+        "Too many values",
+        "The document holds more values (keys, list items and scalars) than the limit, 50,000 by "
+        "default. A disclosure holds a few hundred; so many values is a generated or hostile file, "
+        "and it is not read further, so that no file takes more than a moment.",
+        "split the file, or raise the limit (pipeline.Options.limits) if it is really one disclosure",
+        "x-samples: [1, 1, 1, ...]  # a million items",
+    ),
+    Rule(
+        Code.KEY_LIMIT,
+        E,
+        "Too many keys, or a key too long",
+        "The document holds more mapping keys than the limit (5,000 by default; it is not read "
+        "further), or a key longer than the limit (128 characters; that key is not read).",
+        "keep keys short; move bulk data out of the disclosure",
+        "",
+    ),
+    Rule(
+        Code.RUN_LIMIT,
+        E,
+        "Too many runs",
+        "operational.runs lists more runs than the limit (500 by default). The runs beyond it are "
+        "not read, so the totals cannot be checked against them.",
+        "combine runs that belong together, or raise the limit (pipeline.Options.limits)",
+        "",
+    ),
+    Rule(
+        Code.FINDING_LIMIT,
+        W,
+        "Too many findings",
+        "The file has more findings than the limit (1,000 by default); the first are reported and the rest counted.",
+        "fix the findings shown and run again",
+        "",
+    ),
+    Rule(
+        Code.INTERNAL_ERROR,
+        E,
+        "ftdisclose failed on this file",
+        "An unexpected failure while checking this file: a bug in ftdisclose, reported as the file's "
+        "finding so that the other files are still checked. The exit code is 2.",
+        "please report it with the file (ftdisclose -vv shows the details)",
         "",
     ),
 )

@@ -24,7 +24,9 @@ import yaml
 
 from ftdisclose import units
 from ftdisclose.findings import Code, Finding, Severity, Where, make
+from ftdisclose.findings.excerpt import excerpt
 from ftdisclose.io.loader import Document, Path_, dotted
+from ftdisclose.spec.types import as_float
 
 HUB_KEY = "co2_eq_emissions"
 HUB_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
@@ -87,7 +89,7 @@ def _grams_text(value: float) -> str:
 def _number_or_none(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    return as_float(value)
 
 
 def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
@@ -123,17 +125,22 @@ def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
 
 def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding]:
     where = dotted(path)
-    parsed = units.split_quantity(text)
+    try:
+        parsed = units.split_quantity(text)
+    except units.NumberError as exc:
+        return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {excerpt(text)}: {exc}", doc, path)]
     if parsed is None:
         if text.strip() and _unit(text) is not None:
-            return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {text!r} is a unit without a number", doc, path)]
-        return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {text!r} is not a number of grams", doc, path)]
+            return [
+                _make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {excerpt(text)} is a unit without a number", doc, path)
+            ]
+        return [_make(Code.HUB_EMISSIONS_NOT_NUMBER, f"{where}: {excerpt(text)} is not a number of grams", doc, path)]
     number, unit = parsed
     if not unit.strip():
         return [
             _make(
                 Code.HUB_EMISSIONS_NOT_NUMBER,
-                f"{where}: {text!r} is a number in quotes; the Hub expects a number",
+                f"{where}: {excerpt(text)} is a number in quotes; the Hub expects a number",
                 doc,
                 path,
                 hint=f"remove the quotes: {path[-1]}: {_grams_text(number)}",
@@ -147,7 +154,7 @@ def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding
         return [
             _make(
                 Code.HUB_EMISSIONS_UNIT,
-                f"{where}: {text!r} is {kind}; the Hub reads a number of grams of CO2e",
+                f"{where}: {excerpt(text)} is {kind}; the Hub reads a number of grams of CO2e",
                 doc,
                 path,
                 hint="write the emissions in grams as a plain number (e.g. emissions: 57)",
@@ -156,7 +163,7 @@ def _check_emissions_text(doc: Document, path: Path_, text: str) -> list[Finding
     return [
         _make(
             Code.HUB_EMISSIONS_UNIT,
-            f"{where}: {text!r} has a unit; the Hub reads a bare number of grams",
+            f"{where}: {excerpt(text)} has a unit; the Hub reads a bare number of grams",
             doc,
             path,
             hint=f"write {path[-1]}: {_grams_text(grams)}  # grams",
@@ -275,7 +282,7 @@ def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Fin
         if grams is not None and grams != emissions:
             return _make(
                 Code.HUB_EMISSIONS_UNIT,
-                f"{HUB_KEY}.{key} is {value!r}, but the Hub ignores it and reads emissions as "
+                f"{HUB_KEY}.{key} is {excerpt(value)}, but the Hub ignores it and reads emissions as "
                 f"grams: {_grams_text(emissions)} would be read as {_grams_text(emissions)} g",
                 doc,
                 path,
@@ -326,7 +333,7 @@ def _check_text(doc: Document, key: str, value: Any) -> list[Finding]:
         return [
             _make(
                 Code.HUB_TRAINING_TYPE,
-                f"{HUB_KEY}.training_type {value!r} is not pre-training or fine-tuning",
+                f"{HUB_KEY}.training_type {excerpt(value)} is not pre-training or fine-tuning",
                 doc,
                 path,
                 hint=hint,

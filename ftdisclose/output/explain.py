@@ -43,7 +43,7 @@ def explain_text(computation: Computation, *, file: str) -> str:
     ]
     for name, item in sorted(computation.inputs.items()):
         lines.append(f"{name} = {_input_text(item)}")
-        lines.append(f"    origin: {item.origin}; {terminal(item.detail)}")
+        lines.append(f"    origin: {item.origin}; {terminal(plain_decimals(item.detail))}")
         for sid in item.sources:
             src = factors.sources.get(sid)
             if src is not None:

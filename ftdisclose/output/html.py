@@ -19,7 +19,7 @@ from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.engine.quantity import Measure
 from ftdisclose.findings import Finding
 from ftdisclose.output.base import Command, Reporter, location
-from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, readable
+from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, plain_decimals, readable
 from ftdisclose.output.safe import html_text as h
 from ftdisclose.output.view import Figures, FileReport, input_text
 
@@ -132,7 +132,7 @@ def _inputs_table(figures: Figures) -> str:
         sources = ", ".join(_source(sid, figures.sources) for sid in item.sources)
         rows.append(
             f"<tr><td><code>{h(name)}</code></td><td>{h(input_text(item))}</td><td>{h(str(item.origin))}</td>"
-            f"<td>{h(item.detail)}{'<br>' + sources if sources else ''}</td></tr>"
+            f"<td>{h(plain_decimals(item.detail))}{'<br>' + sources if sources else ''}</td></tr>"
         )
     head = "<tr><th>input</th><th>value</th><th>origin</th><th>how it was reached, and the source</th></tr>"
     return f"<table class=inputs>{head}{''.join(rows)}</table>"

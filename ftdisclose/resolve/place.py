@@ -104,6 +104,7 @@ def location(rec: Recorder, b: Blocks) -> None:
                 Code.UNKNOWN_COUNTRY,
                 f"country {country!r} is not an ISO 3166-1 alpha-2 code",
                 ("infrastructure", "location", "country"),
+                hint=country_hint(country),
             )
         rec.disclosed(Name.COUNTRY, country)
     else:
@@ -138,6 +139,14 @@ def _disclosed_zone(rec: Recorder, b: Blocks) -> Row | None:
         return None
     rec.put(Name.GRID_ZONE, row["zone"], None, Origin.DISCLOSED, "disclosed")
     return row
+
+
+def country_hint(text: str) -> str:
+    """What to write instead of a country the tables do not know: the code it names, if any."""
+    from ftdisclose.spec.suggest import country
+
+    code = country(text)
+    return f'did you mean "{code}"?' if code else 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"'
 
 
 def _derived_country(rec: Recorder, region_row: Row | None, zone_row: Row | None) -> None:

@@ -40,6 +40,17 @@ def generate(version: str = spec.LATEST) -> dict[str, Any]:
                 prop.setdefault("description", fields[name].description)
             _allow_shorthand(prop, classes)
     body.pop("title", None)
+    # a file may name its schema, as editors and check-jsonschema expect ("$schema": "<this $id>")
+    body["properties"] = {
+        "$schema": {
+            "type": "string",
+            "format": "uri-reference",
+            "title": "JSON Schema",
+            "description": "The JSON Schema this file follows, for editors; ignored by ftdisclose.",
+            "examples": [SCHEMA_ID.format(version=version)],
+        },
+        **body["properties"],
+    }
     description = body.pop("description", "")
     return {
         "$schema": DIALECT,
@@ -62,6 +73,7 @@ def _allow_shorthand(prop: dict[str, Any], classes: dict[str, type[BaseModel]]) 
     quantity = QuantityType(dimension).__get_pydantic_json_schema__(None, None)  # type: ignore[arg-type]
     options = prop.pop("anyOf") if "anyOf" in prop else [{"$ref": prop.pop("$ref")}]
     prop["anyOf"] = [*options, *quantity["anyOf"]]
+    prop["$comment"] = quantity["$comment"]
 
 
 def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
@@ -84,8 +96,19 @@ def _inner_models(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(annotation) for m in _inner_models(arg)]
 
 
+def _integral(node: Any) -> Any:
+    """Whole floats written as integers (``0``, not ``0.0``): the text is the same whichever pydantic made it."""
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
+    if isinstance(node, dict):
+        return {k: _integral(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_integral(v) for v in node]
+    return node
+
+
 def render(version: str = spec.LATEST) -> str:
-    return json.dumps(generate(version), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_integral(generate(version)), indent=2, ensure_ascii=False) + "\n"
 
 
 def packaged(version: str = spec.LATEST) -> str:

@@ -20,6 +20,8 @@ from ftdisclose.spec.types import (
     Duration,
     Emissions,
     Energy,
+    GpuTime,
+    Lifetime,
     Memory,
     PositiveCount,
     Power,
@@ -170,7 +172,7 @@ class Cluster(SpecModel):
     server_embodied: Emissions | None = Field(
         None, description="Embodied emissions of one server, GPUs excluded.", examples=["2500 kgCO2e"]
     )
-    hardware_life: Duration | None = Field(
+    hardware_life: Lifetime | None = Field(
         None, description="Service life that embodied impacts are spread over.", examples=["4 y"]
     )
     hardware_reserved_share: Share | None = Field(
@@ -238,7 +240,7 @@ class Run(SpecModel):
     reserved_time: Duration | None = Field(
         None, description="Time the hardware was held for this run.", examples=["2 h"]
     )
-    gpu_hours: Duration | None = Field(None, description="GPU-hours of this run.", examples=["6 h"])
+    gpu_hours: GpuTime | None = Field(None, description="GPU-hours of this run.", examples=["6 h"])
     tokens: Count | None = Field(None, description="Tokens seen in this run, padding included.", examples=[12000])
     energy: Energy | None = Field(None, description="Measured energy of this run.", examples=["0.2 kWh"])
 
@@ -256,7 +258,7 @@ class Operational(SpecModel):
     reserved_time: Duration | None = Field(
         None, description="Wall-clock time the hardware was held (billed).", examples=["12 h"]
     )
-    gpu_hours: Duration | None = Field(None, description="GPUs x active hours.", examples=["48 h"])
+    gpu_hours: GpuTime | None = Field(None, description="GPUs x active hours.", examples=["48 h"])
     gpu_utilization: Utilization | None = Field(
         None, description="Average GPU utilisation over the run.", examples=["47%"]
     )
@@ -267,7 +269,9 @@ class Operational(SpecModel):
         None, description="Training tokens seen, padding included, over all epochs.", examples=[48123]
     )
     samples: Count | None = Field(None, description="Training samples (examples) per epoch.", examples=[21300])
-    epochs: float | None = Field(None, gt=0, description="Passes over the training data.", examples=[1])
+    epochs: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="Passes over the training data.", examples=[1]
+    )
     energy: EnergyMeasurement | None = Field(
         None,
         description="Measured energy, when there is a measurement.",
@@ -296,7 +300,7 @@ class Operational(SpecModel):
 class Usage(SpecModel):
     """How the fine-tuned model is used, for the amortised per-inference share."""
 
-    use_life: Duration | None = Field(
+    use_life: Lifetime | None = Field(
         None, description="Expected use life of the fine-tuned model.", examples=["365 d"]
     )
     inferences_per_day: Count | None = Field(None, description="Inferences served per day.", examples=[1000])

@@ -8,6 +8,7 @@ The checks of what the fields say (FTD4xx) are a later stage, ``ftdisclose.check
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from ftdisclose import spec
 from ftdisclose.findings import Code, Finding, Severity, Where, make
+from ftdisclose.findings.excerpt import excerpt
 from ftdisclose.io.loader import Document
+from ftdisclose.spec import suggest
 
 _TYPE_ERRORS = {
     "model_type",
@@ -86,6 +89,8 @@ def validate_document(doc: Document) -> SpecResult:
     version = _version(doc, data, found)
     if version is None:
         return SpecResult(tuple(found))
+    if isinstance(data.get("$schema"), str):  # binds the file to its JSON Schema in editors; not part of the spec
+        data = {k: v for k, v in data.items() if k != "$schema"}
     model = spec.model_for(version)
     try:
         disclosure = model.model_validate(data)
@@ -125,7 +130,7 @@ def _version(doc: Document, data: dict[str, Any], found: list[Finding]) -> str |
         if isinstance(version, int | float) and str(version) in spec.VERSIONS
         else f"known versions: {', '.join(spec.VERSIONS)}"
     )
-    message = f"spec_version {version!r} is not supported"
+    message = f"spec_version {excerpt(version)} is not supported"
     found.append(make(Code.UNSUPPORTED_SPEC_VERSION, message, doc.where(("spec_version",)), hint=hint))
     return None
 
@@ -147,13 +152,13 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
             code, message = Code.UNKNOWN_FIELD, f"unknown field {loc[-1]!r}"
             hint = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
         elif kind == "literal_error":
-            code, message = Code.INVALID_CHOICE, f"{error.get('input')!r} is not one of {ctx.get('expected')}"
-            hint = f"use one of {ctx.get('expected')}"
+            code, message = Code.INVALID_CHOICE, f"{excerpt(error.get('input'))} is not one of {ctx.get('expected')}"
+            hint = _choice_hint(error.get("input"), str(ctx.get("expected", "")))
         elif kind == "string_pattern_mismatch":
             code = _PATTERN_CODES.get(str(loc[-1]), Code.INVALID_CHOICE)
-            message = f"{error.get('input')!r} does not have the form of {loc[-1]}"
+            message = f"{excerpt(error.get('input'))} does not have the form of {loc[-1]}"
             hint = {
-                Code.UNKNOWN_COUNTRY: 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"',
+                Code.UNKNOWN_COUNTRY: _country_hint(error.get("input")),
                 Code.UNKNOWN_FACTORS_VERSION: 'a factor version such as "2026.1"',
             }.get(code)
         elif kind in _RANGE_ERRORS:
@@ -164,6 +169,21 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
             code, message, hint = Code.WRONG_TYPE, f"{loc[-1] if loc else 'document'}: {error['msg']}", None
         found.append(make(code, message, where, hint=hint))
     return found
+
+
+def _choice_hint(value: Any, expected: str) -> str:
+    """``did you mean 'qlora'?`` for another case or a near spelling of a choice; else the list."""
+    choices = re.findall(r"'([^']*)'", expected)
+    guess = suggest.choice(value, choices) if isinstance(value, str) else None
+    return f"did you mean {guess!r}?" if guess else f"use one of {expected}"
+
+
+def _country_hint(value: Any) -> str:
+    """``did you mean "DE"?`` for a country written by name or alpha-3 code."""
+    code = suggest.country(value) if isinstance(value, str) else None
+    if code:
+        return f'did you mean "{code}"? (ISO 3166-1 alpha-2, in quotes)'
+    return 'an ISO 3166-1 alpha-2 code in quotes, e.g. "DK"'
 
 
 def _did_you_mean(name: str, choices: list[str]) -> str:

@@ -3,6 +3,10 @@
 Validation needs only two facts about a unit string: its dimension and its factor to
 the base units. Both are looked up once per distinct string and cached, so a thousand
 files that all write ``kWh`` parse ``kWh`` once. pint is imported on first use only.
+
+A unit string is first parsed by ``grammar`` (bounded length, factors and powers); each
+name it holds is then looked up on its own and the factors are combined here, so pint
+never evaluates an expression a file wrote. Numbers are read with digit limits.
 """
 
 from __future__ import annotations
@@ -11,18 +15,51 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-_NUMBER = re.compile(r"^\s*(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(?P<unit>.*?)\s*$")
+from ftdisclose.units.grammar import MAX_CHARS, Term, UnitError, UnitSyntaxError, parse
+
+__all__ = [
+    "COMMON_UNITS",
+    "DIMENSIONS",
+    "MAX_CHARS",
+    "MAX_QUANTITY_CHARS",
+    "Dimension",
+    "NumberError",
+    "UnitError",
+    "UnitInfo",
+    "UnitSyntaxError",
+    "convert",
+    "dimension_key",
+    "dimension_of",
+    "dimensionality_key",
+    "known_unit_names",
+    "normalise_unit",
+    "pint_unit_info",
+    "read_number",
+    "registry",
+    "split_quantity",
+    "unit_info",
+    "write_cache",
+]
+
+# A number as people write it: ASCII digits only (no look-alike digits), thousands commas
+MAX_DIGITS = 40  # significant digits read in a number
+MAX_EXPONENT_DIGITS = 4  # 1e9999 is read (as too large); 1e99999 is refused before float() sees it
+MAX_QUANTITY_CHARS = 120  # "<number> <unit>" as a whole
+_NUMBER = re.compile(
+    r"^\s*(?P<num>[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>.*?)\s*$"
+)
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _CO2E_SPELLINGS = re.compile(r"CO[2₂]\s*-?\s*e(?:q(?:uivalent)?)?\b|CO[2₂]\s*-?\s*eq\.?", re.IGNORECASE)
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "·": "*", "×": "*"})
 
 
-class UnitError(ValueError):
-    """A unit string that the registry does not know."""
+class NumberError(ValueError):
+    """A number written with more digits than are read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,26 +229,73 @@ def _cached_units() -> dict[str, UnitInfo]:
     }
 
 
-@cache
+@lru_cache(maxsize=4096)
 def unit_info(text: str) -> UnitInfo:
-    """Dimension and base factor of a unit string; raises UnitError when unknown."""
+    """Dimension and base factor of a unit string; raises UnitError when unknown or not in the grammar."""
+    if len(text) > 2 * MAX_CHARS:  # before any normalising pattern runs over it
+        raise UnitSyntaxError(f"a unit has at most {MAX_CHARS} characters, this one {len(text):,}")
     norm = normalise_unit(text)
     if not norm:
         raise UnitError("empty unit")
     cached = _cached_units().get(norm)
     if cached is not None:
         return cached
-    return pint_unit_info(norm)
+    return _combine(norm, parse(norm))
+
+
+def _combine(norm: str, terms: tuple[Term, ...]) -> UnitInfo:
+    """The product of the terms' factors and dimensions, each name looked up on its own."""
+    factor = 1.0
+    exponents: dict[str, float] = {}
+    for term in terms:
+        base = _name_info(term.name)
+        try:
+            factor *= base.factor**term.power
+        except (OverflowError, ZeroDivisionError):
+            factor = math.inf
+        for dim, exp in base.dims:
+            exponents[dim] = exponents.get(dim, 0.0) + exp * term.power
+    if not math.isfinite(factor) or factor == 0:
+        raise UnitError(f"the unit {norm!r} has no usable scale")
+    dims = tuple(sorted((d, e) for d, e in exponents.items() if e != 0))
+    return UnitInfo(norm, dimensionality_key(dims), factor, dims)
+
+
+@lru_cache(maxsize=512)
+def _name_info(name: str) -> UnitInfo:
+    """One unit name (with its prefix), from the cache or from the registry."""
+    cached = _cached_units().get(name)
+    return cached if cached is not None else pint_unit_info(name)
+
+
+def dimensionality_key(dims: tuple[tuple[str, float], ...]) -> str:
+    """A stable key such as ``[length] ** 2 * [mass] / [time] ** 2`` from sorted exponents."""
+
+    def power(dim: str, exp: float) -> str:
+        value = abs(exp)
+        return dim if value == 1 else f"{dim} ** {value:g}"
+
+    up = [power(d, e) for d, e in dims if e > 0]
+    down = [power(d, e) for d, e in dims if e < 0]
+    if not up and not down:
+        return "dimensionless"
+    text = " * ".join(up) if up else "1"
+    return text + "".join(f" / {d}" for d in down)
 
 
 def pint_unit_info(norm: str) -> UnitInfo:
-    """Ask the registry itself (the source of truth behind the cache)."""
+    """Ask the registry itself (the source of truth behind the cache) about a grammatical unit.
+
+    The text is parsed by the grammar first, so whatever reaches pint is bounded.
+    """
+    parse(norm)
     reg = registry()
     import pint
 
     try:
         quantity = reg.Quantity(1.0, norm)
         base = quantity.to_base_units()
+        factor = float(base.magnitude)
     except (
         pint.errors.PintError,
         AttributeError,
@@ -222,13 +306,13 @@ def pint_unit_info(norm: str) -> UnitInfo:
         IndexError,
         KeyError,
         RecursionError,
+        OverflowError,
     ) as exc:  # pint fails in these ways on malformed text
-        raise UnitError(str(exc)) from exc
-    factor = float(base.magnitude)
+        raise UnitError(str(exc)[:200]) from exc
     if not math.isfinite(factor) or factor == 0:
         raise UnitError(f"unit {norm!r} has no usable scale")
     dims = tuple(sorted((str(d), float(e)) for d, e in base.dimensionality.items()))
-    return UnitInfo(norm, str(base.dimensionality), factor, dims)
+    return UnitInfo(norm, dimensionality_key(dims), factor, dims)
 
 
 def write_cache() -> str:
@@ -275,15 +359,33 @@ def _intensity_alias(src: UnitInfo, dst: UnitInfo) -> bool:
 
 
 def split_quantity(text: str) -> tuple[float, str] | None:
-    """``"0.694 kWh"`` -> ``(0.694, "kWh")``; None when there is no leading number."""
+    """``"0.694 kWh"`` -> ``(0.694, "kWh")``; None when there is no leading number.
+
+    NumberError for a text longer than MAX_QUANTITY_CHARS or a number with more digits than
+    are read (the limits keep every step linear and short).
+    """
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise NumberError(f"a quantity has at most {MAX_QUANTITY_CHARS} characters")
     match = _NUMBER.match(text)
     if match is None or not match.group("num") or match.group("num") in "+-.":
         return None
-    try:
-        value = float(match.group("num").replace(",", ""))
-    except ValueError:
-        return None
-    return value, match.group("unit")
+    number = match.group("num").replace(",", "")
+    return read_number(number), match.group("unit")
+
+
+def read_number(text: str) -> float:
+    """A decimal number in ASCII digits (ValueError otherwise), within the digit limits (NumberError)."""
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise NumberError(f"a number has at most {MAX_QUANTITY_CHARS} characters")
+    if _DECIMAL.fullmatch(text) is None:
+        raise ValueError("not a decimal number")
+    mantissa, _, exponent = text.lower().partition("e")
+    digits = sum(ch in "0123456789" for ch in mantissa.lstrip("+-0.")) or 1
+    if digits > MAX_DIGITS:
+        raise NumberError(f"a number has at most {MAX_DIGITS} significant digits, this one {digits:,}")
+    if len(exponent.lstrip("+-")) > MAX_EXPONENT_DIGITS:
+        raise NumberError(f"an exponent has at most {MAX_EXPONENT_DIGITS} digits")
+    return float(text)
 
 
 @cache

@@ -6,6 +6,12 @@ time (``average.time_weighted``). It never raises for a network or data problem:
 result's value is then None, with an FTD3xx finding, and the caller keeps the annual
 value of the factor tables.
 
+The network is contained (``grid.http``): every request and every fetch has a deadline, answers
+are capped in size, requests in number, and credentials never follow a redirect to another
+host. A window longer than MAX_WINDOW or outside 1970-2100 is not fetched (FTD323). What a
+service sends is checked before it is used or cached (``samples.check_samples``), and every
+message is scrubbed of every form of every secret before it leaves.
+
 Offline mode never opens a connection, but a cached window is still used: the cache
 holds data fetched earlier by this user, so using it is reading a local file, and it is
 what makes a repeated ``compute --offline`` of a fetched run give the same number. CI
@@ -27,6 +33,7 @@ from ftdisclose.factors import Row, normalise_name
 from ftdisclose.findings import CATALOGUE, Code, Finding
 from ftdisclose.integrations.grid import cache as _cache
 from ftdisclose.integrations.grid.average import Average, time_weighted
+from ftdisclose.integrations.grid.http import scrub
 from ftdisclose.integrations.grid.providers import (
     GB_REGIONS,
     USER_AGENT,
@@ -35,11 +42,13 @@ from ftdisclose.integrations.grid.providers import (
     Provider,
     Sample,
     as_utc,
+    check_samples,
     choose,
     gb_region,
     normalise_zone,
     secrets,
 )
+from ftdisclose.integrations.grid.samples import FIRST_YEAR, LAST_YEAR
 
 __all__ = [
     "USER_AGENT",
@@ -53,6 +62,7 @@ __all__ = [
 
 
 STABLE_AFTER = dt.timedelta(days=7)  # a partly covered window older than this is cached: it will not fill in
+MAX_WINDOW = dt.timedelta(days=92)  # longer runs are not fetched: hundreds of (billed) requests
 
 
 @dataclass
@@ -151,87 +161,141 @@ def hourly_intensity(
     caller checks both before asking). Everything else that can go wrong gives a result
     whose ``value_g_per_kwh`` is None and whose ``findings`` say why.
     """
-    if not math.isfinite(hours) or hours <= 0:
+    if math.isnan(hours) or hours <= 0:
         raise ValueError(f"the run time must be positive, not {hours!r} h")
-    lo = as_utc(start)
-    hi = lo + dt.timedelta(hours=hours)
+    lo = _utc_or_edge(start)
+    hi = _window_end(lo, hours)
     key = zone_for(zone, country, cloud_region, cloud_provider, regions)
     choice = choose(key, timeout=timeout)
-    hidden = secrets()
+    provider = choice.provider
     result = GridResult(
         None,
-        choice.provider.title if choice.provider else None,
+        provider.title if provider else None,
         choice.zone,
         lo,
-        hi,
-        basis=choice.provider.basis if choice.provider else "",
+        hi or lo,
+        basis=provider.basis if provider else "",
         annual_g_per_kwh=annual_g_per_kwh,
     )
-
-    def report(code: Code, message: str) -> GridResult:
-        rule = CATALOGUE[code]
-        result.findings.append(
-            Finding(rule.code, rule.slug, rule.severity, _scrub(message, hidden), rule.hint, file, None, None, path)
-        )
-        return result
-
-    window = f"{_minute(lo)}..{_minute(hi)}"
-    provider = choice.provider
+    out = _Outcome(result, file, path, provider)
+    annual = f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used"
     if provider is None:
-        return report(
-            Code.GRID_NO_PROVIDER,
-            f"no hourly grid intensity for zone {key or '(none)'}: {choice.reason}; "
-            f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
+        return out.add(
+            Code.GRID_NO_PROVIDER, f"no hourly grid intensity for zone {key or '(none)'}: {choice.reason}; {annual}"
         )
+    if hi is None:
+        return out.add(Code.GRID_WINDOW_LIMIT, f"{_window_problem(lo, hours)}; hourly data is not fetched and {annual}")
     folder = cache_dir if cache_dir is not None else _cache.default_dir()
-    samples = _cache.load(folder, provider.name, choice.zone, lo, hi)
-    if samples is not None:
-        result.from_cache = True
-    elif offline:
-        return report(
-            Code.GRID_OFFLINE,
-            f"offline, and {provider.title} data for {choice.zone} {window} is not cached; "
-            f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
-        )
-    else:
-        try:
-            samples = _fetch(provider, choice, lo, hi, session)
-        except GridError as exc:
-            return report(
-                exc.code, f"{exc.message}; the annual {annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}"
-            )
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a shape not foreseen
-            return report(
-                Code.GRID_INVALID_RESPONSE,
-                f"{provider.title}: unexpected answer ({type(exc).__name__}); the annual "
-                f"{annual_g_per_kwh:g} gCO2e/kWh is used for {choice.zone} {window}",
-            )
-        samples = [s for s in samples if s.end > lo and s.start < hi]
+    samples = _samples(out, provider, choice, folder, offline, session)
+    if samples is None:
+        return result
     avg = time_weighted(samples, lo, hi)
+    window = f"{_minute(lo)}..{_minute(hi)}"
     if avg.mean is None:
-        return report(
-            Code.GRID_NO_DATA,
-            f"{provider.title} has no values for {choice.zone} {window}; "
-            f"the annual {annual_g_per_kwh:g} gCO2e/kWh is used",
-        )
+        return out.add(Code.GRID_NO_DATA, f"{provider.title} has no values for {choice.zone} {window}; {annual}")
     if not result.from_cache and (avg.complete or hi < dt.datetime.now(dt.UTC) - STABLE_AFTER):
         _cache.save(folder, provider.name, choice.zone, lo, hi, samples)
     _success(result, provider, choice, avg, annual_g_per_kwh)
+    _coverage(out, provider, f"{choice.zone} {window}", avg)
+    result.source_text = scrub(result.source_text, out.hidden())
+    return result
+
+
+def _coverage(out: _Outcome, provider: Provider, window: str, avg: Average) -> None:
+    """FTD316 for a partly covered window, FTD319 for forecasts or estimates among the values."""
     if not avg.complete:
         missing = avg.window - avg.covered
-        report(
+        out.add(
             Code.GRID_PARTIAL_COVERAGE,
-            f"{provider.title} covers {_percent(avg.coverage)} of {choice.zone} {window}; the "
-            f"uncovered {_hours(missing)} use the annual {annual_g_per_kwh:g} gCO2e/kWh",
+            f"{provider.title} covers {_percent(avg.coverage)} of {window}; the uncovered {_hours(missing)} "
+            f"use the annual {out.result.annual_g_per_kwh:g} gCO2e/kWh",
         )
     if avg.estimated:
         kind = "forecasts" if provider.name == "uk-carbon-intensity" else "estimated or imputed"
-        report(
+        out.add(
             Code.GRID_ESTIMATED_VALUES,
-            f"{avg.estimated} of the {avg.records} {provider.title} values for {choice.zone} {window} are {kind}",
+            f"{avg.estimated} of the {avg.records} {provider.title} values for {window} are {kind}",
         )
-    result.source_text = _scrub(result.source_text, hidden)
-    return result
+
+
+@dataclass
+class _Outcome:
+    """The findings of one call, each scrubbed of every secret the environment and the provider hold."""
+
+    result: GridResult
+    file: str
+    path: str
+    provider: Provider | None
+
+    def hidden(self) -> list[str]:
+        return secrets() + (self.provider.credentials() if self.provider is not None else [])
+
+    def add(self, code: Code, message: str) -> GridResult:
+        rule = CATALOGUE[code]
+        text = scrub(message, self.hidden())
+        self.result.findings.append(
+            Finding(rule.code, rule.slug, rule.severity, text, rule.hint, self.file, None, None, self.path)
+        )
+        return self.result
+
+
+def _utc_or_edge(start: dt.datetime) -> dt.datetime:
+    """``start`` in UTC; a time at the edge of the calendar (year 1 or 9999 with an offset) is taken as it is."""
+    try:
+        return as_utc(start)
+    except OverflowError:
+        return start.replace(tzinfo=dt.UTC)
+
+
+def _window_end(lo: dt.datetime, hours: float) -> dt.datetime | None:
+    """The end of the run window, or None when it is too long or outside 1970-2100 to fetch."""
+    if not FIRST_YEAR <= lo.year < LAST_YEAR or hours > MAX_WINDOW.total_seconds() / 3600:
+        return None
+    hi = lo + dt.timedelta(hours=hours)
+    return hi if hi.year < LAST_YEAR else None
+
+
+def _window_problem(lo: dt.datetime, hours: float) -> str:
+    if not FIRST_YEAR <= lo.year < LAST_YEAR or hours <= MAX_WINDOW.total_seconds() / 3600:
+        return (
+            f"the run window starting {lo.year:04d}-{lo.month:02d}-{lo.day:02d} lies outside {FIRST_YEAR}-{LAST_YEAR}"
+        )
+    return f"the run window of {hours:,.0f} h is longer than {MAX_WINDOW.days} days"
+
+
+def _samples(
+    out: _Outcome, provider: Provider, choice: Choice, folder: Path, offline: bool, session: requests.Session | None
+) -> list[Sample] | None:
+    """The window's samples from the cache or the service, checked; None (with a finding) when there are none."""
+    result = out.result
+    lo, hi = result.window_start, result.window_end
+    annual = f"the annual {result.annual_g_per_kwh:g} gCO2e/kWh is used"
+    window = f"{choice.zone} {_minute(lo)}..{_minute(hi)}"
+    samples = _cache.load(folder, provider.name, choice.zone, lo, hi)
+    if samples is not None:
+        result.from_cache = True
+        return samples
+    if offline:
+        out.add(Code.GRID_OFFLINE, f"offline, and {provider.title} data for {window} is not cached; {annual}")
+        return None
+    try:
+        fetched = _fetch(provider, choice, lo, hi, session)
+        return check_samples(provider.title, (s for s in fetched if s.end > lo and s.start < hi))
+    except GridError as exc:
+        out.add(exc.code, f"{exc.message}; {annual} for {window}")
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+    ) as exc:  # a shape not foreseen
+        out.add(
+            Code.GRID_INVALID_RESPONSE,
+            f"{provider.title}: unexpected answer ({type(exc).__name__}); {annual} for {window}",
+        )
+    return None
 
 
 def _fetch(
@@ -263,9 +327,3 @@ def _success(result: GridResult, provider: Provider, choice: Choice, avg: Averag
 
 def _hours(span: dt.timedelta) -> str:
     return f"{span.total_seconds() / 3600:.3g} h"
-
-
-def _scrub(text: str, hidden: list[str]) -> str:
-    for secret in hidden:
-        text = text.replace(secret, "***")
-    return text

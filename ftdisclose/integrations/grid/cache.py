@@ -4,7 +4,9 @@ The folder is ``FTDISCLOSE_CACHE_DIR``, else the user cache folder (``$XDG_CACHE
 ``~/.cache/ftdisclose``; ``%LOCALAPPDATA%\\ftdisclose\\Cache`` on Windows, ``~/Library/Caches/ftdisclose``
 on macOS), with the grid files under ``grid/``. A file holds the provider's name, the zone,
 the window and the samples: never a URL, a header, a token or a login. Files are written
-atomically; an unreadable or foreign file is ignored (and refetched), never trusted.
+atomically; an unreadable or foreign file is ignored (and refetched), never trusted: it is
+read only if it is a regular file within a size limit, as strict JSON, and its values pass
+the same checks as a service's answer (finite, within 0..2,000 gCO2e/kWh, not too many).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from ftdisclose._version import __version__
-from ftdisclose.integrations.grid.providers import Sample, parse_time
-from ftdisclose.io.files import write_atomic
+from ftdisclose.integrations.grid.http import GridError
+from ftdisclose.integrations.grid.samples import Sample, check_samples, parse_time
+from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
 FORMAT = 1
+MAX_CACHE_BYTES = 16 * 1024 * 1024  # 92 days of two price areas at 5 minutes is ~5 MB
 
 
 def default_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -56,8 +60,8 @@ def load(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.dat
     """The cached samples of this window, or None (missing, unreadable, or for another key)."""
     path = path_for(folder, provider, zone, start, end)
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        data: Any = json.loads(read_regular(path, MAX_CACHE_BYTES).decode("utf-8"), parse_constant=_refuse)
+    except (ReadRefusedError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     try:
         if (
@@ -72,9 +76,13 @@ def load(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.dat
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return None
             samples.append(Sample(parse_time(begin), parse_time(stop), float(value), bool(estimated)))
-        return samples
-    except (AttributeError, KeyError, TypeError, ValueError):
+        return check_samples(provider, samples)
+    except (AttributeError, KeyError, TypeError, ValueError, OverflowError, GridError):
         return None
+
+
+def _refuse(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
 
 
 def save(
