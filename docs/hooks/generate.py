@@ -69,8 +69,10 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.resolve.record", "Inputs, resolutions and the recorder the resolve steps write through."),
     ("ftdisclose.resolve.blocks", "The blocks of a disclosure, each present."),
     ("ftdisclose.resolve.place", "Resolve: the year, the method, the managed service and the location."),
-    ("ftdisclose.resolve.hardware", "Resolve: servers, accelerators, counts, power and embodied figures, PUE, WUE."),
+    ("ftdisclose.resolve.hardware", "Resolve: the site, the server, the accelerator, and how many of each."),
+    ("ftdisclose.resolve.power", "Resolve: power and embodied figures of the hardware, PUE and WUE."),
     ("ftdisclose.resolve.timing", "Resolve: measured energy, run time, start, utilisation and use."),
+    ("ftdisclose.resolve.flops", "Resolve: training FLOPs, and the run time they take at the generation's MFU."),
     ("ftdisclose.resolve.grid", "Resolve: the grid's carbon and water intensity."),
     ("ftdisclose.engine.compute", "Compute stage: energy, carbon, water and the amortised share, with ranges."),
     ("ftdisclose.engine.formulas", "Every formula of the methodology, written once."),
@@ -141,6 +143,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("ftdisclose.integrations.cardbody", "A card's Markdown body: marker lines outside code, the Hub template lines."),
     ("ftdisclose.io.yamledit", "Exact edits of block-style YAML text, used by card and pin."),
     ("ftdisclose.io.files", "Safe reads (regular files, bounded) and writes (atomic, links and owners kept)."),
+    ("ftdisclose.io.frontmatter", "A model card's front matter: one split, shared by the loader, card and pin."),
     ("ftdisclose.cli.batch", "Many files at once (--jobs): ordered output from a process pool."),
 ]
 # Modules of the package that reference/api.md leaves out on purpose, with the reason. A
