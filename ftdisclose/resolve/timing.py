@@ -134,7 +134,7 @@ def _time_from_flops(
 
 def _no_run_time(rec: Recorder, b: Blocks, where: tuple[str, ...]) -> None:
     measured = b.op.energy is not None
-    lost = "embodied emissions and water" if measured else "energy, emissions and water"
+    lost = "embodied emissions and manufacturing water" if measured else "energy, emissions and water"
     rec.warn(
         Code.NO_RUN_TIME,
         f"nothing gives the run time, so {lost} are not computed",
