@@ -139,6 +139,25 @@ def test_servers_are_gpus_over_gpus_per_server_rounded_up() -> None:
     assert odd.computation is not None and odd.computation.inputs[Name.SERVERS].number == 2  # ceil(12 / 8)
 
 
+def test_gpu_hours_over_start_to_end_give_the_gpu_count() -> None:
+    # 1,000 GPU-hours between 00:00 and 10:00: 1,000 / 10 = 100 GPUs, and every GPU-hour counted
+    result = compute(
+        {
+            "model": {"name": "m", "parameters": "7B", "method": "lora"},
+            "infrastructure": {"cluster": {"gpu": {"model": "NVIDIA A100 SXM4 80GB"}}},
+            "operational": {
+                "gpu_hours": "1000 h",
+                "start": "2024-07-06T00:00:00Z",
+                "end": "2024-07-06T10:00:00Z",
+            },
+        }
+    )
+    assert result.computation is not None
+    inputs = result.computation.inputs
+    assert inputs[Name.GPU_COUNT].number == pytest.approx(100)
+    assert inputs[Name.GPU_COUNT].number * inputs[Name.DURATION].number == pytest.approx(1000)
+
+
 def test_gpu_hours_alone_count_server_hours_as_gpu_hours_over_gpus_per_server() -> None:
     result = compute(
         {

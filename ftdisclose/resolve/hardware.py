@@ -159,18 +159,23 @@ def _gpu_count(rec: Recorder, b: Blocks, server: Row | None, accel: Row | None, 
         n_srv = b.cluster.servers or 1
         detail = f"{per_server:g} GPUs per server x {n_srv} server(s)"
         rec.put(Name.GPU_COUNT, per_server * n_srv, None, Origin.DERIVED, detail, row=server)
-    elif b.op.gpu_hours is not None and b.op.duration is not None and b.op.duration.to("h") > 0:
-        value = b.op.gpu_hours.to("h") / b.op.duration.to("h")
+    elif b.op.gpu_hours is not None and (clock := _clock_hours(b)) is not None:
+        hours, said = clock
+        value = b.op.gpu_hours.to("h") / hours
         rec.put(
-            Name.GPU_COUNT,
-            value,
-            None,
-            Origin.DERIVED,
-            "operational.gpu_hours / operational.duration",
-            derived_from=(Name.GPU_HOURS, Name.DURATION),
+            Name.GPU_COUNT, value, None, Origin.DERIVED, f"operational.gpu_hours / {said}", derived_from=(Name.GPU_HOURS,)
         )
     else:
         _predicted_count(rec, b, accel, method)
+
+
+def _clock_hours(b: Blocks) -> tuple[float, str] | None:
+    """The run's wall-clock hours as disclosed (duration, or end - start), to divide GPU-hours by."""
+    if b.op.duration is not None and b.op.duration.to("h") > 0:
+        return b.op.duration.to("h"), "operational.duration"
+    if b.op.start is not None and b.op.end is not None and b.op.end > b.op.start:
+        return (b.op.end - b.op.start).total_seconds() / 3600, "(operational.end - operational.start)"
+    return None
 
 
 def _predicted_count(rec: Recorder, b: Blocks, accel: Row | None, method: str) -> None:
