@@ -336,3 +336,30 @@ def test_unknown_datacenter_pue_is_inside_its_range() -> None:
     pue = result.computation.inputs[Name.PUE]
     assert pue.low is not None and pue.high is not None and pue.low < pue.number < pue.high
     assert not math.isclose(pue.number, pue.high)
+
+
+def test_a_job_reservation_beyond_its_runs_is_shared_among_them() -> None:
+    # runs of 10 h and 4 h inside a 100 h reservation: the 86 extra hours go 10/14 and 4/14 to the runs, so the
+    # embodied share is counted over 100 h, not 14 h: 10 + 86 x 10/14 = 71.43 h and 4 + 86 x 4/14 = 28.57 h
+    data = {
+        "spec_version": "1.1",
+        "model": {"name": "m"},
+        "infrastructure": {
+            "location": {"country": "DK"},
+            "cluster": {"gpu": {"model": "NVIDIA A100 SXM4 80GB", "count": 1}},
+        },
+        "operational": {
+            "reserved_time": "100 h",
+            "runs": [{"name": "a", "duration": "10 h"}, {"name": "b", "duration": "4 h"}],
+        },
+    }
+    held = compute(data)
+    del data["operational"]["reserved_time"]  # type: ignore[attr-defined]
+    runs_only = compute(data)
+    assert held.computation is not None and runs_only.computation is not None
+    inputs = held.computation.inputs
+    assert inputs["operational.runs.0.reserved_time"].number == pytest.approx(10 + 86 * 10 / 14)
+    assert inputs["operational.runs.1.reserved_time"].number == pytest.approx(4 + 86 * 4 / 14)
+    embodied = Result.EMISSIONS_EMBODIED
+    ratio = held.computation.results[embodied].mid / runs_only.computation.results[embodied].mid
+    assert ratio == pytest.approx(100 / 14)

@@ -163,7 +163,12 @@ def _gpu_count(rec: Recorder, b: Blocks, server: Row | None, accel: Row | None, 
         hours, said = clock
         value = b.op.gpu_hours.to("h") / hours
         rec.put(
-            Name.GPU_COUNT, value, None, Origin.DERIVED, f"operational.gpu_hours / {said}", derived_from=(Name.GPU_HOURS,)
+            Name.GPU_COUNT,
+            value,
+            None,
+            Origin.DERIVED,
+            f"operational.gpu_hours / {said}",
+            derived_from=(Name.GPU_HOURS,),
         )
     else:
         _predicted_count(rec, b, accel, method)

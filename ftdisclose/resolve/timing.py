@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from ftdisclose.engine.span import Span
@@ -166,24 +167,65 @@ def _runs(rec: Recorder, b: Blocks, runs: list[v1_1.Run], n_gpu: float, method_r
         total_r = total_r + reserved.span
     if not complete:
         return
-    rec.put(
-        Name.DURATION,
-        total_d.mid,
-        "h",
-        Origin.DERIVED,
-        "sum of operational.runs durations",
-        low=total_d.low,
-        high=total_d.high,
-    )
-    reserved_in = rec.put(
-        Name.RESERVED_TIME,
-        total_r.mid,
-        "h",
-        Origin.DERIVED,
-        "sum of operational.runs reserved times",
-        low=total_r.low,
-        high=total_r.high,
-    )
+    if b.op.reserved_time is not None:
+        total_r = _share_reservation(rec, b.op.reserved_time.to("h"), total_r)
+    _run_totals(rec, b, total_d, total_r)
+
+
+def _share_reservation(rec: Recorder, job_hours: float, total_r: Span) -> Span:
+    """A job's disclosed reservation beyond its runs' own is shared among the runs whose reserved time was not
+    disclosed, in proportion to their run time, so the embodied share follows the hours the hardware was held."""
+    extra = job_hours - total_r.mid
+    open_runs = [
+        (i, r)
+        for i, r in enumerate(rec.runs)
+        if not r.idle and r.reserved is not None and r.reserved is r.duration and r.duration.number
+    ]
+    hours = sum(float(r.duration.number) for _, r in open_runs if r.duration is not None)
+    if extra <= 0 or not hours:
+        return total_r
+    for index, run in open_runs:
+        assert run.duration is not None
+        share = float(run.duration.number) / hours
+        reserved = rec.put(
+            run_input(index, RunField.RESERVED_TIME),
+            float(run.duration.number) + extra * share,
+            "h",
+            Origin.DERIVED,
+            f"the run's time plus {share:.0%} of operational.reserved_time beyond the runs' own",
+            derived_from=(Name.RESERVED_TIME,),
+        )
+        rec.runs[index] = dataclasses.replace(run, reserved=reserved)
+    return Span.of(job_hours)
+
+
+def _run_totals(rec: Recorder, b: Blocks, total_d: Span, total_r: Span) -> None:
+    """The whole job's times: as disclosed at the top level (checked against the runs elsewhere), else the runs'
+    sums."""
+    if b.op.duration is not None:
+        rec.disclosed(Name.DURATION, b.op.duration.to("h"), "h")
+    else:
+        rec.put(
+            Name.DURATION,
+            total_d.mid,
+            "h",
+            Origin.DERIVED,
+            "sum of operational.runs durations",
+            low=total_d.low,
+            high=total_d.high,
+        )
+    if b.op.reserved_time is not None:
+        reserved_in = rec.disclosed(Name.RESERVED_TIME, b.op.reserved_time.to("h"), "h")
+    else:
+        reserved_in = rec.put(
+            Name.RESERVED_TIME,
+            total_r.mid,
+            "h",
+            Origin.DERIVED,
+            "sum of operational.runs reserved times",
+            low=total_r.low,
+            high=total_r.high,
+        )
     _start(rec, b, reserved_in)
 
 
