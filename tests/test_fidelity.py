@@ -363,3 +363,25 @@ def test_a_job_reservation_beyond_its_runs_is_shared_among_them() -> None:
     embodied = Result.EMISSIONS_EMBODIED
     ratio = held.computation.results[embodied].mid / runs_only.computation.results[embodied].mid
     assert ratio == pytest.approx(100 / 14)
+
+
+def test_idle_energy_is_it_energy_even_beside_a_measurement_that_includes_pue() -> None:
+    # 100 kWh metered with PUE included, PUE 1.25, and 10 kWh of idle nodes (IT energy, the spec):
+    # IT = 100 / 1.25 + 10 = 90 kWh; facility = 100 + 10 x 1.25 = 112.5 kWh; no stages stated, so no breakdown
+    result = compute(
+        {
+            "spec_version": "1.1",
+            "model": {"name": "m"},
+            "infrastructure": {"datacenter": {"pue": 1.25}, "cluster": {"gpu": {"count": 8}}},
+            "operational": {
+                "duration": "10 h",
+                "energy": {"value": "100 kWh", "includes_pue": True},
+                "idle_energy": "10 kWh",
+            },
+        }
+    )
+    assert result.computation is not None
+    results = result.computation.results
+    assert results[Result.ENERGY_IT].mid == pytest.approx(90)
+    assert results[Result.ENERGY_FACILITY].mid == pytest.approx(112.5)
+    assert not result.computation.stages

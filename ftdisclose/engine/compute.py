@@ -207,7 +207,7 @@ def compute(resolution: Resolution, engine: str = "fast") -> Computation:
         results[Result.TRAINING_FLOPS] = flops.measure.to("FLOP")
     run_results = _run_results(ev, runs, results.get(Result.EMISSIONS_TOTAL))
     ordered = {key: results[key] for key in Result if key in results}
-    by_stage = _stages(ev, stages) if any(run.stage for run in resolution.runs) else {}
+    by_stage = _stages(ev, stages) if any(run.stage for run in resolution.runs if not run.idle) else {}
     reasons = {key: missing[key] for key in Result if key in missing}
     return Computation(
         resolution,
@@ -336,7 +336,7 @@ def _energy(ev: _Evaluation, run: RunSlice, pue: Q, total_hours: float, label: s
             "correction": ev.value(Name.ENERGY_CORRECTION) if Name.ENERGY_CORRECTION in r.inputs else None,
             "run_share": ev.quantity(Span.of(share), "1") if share != 1 else None,
         }
-        if r.includes_pue:
+        if r.includes_pue and not run.idle:  # idle energy is IT energy (the spec), whatever the run measured
             e_fac = ev.step(f.FACILITY_ENERGY_MEASURED, env, label)
             e_it = ev.step(
                 f.IT_ENERGY_FROM_FACILITY, {"E_facility": e_fac, "PUE": ev.value(Name.PUE, inverse=True)}, label
