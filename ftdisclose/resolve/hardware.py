@@ -247,7 +247,11 @@ def _default_server(rec: Recorder, b: Blocks, accel: Row | None) -> Row | None:
                     r["id"],
                 ),
             )
-            detail = f"the smallest server or instance in the tables with {row['gpus']} x {accel['name']}"
+            detail = (
+                f"the smallest server or instance in the tables with {row['gpus']} x {accel['name']}"
+                if fits
+                else f"the largest server or instance with {accel['name']} ({row['gpus']} of them; none holds all)"
+            )
             rec.put(Name.SERVER_MODEL, row["id"], None, Origin.DEFAULT, detail, row=row)
             return row
     year_row = default_row(rec)

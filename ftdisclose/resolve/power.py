@@ -191,7 +191,9 @@ def datacenter(rec: Recorder, b: Blocks) -> None:
     """PUE and on-site WUE: disclosed; a workstation's; else the provider's, the location's, or an unknown
     datacenter's."""
     workstation = is_workstation(rec) and "workstation_pue" in rec.factors.constants
-    if is_workstation(rec) and not workstation:
+    site = rec.inputs.get(Name.SITE)
+    stated = site is not None and site.origin is Origin.DISCLOSED  # a derived workstation is only a guess
+    if stated and not workstation and (b.datacenter.pue is None or b.datacenter.wue is None):
         rec.warn(
             Code.SITE_NOT_IN_TABLES,
             f"factor version {rec.factors.version} has no workstation figures: a datacenter's PUE, water and "
