@@ -118,7 +118,7 @@ spec_like = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(data=st.dictionaries(st.sampled_from(SPEC_KEYS), spec_like, max_size=6))
 def test_random_mappings_never_crash_the_validator(data: dict[str, Any]) -> None:
     for kind, text in (("json", json.dumps(data, allow_nan=True)), ("yaml", json.dumps(data, allow_nan=True))):
@@ -138,7 +138,7 @@ def assert_sound(result: FileResult, text: str) -> None:
         assert (result.disclosure is not None) == result.valid
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(data=json_values)
 def test_random_documents_never_crash_the_validator(data: Any) -> None:
     text = json.dumps(data)
@@ -147,7 +147,7 @@ def test_random_documents_never_crash_the_validator(data: Any) -> None:
     assert not result.valid  # a JSON value of these shapes never has spec_version and a model
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(text=st.text(max_size=200))
 def test_random_text_never_crashes_the_loader(text: str) -> None:
     for kind in ("yaml", "json", "card"):

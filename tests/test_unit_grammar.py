@@ -81,7 +81,7 @@ def test_numbers_are_ascii_digits_within_limits() -> None:
         units.read_number("1_000")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(NAMES), st.integers(-3, 3).filter(bool), st.sampled_from("*/ ")), max_size=5))
 def test_grammar_units_agree_with_pints_own_reading(parts: list[tuple[str, int, str]]) -> None:
     text = "kWh"

@@ -141,7 +141,7 @@ def test_keys_are_quoted_when_needed() -> None:
     assert set_value("a: 1\n", ("x: y",), 1) == 'a: 1\n"x: y": 1\n'
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30))
 def test_any_string_reads_back(value: str) -> None:
     text = set_value("# head\nk: 1  # c\nz: 2\n", ("k",), value)
