@@ -50,7 +50,9 @@ def __getattr__(name: str) -> object:
     if name in _API:
         from ftdisclose import api
 
-        value = getattr(api, name)
-        globals()[name] = value  # later look-ups find the function, never a submodule of the same name
+        exported: dict[str, object] = vars(api)  # read as objects: the names' own types are declared above
+        value = exported[name]
+        namespace: dict[str, object] = globals()
+        namespace[name] = value  # later look-ups find the function, never a submodule of the same name
         return value
     raise AttributeError(f"module 'ftdisclose' has no attribute {name!r}")
