@@ -6,12 +6,10 @@ belongs; a finding names it by its start and its size, so messages stay one line
 
 from __future__ import annotations
 
-from typing import Any
-
 LIMIT = 60  # characters of the offending text shown; the whole excerpt stays under ~80
 
 
-def excerpt(value: Any, limit: int = LIMIT) -> str:
+def excerpt(value: object, limit: int = LIMIT) -> str:
     """``repr`` of ``value``, shortened: ``'aaaa…' (1,200,000 characters)``, ``an integer of 400 digits``."""
     if isinstance(value, str):
         if len(value) <= limit:
