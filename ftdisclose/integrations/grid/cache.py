@@ -18,7 +18,6 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ftdisclose._version import __version__
 from ftdisclose.integrations.grid.http import GridError
@@ -32,12 +31,13 @@ MAX_CACHE_BYTES = 16 * 1024 * 1024  # 92 days of two price areas at 5 minutes is
 def default_dir(env: Mapping[str, str] | None = None) -> Path:
     """FTDISCLOSE_CACHE_DIR, else the platform's user cache folder for ftdisclose."""
     environ = env if env is not None else os.environ
+    platform: str = sys.platform  # a plain name, so that every platform's branch is type-checked on each
     chosen = environ.get("FTDISCLOSE_CACHE_DIR", "").strip()
     if chosen:
         return Path(chosen).expanduser()
-    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
+    if platform == "win32" and environ.get("LOCALAPPDATA"):
         return Path(environ["LOCALAPPDATA"]) / "ftdisclose" / "Cache"
-    if sys.platform == "darwin":
+    if platform == "darwin":
         return Path.home() / "Library" / "Caches" / "ftdisclose"
     xdg = environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "ftdisclose"
@@ -60,25 +60,40 @@ def load(folder: Path, provider: str, zone: str, start: dt.datetime, end: dt.dat
     """The cached samples of this window, or None (missing, unreadable, or for another key)."""
     path = path_for(folder, provider, zone, start, end)
     try:
-        data: Any = json.loads(read_regular(path, MAX_CACHE_BYTES).decode("utf-8"), parse_constant=_refuse)
+        data: object = json.loads(read_regular(path, MAX_CACHE_BYTES).decode("utf-8"), parse_constant=_refuse)
     except (ReadRefusedError, UnicodeDecodeError, ValueError, RecursionError):
         return None
-    try:
-        if (
-            data.get("format") != FORMAT
-            or data.get("provider") != provider
-            or data.get("zone") != zone
-            or data.get("window") != [_stamp(start), _stamp(end)]
-        ):
-            return None
-        samples = []
-        for begin, stop, value, estimated in data["samples"]:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return None
-            samples.append(Sample(parse_time(begin), parse_time(stop), float(value), bool(estimated)))
-        return check_samples(provider, samples)
-    except (AttributeError, KeyError, TypeError, ValueError, OverflowError, GridError):
+    if not isinstance(data, dict):
         return None
+    fields: dict[str, object] = data
+    if (
+        fields.get("format") != FORMAT
+        or fields.get("provider") != provider
+        or fields.get("zone") != zone
+        or fields.get("window") != [_stamp(start), _stamp(end)]
+    ):
+        return None
+    try:
+        samples = _samples(fields.get("samples"))
+        return None if samples is None else check_samples(provider, samples)
+    except (ValueError, OverflowError, GridError):
+        return None
+
+
+def _samples(rows: object) -> list[Sample] | None:
+    """The cached ``[start, end, value, estimated]`` rows; None if one is not such a row (ValueError: a bad time)."""
+    if not isinstance(rows, list):
+        return None
+    samples = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 4:
+            return None
+        cells: list[object] = row
+        begin, stop, value, estimated = cells
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        samples.append(Sample(parse_time(begin), parse_time(stop), float(value), bool(estimated)))
+    return samples
 
 
 def _refuse(name: str) -> float:

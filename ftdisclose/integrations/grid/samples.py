@@ -85,7 +85,7 @@ def ceil_to(value: dt.datetime, step: dt.timedelta) -> dt.datetime:
     return down if down == value else down + step
 
 
-def parse_time(text: Any, *, naive_zone: dt.tzinfo = UTC) -> dt.datetime:
+def parse_time(text: object, *, naive_zone: dt.tzinfo = UTC) -> dt.datetime:
     """An ISO 8601 time within 1970-2100; naive times are read in ``naive_zone`` (EDS writes UTC without Z)."""
     if not isinstance(text, str) or not text or len(text) > 40:
         raise ValueError("not a time")
