@@ -18,7 +18,7 @@ the extract states the ratio when the fine-tune's compute is known.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ftdisclose._version import __version__
@@ -227,7 +227,7 @@ def export_eu_form(src: Source) -> Export:
         if entry["value"] is None:
             message = f"{TARGET}: {form_item.item} is not filled: {entry['why']}"
             found.append(make(Code.EXPORT_NOT_HELD, message, src.where(form_item.source.split(",")[0])))
-    document = {
+    document: dict[str, object] = {
         "form": "EU AI Act GPAI Model Documentation Form: energy and compute items (extract)",
         "wording": WORDING_NOTE,
         "model": src.disclosure.model.name,
@@ -251,7 +251,7 @@ def _threshold_text(entry: Entry) -> str:
     )
 
 
-def render_markdown(document: dict[str, Any]) -> str:
+def render_markdown(document: Mapping[str, Any]) -> str:
     """The extract as a Markdown table, with the methodology texts below it."""
     lines = [
         f"# {document['form']}",

@@ -14,8 +14,7 @@ readers ignore; what the target cannot hold is a finding (FTD542) either way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from ftdisclose.engine.compute import Result
 from ftdisclose.engine.quantity import Measure
@@ -77,26 +76,48 @@ def export(src: Source, target: str, *, task_family: str | None = None, data_typ
     return EXPORTERS[target](src)
 
 
-def render(target: str, fmt: str, document: Any) -> str:
+def render(target: str, fmt: str, document: Mapping[str, object]) -> str:
     """The document as the text ``export`` writes (``fmt`` one of ``TARGETS[target]``)."""
     if fmt == "json":
         return dumps(document, indent=2) + "\n"
     if target == "eu-form":
         return render_markdown(document)
     if target == "dia":
-        text = set_value("", (VERSION_KEY,), document[VERSION_KEY])
-        return set_value(text, (DIA_KEY,), document[DIA_KEY]).rstrip("\n") + "\n"
-    text = set_value("", (HUB_KEY,), document[HUB_KEY]).rstrip("\n") + "\n"
-    return text + _comments(document.get(EXTENSION_KEY, {}))
+        return _yaml(document, (VERSION_KEY, DIA_KEY))
+    return _yaml(document, (HUB_KEY,)) + _comments(_mapping(document.get(EXTENSION_KEY)))
 
 
-def _comments(extension: dict[str, Any]) -> str:
+def _yaml(document: Mapping[str, object], keys: tuple[str, ...]) -> str:
+    """The document's ``keys``, in this order, as YAML to paste into a card's front matter."""
+    text = ""
+    for key in keys:
+        value = document[key]
+        if not isinstance(value, str | Mapping):
+            raise TypeError(f"{key} is neither text nor a mapping")
+        text = set_value(text, (key,), value)
+    return text.rstrip("\n") + "\n"
+
+
+def _comments(extension: Mapping[str, object]) -> str:
     """ftdisclose's other results as YAML comments under the Hub block (the Hub reads only the block)."""
-    results = extension.get("results", {})
+    results = _mapping(extension.get("results"))
     lines = [f"# {extension.get('generator', 'ftdisclose')}, factor tables {extension.get('factors_version', '')}:"]
     for name in (Result.ENERGY_FACILITY, Result.EMISSIONS_TOTAL, Result.WATER_TOTAL, Result.TRAINING_FLOPS):
-        value = results.get(str(name))
-        if value is not None:
-            measure = Measure.of(value["value"], value["unit"], value["low"], value["high"])
+        measure = _measure(results.get(str(name)))
+        if measure is not None:
             lines.append(f"#   {name}: {shown(measure)}")
     return "\n".join(lines) + "\n" if len(lines) > 1 else ""
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _measure(value: object) -> Measure | None:
+    """A result as ``json_quantity`` wrote it into the document; None where it wrote none."""
+    fields = _mapping(value)
+    mid, unit, low, high = (fields.get(key) for key in ("value", "unit", "low", "high"))
+    number = int | float
+    if isinstance(mid, number) and isinstance(unit, str) and isinstance(low, number) and isinstance(high, number):
+        return Measure.of(mid, unit, low, high)
+    return None

@@ -127,7 +127,7 @@ class Source:
 class Export:
     """A document in another format, or None when it cannot be written, and the findings."""
 
-    document: Any
+    document: dict[str, object] | None
     findings: list[Finding] = field(default_factory=list)
 
     @property
