@@ -15,12 +15,14 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
 
+from ftdisclose.factors.manifest import Manifest, ManifestError, Table
+from ftdisclose.factors.manifest import parse as parse_manifest
 from ftdisclose.io.files import ReadRefusedError, read_regular
 from ftdisclose.resources import data_root
 
@@ -102,14 +104,14 @@ class FactorSet:
     """The tables of one version, with a private overlay's rows in place of the rows they replace."""
 
     version: str
-    manifest: Mapping[str, Any]
+    manifest: Manifest
     overlay_name: str | None = None
     overlay: Mapping[str, tuple[Row, ...]] = field(default_factory=dict)
     # (table, key) of shipped rows that the overlay replaces
     shadowed: frozenset[tuple[str, str]] = frozenset()
 
     @cached_property
-    def root(self) -> Any:
+    def root(self) -> Traversable:
         return data_root("factors").joinpath(self.version)
 
     @cached_property
@@ -132,8 +134,7 @@ class FactorSet:
 
     def unit(self, table: str, column: str) -> str:
         """The unit of a column, as the manifest states it ("" for text columns)."""
-        unit: str = self.manifest["tables"][table]["columns"][column]["unit"]
-        return unit
+        return self.manifest["tables"][table]["columns"][column]["unit"]
 
     def rows(self, table: str) -> tuple[Row, ...]:
         return self._tables[table] if table in self.manifest["tables"] else self._missing(table)
@@ -252,14 +253,14 @@ class _Tables(Mapping[str, tuple[Row, ...]]):
             self._parsed[table] = _merged(self._factors, table)
         return self._parsed[table]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         return iter(self._factors.manifest["tables"])
 
     def __len__(self) -> int:
         return len(self._factors.manifest["tables"])
 
 
-def _shipped(root: Any, manifest: Mapping[str, Any], table: str, version: str) -> list[Row]:
+def _shipped(root: Traversable, manifest: Manifest, table: str, version: str) -> list[Row]:
     info = manifest["tables"][table]
     return _read_csv(root.joinpath(info["file"]).read_text(encoding="utf-8"), table, version)
 
@@ -290,7 +291,7 @@ def _alias_index(rows: Iterable[Row], columns: tuple[str, ...]) -> dict[str, Row
 OVERLAY_MAX_BYTES = 2 * 1024 * 1024
 
 
-def read_overlay(path: Path, version: str, manifest: Mapping[str, Any]) -> dict[str, tuple[Row, ...]]:
+def read_overlay(path: Path, version: str, manifest: Manifest) -> dict[str, tuple[Row, ...]]:
     """Rows of a private overlay: a folder of ``<table>.csv`` (+ sources.csv), or one such file.
 
     Every cell is checked now: unknown tables or columns, rows without a source, numbers
@@ -349,7 +350,7 @@ def _read_overlay_file(file: Path, table: str, origin: str) -> list[Row]:
         raise OverlayError(f"{file.name}: {str(exc)[:200]}") from exc
 
 
-def _check_rows(name: str, rows: list[Row], info: Mapping[str, Any]) -> None:
+def _check_rows(name: str, rows: list[Row], info: Table) -> None:
     columns = info["columns"]
     seen: dict[tuple[str, ...], int] = {}
     for number, row in enumerate(rows, start=2):
@@ -405,7 +406,7 @@ def _shipped_source_ids() -> frozenset[str]:
 
 
 def _shadowed(
-    root: Any, manifest: Mapping[str, Any], version: str, overlay: Mapping[str, tuple[Row, ...]]
+    root: Traversable, manifest: Manifest, version: str, overlay: Mapping[str, tuple[Row, ...]]
 ) -> frozenset[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for table, extra in overlay.items():
@@ -427,6 +428,13 @@ def _shadowed(
     return frozenset(out)
 
 
+def _manifest(root: Traversable, version: str) -> Manifest:
+    try:
+        return parse_manifest(json.loads(root.joinpath("manifest.json").read_text(encoding="utf-8")))
+    except ManifestError as exc:
+        raise FactorError(f"factor version {version}: manifest.json: {exc}") from None
+
+
 def _names(row: Row) -> list[str]:
     return [normalise_name(n) for n in [row["id"], row["name"], *row["aliases"].split("|")] if n]
 
@@ -438,7 +446,7 @@ def load(version: str | None = None, overlay: str | None = None) -> FactorSet:
     if chosen not in available_versions():
         raise FactorError(f"factor version {chosen!r} is not shipped; shipped: {', '.join(available_versions())}")
     root = data_root("factors").joinpath(chosen)
-    manifest = json.loads(root.joinpath("manifest.json").read_text(encoding="utf-8"))
+    manifest = _manifest(root, chosen)
     if overlay is None:
         return FactorSet(chosen, manifest)
     path = Path(overlay)
