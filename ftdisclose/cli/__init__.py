@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ftdisclose.cli import commands
-from ftdisclose.cli.parser import EXIT_USAGE, build_parser
+from ftdisclose.cli.parser import EXIT_USAGE, Args, build_parser
 from ftdisclose.io.config import Config, ConfigError, settle
 from ftdisclose.io.config import load as load_config
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+COMMANDS: dict[str, Callable[[Args], int]] = {
     "validate": commands.cmd_validate,
     "compute": commands.cmd_compute,
     "explain": commands.cmd_explain,
@@ -34,32 +34,33 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 
-def _settle(args: argparse.Namespace) -> None:
+def _settle(namespace: argparse.Namespace) -> Args:
     """Options the command line left unset, from pyproject.toml's [tool.ftdisclose] (the command line wins)."""
-    if getattr(args, "no_config", False):
+    given: dict[str, object] = vars(namespace)
+    if given.get("no_config", False):
         config = Config()
     else:
-        named = getattr(args, "config", None)
-        config = load_config(file=Path(named) if named else None)
-    args.config_loaded = config
-    settle(args, config)
+        named = given.get("config")
+        config = load_config(file=Path(named) if isinstance(named, str) and named else None)
+    settle(namespace, config)
+    return Args.of(namespace, config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        namespace = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    if args.command is None:
+    if vars(namespace).get("command") is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        _settle(args)
+        args = _settle(namespace)
     except ConfigError as exc:
         sys.stderr.write(f"ftdisclose: {exc}\n")
         return EXIT_USAGE
-    version = getattr(args, "factors", None)
+    version = args.factors
     if version is not None:
         from ftdisclose.factors import available_versions
 
@@ -75,15 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a file or folder the user named cannot be read or written: their mistake, not ours
-        name = Path(str(exc.filename)) if exc.filename else None
+        filename: object = exc.filename
+        name = Path(str(filename)) if filename else None
         if name is not None and name.name.startswith(".") and name.suffix == ".tmp":  # an atomic write's temp file
             where = f"{name.parent}: cannot write a file there: "
         else:
-            where = f"{exc.filename}: " if exc.filename else ""
+            where = f"{filename}: " if filename else ""
         sys.stderr.write(f"ftdisclose: {where}{exc.strerror or exc}\n")
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into exit 2
-        if getattr(args, "verbose", 0) >= 2:
+        if args.verbose >= 2:
             import traceback
 
             traceback.print_exc()

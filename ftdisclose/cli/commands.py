@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -10,8 +9,8 @@ from pathlib import Path
 from typing import IO
 
 from ftdisclose.cli.batch import Job, deliver, failed, failed_report, run_job, run_many, workers
+from ftdisclose.cli.parser import Args
 from ftdisclose.findings import Code, Where, make
-from ftdisclose.io.config import Config
 from ftdisclose.io.discover import discover
 from ftdisclose.io.loader import Document
 from ftdisclose.output import REPORTERS
@@ -32,38 +31,32 @@ def use_color(choice: str, stream: IO[str]) -> bool:
     return bool(isatty and isatty())
 
 
-def verbosity(args: argparse.Namespace) -> int:
-    return int(args.verbose) - int(args.quiet)
+def verbosity(args: Args) -> int:
+    return args.verbose - args.quiet
 
 
-def options(args: argparse.Namespace) -> Options:
+def options(args: Args) -> Options:
     """Pipeline options from whichever of the shared flags the command has."""
-    grid = GridOptions(
-        getattr(args, "grid_data", "annual"),
-        bool(getattr(args, "offline", False)),
-        getattr(args, "grid_basis", "lifecycle"),
-    )
     return Options(
-        factors_version=getattr(args, "factors", None),
-        overlay=getattr(args, "factors_overlay", None),
-        grid=grid,
-        engine=getattr(args, "units_engine", "fast"),
+        factors_version=args.factors,
+        overlay=args.factors_overlay,
+        grid=GridOptions(args.grid_data, args.offline, args.grid_basis),
+        engine=args.units_engine,
     )
 
 
-def reporter(args: argparse.Namespace, command: Command, stream: IO[str] | None = None) -> Reporter:
+def reporter(args: Args, command: Command, stream: IO[str] | None = None) -> Reporter:
     out = stream or sys.stdout
-    cls = REPORTERS[getattr(args, "format", "text")]
+    cls = REPORTERS[args.format or "text"]
     return cls(out, command=command, color=use_color(args.color, out), verbosity=verbosity(args))
 
 
-def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbon_cards: bool = False) -> int:
+def _batch(args: Args, command: Command, goal: Goal, *, only_carbon_cards: bool = False) -> int:
     report = reporter(args, command)
     opts = options(args)
-    config = getattr(args, "config_loaded", None) or Config()
     found = discover(
         args.paths,
-        config.with_gitignore(args.respect_gitignore is not False),
+        args.config.with_gitignore(args.respect_gitignore),
         only_carbon_cards=only_carbon_cards,
         by_content=args.by_content,
     )
@@ -83,15 +76,15 @@ def _batch(args: argparse.Namespace, command: Command, goal: Goal, *, only_carbo
     return code
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: Args) -> int:
     return _batch(args, "validate", Goal.VALIDATE, only_carbon_cards=args.only_carbon_cards)
 
 
-def cmd_compute(args: argparse.Namespace) -> int:
+def cmd_compute(args: Args) -> int:
     return _batch(args, "compute", Goal.COMPUTE)
 
 
-def show_findings(result: FileResult, args: argparse.Namespace) -> None:
+def show_findings(result: FileResult, args: Args) -> None:
     """A file's findings on stderr, as validate prints them."""
     text = TextReporter(
         sys.stderr, command="compute", color=use_color(args.color, sys.stderr), verbosity=verbosity(args)
@@ -117,7 +110,7 @@ def output_problem(path: Path, *, create: bool = True) -> str | None:
     return None
 
 
-def _single(args: argparse.Namespace, options_: Options | None = None) -> tuple[FileResult, int]:
+def _single(args: Args, options_: Options | None = None) -> tuple[FileResult, int]:
     """Run one file; on failure its findings are shown and the exit code is returned beside it."""
     if Path(args.path).is_dir():
         sys.stderr.write(f"ftdisclose: {args.path}: is a folder; {args.command} reads one file\n")
@@ -129,7 +122,7 @@ def _single(args: argparse.Namespace, options_: Options | None = None) -> tuple[
     return result, EXIT_OK
 
 
-def cmd_explain(args: argparse.Namespace) -> int:
+def cmd_explain(args: Args) -> int:
     from ftdisclose.output.explain import explain_dict, explain_text
 
     result, code = _single(args)
@@ -143,7 +136,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return code
 
 
-def cmd_fill(args: argparse.Namespace) -> int:
+def cmd_fill(args: Args) -> int:
     from ftdisclose.output.fill import fill_yaml
 
     result, code = _single(args)
@@ -173,7 +166,7 @@ def refused_write(path: str, writes: str, *, check_only: bool = False) -> bool:
     return problem is not None
 
 
-def cmd_pin(args: argparse.Namespace) -> int:
+def cmd_pin(args: Args) -> int:
     from ftdisclose.integrations.pin import PinError, pin_bytes
     from ftdisclose.io.files import ReadRefusedError, read_regular, write_atomic
 
@@ -213,7 +206,7 @@ def cmd_pin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_card(args: argparse.Namespace) -> int:
+def cmd_card(args: Args) -> int:
     from ftdisclose.integrations.card import same_but_names
 
     if refused_write(args.card, "card", check_only=args.check):
@@ -248,7 +241,7 @@ def cmd_card(args: argparse.Namespace) -> int:
 
 
 def _card_texts(
-    args: argparse.Namespace, result: FileResult, card: Path, svg: Path | None
+    args: Args, result: FileResult, card: Path, svg: Path | None
 ) -> tuple[bytes, bytes, bytes, bytes] | None:
     """The card and chart as they are and as ``card`` writes them; None (reason on stderr) when they cannot be."""
     from ftdisclose.integrations.card import CardError, hardware_label, location_label, public_disclosure, write_card
@@ -301,7 +294,7 @@ def _write_all(writes: list[tuple[Path, bytes]]) -> bool:
     return True
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: Args) -> int:
     if args.import_format != "codecarbon":
         from ftdisclose.cli.interop import cmd_import_other
 
@@ -344,7 +337,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
-def cmd_schema(args: argparse.Namespace) -> int:
+def cmd_schema(args: Args) -> int:
     from ftdisclose import spec
     from ftdisclose.spec import schema
 
@@ -356,7 +349,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def cmd_init(args: Args) -> int:
     from ftdisclose.resources import data_root
 
     del args
@@ -364,13 +357,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: Args) -> int:
     from ftdisclose.cli.interop import cmd_export as export
 
     return export(args)
 
 
-def cmd_factors(args: argparse.Namespace) -> int:
+def cmd_factors(args: Args) -> int:
     from ftdisclose.cli import factors
 
     return factors.run(args)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -12,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ftdisclose import factors as ft
+from ftdisclose.cli.parser import Args
 from ftdisclose.findings.excerpt import excerpt
 from ftdisclose.io.files import ReadRefusedError, read_regular
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     try:
         if args.factors_command == "list":
             return _list(args)
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: Args) -> int:
     versions: list[dict[str, Any]] = []
     for version in ft.available_versions():
         tables = ft.load(version)
@@ -67,7 +67,7 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(args: argparse.Namespace) -> int:
+def _show(args: Args) -> int:
     tables = ft.load(args.factors)
     if args.table not in tables.manifest["tables"]:
         sys.stderr.write(
@@ -210,7 +210,7 @@ def diff(old: str, new: str) -> dict[str, Any]:
     return out
 
 
-def _diff(args: argparse.Namespace) -> int:
+def _diff(args: Args) -> int:
     result = diff(args.old, args.new)
     if args.format == "json":
         json.dump(result, sys.stdout, indent=2, ensure_ascii=False)

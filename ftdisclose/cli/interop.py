@@ -7,11 +7,11 @@ atomically) or stdout. Exit codes: 0 written, 1 written with error-severity find
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from ftdisclose.cli.commands import options, use_color, verbosity
+from ftdisclose.cli.parser import Args
 from ftdisclose.findings import Code, Finding, Severity
 from ftdisclose.integrations.codecarbon import ImportResult, dump_yaml
 from ftdisclose.io.files import write_atomic
@@ -21,7 +21,7 @@ from ftdisclose.output.view import FileReport
 from ftdisclose.pipeline import FileResult, Goal, run_file
 
 
-def _show(findings: list[Finding] | tuple[Finding, ...], name: str, kind: str, args: argparse.Namespace) -> None:
+def _show(findings: list[Finding] | tuple[Finding, ...], name: str, kind: str, args: Args) -> None:
     reporter = TextReporter(
         sys.stderr, command="compute", color=use_color(args.color, sys.stderr), verbosity=verbosity(args)
     )
@@ -41,7 +41,7 @@ def _write(text: str, output: str | None) -> bool:
     return True
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: Args) -> int:
     from ftdisclose.integrations.exporting import TARGETS, export, render
     from ftdisclose.integrations.interop import Source
 
@@ -66,7 +66,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
 
 
-def cmd_import_other(args: argparse.Namespace) -> int:
+def cmd_import_other(args: Args) -> int:
     """``import boamps`` and ``import dia``."""
     path = Path(args.path)
     if args.import_format == "boamps":
@@ -95,7 +95,7 @@ def cmd_import_other(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.errors else EXIT_OK
 
 
-def with_dia(card: bytes, result: FileResult, args: argparse.Namespace) -> bytes:
+def with_dia(card: bytes, result: FileResult, args: Args) -> bytes:
     """``card --dia``: the card with the dia_report block of the computation written into its front matter."""
     from ftdisclose.integrations.dia_export import DiaWriteError, export_dia, write_dia
     from ftdisclose.integrations.interop import Source

@@ -2,20 +2,31 @@
 
 A command gets only the flags that do something for it: ``-j`` where several files are
 read, ``--offline`` and ``--grid-data`` where grid data may be fetched, ``--format`` with
-the formats the command writes.
+the formats the command writes. ``Args`` holds what was parsed, each flag with its type,
+and the value a command without the flag assumes.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from ftdisclose._version import __version__
+from ftdisclose.io.config import Config
+
+if TYPE_CHECKING:
+    from ftdisclose.resolve.grid import Basis, GridMode
 
 REPORT_FORMATS = ["text", "json", "github", "sarif", "markdown"]
 COMPUTE_FORMATS = [*REPORT_FORMATS, "html"]  # html: one self-contained page with charts
 EXIT_USAGE = 2
+GRID_MODES: tuple[GridMode, ...] = ("annual", "hourly")
+GRID_BASES: tuple[Basis, ...] = ("lifecycle", "direct")
+
+T = TypeVar("T", bound=str)
 
 
 class Parser(argparse.ArgumentParser):
@@ -69,14 +80,14 @@ def _grid(*, choice: bool = True) -> Parser:
     if choice:
         p.add_argument(
             "--grid-data",
-            choices=["annual", "hourly"],
+            choices=GRID_MODES,
             default="annual",
             help="grid carbon intensity when the disclosure gives none: the annual factor table (default; never "
             "fetches), or the run window's hourly values from a grid-data service",
         )
         p.add_argument(
             "--grid-basis",
-            choices=["lifecycle", "direct"],
+            choices=GRID_BASES,
             default="lifecycle",
             help="which annual intensities to use: life-cycle (default: generation, fuel supply and plant "
             "construction) or direct (combustion at the plant only, as most Scope 2 location-based inventories)",
@@ -362,3 +373,149 @@ def _export(sub: argparse._SubParsersAction[Parser]) -> None:
         help="BoAmps' required dataset dataType (default: from the card's pipeline_tag; token when only tokens are "
         "disclosed)",
     )
+
+
+@dataclass(frozen=True)
+class Args:
+    """The parsed command line, each flag typed; a flag the command does not have holds its default."""
+
+    command: str
+    factors_command: str = ""  # factors list|show|diff
+    import_format: str = ""  # import codecarbon|boamps|dia
+    config: Config = field(default_factory=Config)  # [tool.ftdisclose], already settled into the flags below
+    # files
+    paths: tuple[str, ...] = ()
+    path: str = ""
+    output: str | None = None
+    # output
+    format: str | None = None
+    color: str = "auto"
+    quiet: int = 0
+    verbose: int = 0
+    # tables, grid, engine
+    factors: str | None = None
+    factors_overlay: str | None = None
+    grid_data: GridMode = "annual"
+    grid_basis: Basis = "lifecycle"
+    offline: bool = False
+    units_engine: str = "fast"
+    # batches
+    jobs: int = 1
+    strict: bool = False
+    require: bool = False
+    by_content: bool = False
+    respect_gitignore: bool = True
+    only_carbon_cards: bool = False
+    # card
+    card: str = ""
+    check: bool = False
+    embed: bool = False
+    svg: str | None = None
+    dia: bool = False
+    # import and export
+    combine: str = "runs"
+    timezone: str | None = None
+    model_name: str | None = None
+    to: str = ""
+    task_family: str | None = None
+    data_type: str | None = None
+    # schema, factors show|diff
+    spec_version: str | None = None
+    table: str = ""
+    old: str = ""
+    new: str = ""
+
+    @classmethod
+    def of(cls, namespace: argparse.Namespace, config: Config) -> Args:
+        """The flags of ``namespace``, as ``settle`` left them, each checked against its type."""
+        given = _Given(namespace)
+        return cls(
+            command=given.text("command"),
+            factors_command=given.text("factors_command"),
+            import_format=given.text("import_format"),
+            config=config,
+            paths=given.texts("paths"),
+            path=given.text("path"),
+            output=given.optional("output"),
+            format=given.optional("format"),
+            color=given.text("color", "auto"),
+            quiet=given.number("quiet", 0),
+            verbose=given.number("verbose", 0),
+            factors=given.optional("factors"),
+            factors_overlay=given.optional("factors_overlay"),
+            grid_data=given.choice("grid_data", GRID_MODES),
+            grid_basis=given.choice("grid_basis", GRID_BASES),
+            offline=given.flag("offline"),
+            units_engine=given.text("units_engine", "fast"),
+            jobs=given.number("jobs", 1),
+            strict=given.flag("strict"),
+            require=given.flag("require"),
+            by_content=given.flag("by_content"),
+            respect_gitignore=given.flag("respect_gitignore", default=True),
+            only_carbon_cards=given.flag("only_carbon_cards"),
+            card=given.text("card"),
+            check=given.flag("check"),
+            embed=given.flag("embed"),
+            svg=given.optional("svg"),
+            dia=given.flag("dia"),
+            combine=given.text("combine", "runs"),
+            timezone=given.optional("timezone"),
+            model_name=given.optional("model_name"),
+            to=given.text("to"),
+            task_family=given.optional("task_family"),
+            data_type=given.optional("data_type"),
+            spec_version=given.optional("spec_version"),
+            table=given.text("table"),
+            old=given.text("old"),
+            new=given.text("new"),
+        )
+
+
+class _Given:
+    """argparse's namespace, read flag by flag; a value of another type than its parser gives is a bug here."""
+
+    def __init__(self, namespace: argparse.Namespace) -> None:
+        self._values: Mapping[str, object] = vars(namespace)
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self._values.get(name, default)
+        if isinstance(value, str):
+            return value
+        raise self._wrong(name, value)
+
+    def optional(self, name: str) -> str | None:
+        value = self._values.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        raise self._wrong(name, value)
+
+    def flag(self, name: str, *, default: bool = False) -> bool:
+        value = self._values.get(name, default)
+        if isinstance(value, bool):
+            return value
+        raise self._wrong(name, value)
+
+    def number(self, name: str, default: int) -> int:
+        value = self._values.get(name, default)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise self._wrong(name, value)
+
+    def texts(self, name: str) -> tuple[str, ...]:
+        value = self._values.get(name, [])
+        items: list[object] = value if isinstance(value, list) else [value]
+        texts = tuple(item for item in items if isinstance(item, str))
+        if len(texts) == len(items):
+            return texts
+        raise self._wrong(name, value)
+
+    def choice(self, name: str, choices: tuple[T, ...]) -> T:
+        value = self._values.get(name, choices[0])
+        for choice in choices:
+            if value == choice:
+                return choice
+        raise self._wrong(name, value)
+
+    @staticmethod
+    def _wrong(name: str, value: object) -> TypeError:
+        return TypeError(f"the flag {name} holds {value!r}, not a value its parser gives")

@@ -19,12 +19,12 @@ names the key, never a silent default.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from ftdisclose.io.ignore import Pattern, compile_pattern
 
@@ -90,24 +90,25 @@ def load(start: Path | None = None, file: Path | None = None) -> Config:
     return parse(table or {}, file.resolve())
 
 
-def _toml(text: str, file: Path) -> dict[str, Any]:
+def _toml(text: str, file: Path) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from None
 
 
-def _table(data: Mapping[str, Any], file: Path) -> Mapping[str, Any] | None:
+def _table(data: Mapping[str, object], file: Path) -> Mapping[str, object] | None:
     tool = data.get("tool")
     if not isinstance(tool, Mapping) or "ftdisclose" not in tool:
         return None
-    table = tool["ftdisclose"]
+    tables: Mapping[str, object] = tool
+    table = tables["ftdisclose"]
     if not isinstance(table, Mapping):
         raise ConfigError(f"{file}: [tool.ftdisclose] must be a table")
     return table
 
 
-def parse(table: Mapping[str, Any], file: Path) -> Config:
+def parse(table: Mapping[str, object], file: Path) -> Config:
     """A Config from the ``[tool.ftdisclose]`` table of ``file``."""
     where = f"{file}: [tool.ftdisclose]"
     for key in table:
@@ -126,50 +127,53 @@ def parse(table: Mapping[str, Any], file: Path) -> Config:
     )
 
 
-def _globs(table: Mapping[str, Any], key: str, where: str) -> tuple[Pattern, ...]:
+def _globs(table: Mapping[str, object], key: str, where: str) -> tuple[Pattern, ...]:
     value = table.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    items: list[object] = value if isinstance(value, list) else [value]  # one glob may be written without brackets
+    globs = [v for v in items if isinstance(v, str)]
+    if len(globs) != len(items):
         raise ConfigError(f'{where} {key} must be a list of glob strings, e.g. {key} = ["disclosures/*.yaml"]')
-    patterns = [compile_pattern(v, "", f"pyproject.toml {key} {v!r}") for v in value]
+    patterns = [compile_pattern(v, "", f"pyproject.toml {key} {v!r}") for v in globs]
     return tuple(p for p in patterns if p is not None)
 
 
-def _bool(table: Mapping[str, Any], key: str, where: str) -> bool | None:
+def _bool(table: Mapping[str, object], key: str, where: str) -> bool | None:
     value = table.get(key)
     if value is not None and not isinstance(value, bool):
         raise ConfigError(f"{where} {key} must be true or false, not {value!r}")
     return value
 
 
-def _text(table: Mapping[str, Any], key: str, where: str) -> str | None:
+def _text(table: Mapping[str, object], key: str, where: str) -> str | None:
     value = table.get(key)
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise ConfigError(f"{where} {key} must be a non-empty string, not {value!r}")
     return value
 
 
-def settle(args: Any, config: Config) -> None:
+def settle(args: argparse.Namespace, config: Config) -> None:
     """Fill the options the command line left unset (None) from ``config``, then the commands' own defaults.
 
-    ``args`` is the parsed command line (an ``argparse.Namespace``): ``format`` with the
-    command's ``formats`` beside it, ``strict``, ``factors``, ``respect_gitignore``.
+    ``args`` is the parsed command line: ``format`` with the command's ``formats`` beside it,
+    ``strict``, ``factors``, ``respect_gitignore``.
     """
-    formats: tuple[str, ...] = getattr(args, "formats", ())
-    if formats and getattr(args, "format", None) is None:
+    given: dict[str, object] = vars(args)  # the namespace's own attributes: a key set here is the option set
+    formats = given.get("formats", ())
+    if isinstance(formats, tuple) and formats and given.get("format") is None:
+        names = tuple(str(f) for f in formats)
         chosen = config.format
-        if chosen is not None and chosen not in formats:
-            if getattr(args, "command", "") in ("validate", "compute"):
+        if chosen is not None and chosen not in names:
+            command = given.get("command", "")
+            if command in ("validate", "compute"):
                 raise ConfigError(
                     f"{config.file}: [tool.ftdisclose] format {chosen!r} is not a format of "
-                    f"{args.command}; choose from {', '.join(formats)}"
+                    f"{command}; choose from {', '.join(names)}"
                 )
             chosen = None
-        args.format = chosen or formats[0]
-    if hasattr(args, "strict") and args.strict is None:
-        args.strict = bool(config.strict)
-    if hasattr(args, "factors") and args.factors is None:
-        args.factors = config.factors
-    if hasattr(args, "respect_gitignore") and args.respect_gitignore is None:
-        args.respect_gitignore = config.respect_gitignore
+        given["format"] = chosen or names[0]
+    if given.get("strict", False) is None:
+        given["strict"] = bool(config.strict)
+    if "factors" in given and given["factors"] is None:
+        given["factors"] = config.factors
+    if given.get("respect_gitignore", False) is None:
+        given["respect_gitignore"] = config.respect_gitignore
