@@ -7,13 +7,75 @@ import io
 import json
 import sys
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, final
 
 from ftdisclose import factors as ft
 from ftdisclose.cli.parser import Args
 from ftdisclose.findings.excerpt import excerpt
 from ftdisclose.io.files import ReadRefusedError, read_regular
+
+
+class TableSummary(TypedDict):
+    rows: int
+    description: str
+
+
+class Version(TypedDict):
+    """One shipped version, as ``factors list`` shows it."""
+
+    version: str
+    released: str
+    tables: dict[str, TableSummary]
+    sources: list[dict[str, str]]
+    licences: dict[str, int]
+
+
+class RowChange(TypedDict):
+    key: str
+    cells: dict[str, list[str]]  # column -> [before, after]
+
+
+@final
+class TableChanges(TypedDict):
+    added: list[str]
+    removed: list[str]
+    changed: list[RowChange]
+    columns_added: list[str]
+    columns_removed: list[str]
+
+
+@final
+class TableStatus(TypedDict):
+    status: str  # added or removed
+
+
+class Diff(TypedDict):
+    """What ``factors diff`` found: per table, its status or its changes."""
+
+    old: str
+    new: str
+    tables: dict[str, TableStatus | TableChanges]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A table as a folder's manifest.json names it."""
+
+    file: str
+    key: tuple[str, ...]
+    columns: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table of a version, as ``diff`` compares it."""
+
+    key: tuple[str, ...]
+    columns: frozenset[str]
+    rows: list[dict[str, str]]
 
 
 def run(args: Args) -> int:
@@ -29,14 +91,14 @@ def run(args: Args) -> int:
 
 
 def _list(args: Args) -> int:
-    versions: list[dict[str, Any]] = []
+    versions: list[Version] = []
     for version in ft.available_versions():
         tables = ft.load(version)
         licences = Counter(src["license"] for src in tables.sources.values())
         versions.append(
             {
                 "version": version,
-                "released": tables.manifest.get("released"),
+                "released": tables.manifest["released"],
                 "tables": {
                     name: {"rows": info["rows"], "description": info["description"]}
                     for name, info in tables.manifest["tables"].items()
@@ -116,41 +178,46 @@ def _show(args: Args) -> int:
     return 0
 
 
-def _load_any(name: str) -> tuple[str, dict[str, Any], dict[str, list[dict[str, str]]]]:
-    """A shipped version or a folder in the same format: its manifest and rows."""
+def _load_any(name: str) -> tuple[str, dict[str, _Table]]:
+    """A shipped version or a folder in the same format: its tables with their rows."""
     folder = Path(name)
     if folder.is_dir() and (folder / "manifest.json").is_file():
-        manifest = _folder_manifest(folder)
-        rows = {t: _folder_rows(folder, i["file"]) for t, i in manifest["tables"].items()}
-        return str(folder), manifest, rows
+        entries = _folder_manifest(folder)
+        return str(folder), {t: _Table(e.key, e.columns, _folder_rows(folder, e.file)) for t, e in entries.items()}
     tables = ft.load(name)
-    return (
-        tables.version,
-        dict(tables.manifest),
-        {t: [dict(r.data) for r in tables.rows(t)] for t in tables.table_names()},
-    )
+    shipped = {
+        t: _Table(tuple(info["key"]), frozenset(info["columns"]), [dict(r.data) for r in tables.rows(t)])
+        for t, info in tables.manifest["tables"].items()
+    }
+    return tables.version, shipped
 
 
-def _folder_manifest(folder: Path) -> dict[str, Any]:
+def _folder_manifest(folder: Path) -> dict[str, _Entry]:
     try:
-        manifest = json.loads(_read_inside(folder, "manifest.json"))
+        manifest: object = json.loads(_read_inside(folder, "manifest.json"))
     except ValueError as exc:
         raise ft.FactorError(f"{folder}: manifest.json is not JSON ({str(exc)[:80]})") from None
-    tables = manifest.get("tables") if isinstance(manifest, dict) else None
-    if not isinstance(tables, dict) or not all(_table_entry(i) for i in tables.values()):
+    tables = _mapping(manifest).get("tables")
+    entries = {t: _table_entry(info) for t, info in _mapping(tables).items()}
+    checked = {t: entry for t, entry in entries.items() if entry is not None}
+    if not isinstance(tables, dict) or len(checked) != len(entries):
         raise ft.FactorError(f"{folder}: manifest.json has no 'tables' mapping of file, key and columns")
-    checked: dict[str, Any] = manifest
     return checked
 
 
-def _table_entry(info: Any) -> bool:
-    return (
-        isinstance(info, dict)
-        and isinstance(info.get("file"), str)
-        and isinstance(info.get("key"), list)
-        and all(isinstance(k, str) for k in info["key"])
-        and isinstance(info.get("columns"), dict)
-    )
+def _table_entry(info: object) -> _Entry | None:
+    fields = _mapping(info)
+    file, key, columns = fields.get("file"), fields.get("key"), fields.get("columns")
+    if not isinstance(file, str) or not isinstance(key, list) or not isinstance(columns, dict):
+        return None
+    names: list[object] = key
+    key_columns = tuple(k for k in names if isinstance(k, str))
+    column_names: dict[str, object] = columns
+    return _Entry(file, key_columns, frozenset(column_names)) if len(key_columns) == len(names) else None
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, dict) else {}
 
 
 def _folder_rows(folder: Path, file: str) -> list[dict[str, str]]:
@@ -173,41 +240,41 @@ def _read_inside(folder: Path, name: str) -> str:
         raise ft.FactorError(f"{folder}: {excerpt(name)} is not UTF-8") from None
 
 
-def diff(old: str, new: str) -> dict[str, Any]:
+def diff(old: str, new: str) -> Diff:
     """Per table: rows added, removed and changed (by key), and columns added or removed."""
-    old_name, old_manifest, old_rows = _load_any(old)
-    new_name, new_manifest, new_rows = _load_any(new)
-    out: dict[str, Any] = {"old": old_name, "new": new_name, "tables": {}}
-    for table in sorted(set(old_manifest["tables"]) | set(new_manifest["tables"])):
-        if table not in old_manifest["tables"] or table not in new_manifest["tables"]:
-            out["tables"][table] = {"status": "added" if table in new_manifest["tables"] else "removed"}
+    old_name, old_tables = _load_any(old)
+    new_name, new_tables = _load_any(new)
+    out: Diff = {"old": old_name, "new": new_name, "tables": {}}
+    for table in sorted(set(old_tables) | set(new_tables)):
+        if table not in old_tables or table not in new_tables:
+            out["tables"][table] = {"status": "added" if table in new_tables else "removed"}
             continue
-        key = new_manifest["tables"][table]["key"]
-        before = {tuple(r.get(k, "") for k in key): r for r in old_rows[table]}
-        after = {tuple(r.get(k, "") for k in key): r for r in new_rows[table]}
-        changed = []
-        for k in sorted(set(before) & set(after)):
-            cells = {
-                c: [before[k].get(c, ""), after[k].get(c, "")]
-                for c in sorted(set(before[k]) | set(after[k]))
-                if before[k].get(c, "") != after[k].get(c, "")
-            }
-            if cells:
-                changed.append({"key": "/".join(k), "cells": cells})
-        entry = {
-            "added": ["/".join(k) for k in sorted(set(after) - set(before))],
-            "removed": ["/".join(k) for k in sorted(set(before) - set(after))],
-            "changed": changed,
-            "columns_added": sorted(
-                set(new_manifest["tables"][table]["columns"]) - set(old_manifest["tables"][table]["columns"])
-            ),
-            "columns_removed": sorted(
-                set(old_manifest["tables"][table]["columns"]) - set(new_manifest["tables"][table]["columns"])
-            ),
-        }
+        entry = _table_diff(old_tables[table], new_tables[table])
         if any(entry.values()):
             out["tables"][table] = entry
     return out
+
+
+def _table_diff(old: _Table, new: _Table) -> TableChanges:
+    key = new.key
+    before = {tuple(r.get(k, "") for k in key): r for r in old.rows}
+    after = {tuple(r.get(k, "") for k in key): r for r in new.rows}
+    changed: list[RowChange] = []
+    for k in sorted(set(before) & set(after)):
+        cells = {
+            c: [before[k].get(c, ""), after[k].get(c, "")]
+            for c in sorted(set(before[k]) | set(after[k]))
+            if before[k].get(c, "") != after[k].get(c, "")
+        }
+        if cells:
+            changed.append({"key": "/".join(k), "cells": cells})
+    return {
+        "added": ["/".join(k) for k in sorted(set(after) - set(before))],
+        "removed": ["/".join(k) for k in sorted(set(before) - set(after))],
+        "changed": changed,
+        "columns_added": sorted(new.columns - old.columns),
+        "columns_removed": sorted(old.columns - new.columns),
+    }
 
 
 def _diff(args: Args) -> int:
