@@ -15,12 +15,17 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ftdisclose.units.grammar import MAX_CHARS, Term, UnitError, UnitSyntaxError, parse
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = [
     "COMMON_UNITS",
@@ -103,13 +108,15 @@ DIMENSIONS: dict[str, Dimension] = {
 
 
 @cache
-def registry() -> Any:
+def registry() -> pint.UnitRegistry[float]:
     """The package's pint registry (built once per process from units.txt)."""
     import pint
 
     path = resources.files("ftdisclose.units").joinpath("units.txt")
     with resources.as_file(path) as real:
-        reg: Any = pint.UnitRegistry(str(real), autoconvert_offset_to_baseunit=False, cache_folder=None)
+        reg: pint.UnitRegistry[float] = pint.UnitRegistry(
+            str(real), autoconvert_offset_to_baseunit=False, cache_folder=None
+        )
     reg.formatter.default_format = "~"
     return reg
 
@@ -220,13 +227,33 @@ COMMON_UNITS = (
 def _cached_units() -> dict[str, UnitInfo]:
     path = resources.files("ftdisclose.units").joinpath("units_cache.json")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw: object = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    return {
-        k: UnitInfo(v["text"], v["dimensionality"], v["factor"], tuple((d, e) for d, e in v["dims"]))
-        for k, v in raw.items()
-    }
+    entries: dict[str, object] = raw if isinstance(raw, dict) else {}
+    return {name: _cached_info(name, entry) for name, entry in entries.items()}
+
+
+def _cached_info(name: str, entry: object) -> UnitInfo:
+    """One unit of units_cache.json, as ``write_cache`` wrote it; UnitError if it was written otherwise."""
+    fields: dict[str, object] = entry if isinstance(entry, dict) else {}
+    text, key, factor, dims = (fields.get(k) for k in ("text", "dimensionality", "factor", "dims"))
+    pairs: list[object] = dims if isinstance(dims, list) else []
+    exponents = [e for e in map(_exponent_pair, pairs) if e is not None]
+    if not isinstance(text, str) or not isinstance(key, str) or not isinstance(factor, int | float):
+        raise UnitError(f"units_cache.json: the entry {name!r} is not a unit's text, dimensionality and factor")
+    if not isinstance(dims, list) or len(exponents) != len(pairs):
+        raise UnitError(f"units_cache.json: the entry {name!r} has no list of [dimension, exponent]")
+    return UnitInfo(text, key, float(factor), tuple(exponents))
+
+
+def _exponent_pair(pair: object) -> tuple[str, float] | None:
+    cells: list[object] = pair if isinstance(pair, list) else []
+    if len(cells) == 2:
+        dim, exponent = cells
+        if isinstance(dim, str) and isinstance(exponent, int | float):
+            return dim, float(exponent)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -311,8 +338,15 @@ def pint_unit_info(norm: str) -> UnitInfo:
         raise UnitError(str(exc)[:200]) from exc
     if not math.isfinite(factor) or factor == 0:
         raise UnitError(f"unit {norm!r} has no usable scale")
-    dims = tuple(sorted((str(d), float(e)) for d, e in base.dimensionality.items()))
+    dims = tuple(sorted((str(d), _exponent(e)) for d, e in base.dimensionality.items()))
     return UnitInfo(norm, dimensionality_key(dims), factor, dims)
+
+
+def _exponent(value: object) -> float:
+    """A base dimension's exponent as pint gives it: an int, float or fraction (never complex for a unit)."""
+    if isinstance(value, int | float | Fraction | Decimal):
+        return float(value)
+    raise UnitError(f"a unit has the exponent {value!r}, which is not a real number")
 
 
 def write_cache() -> str:
