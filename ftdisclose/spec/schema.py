@@ -11,7 +11,6 @@ import json
 import sys
 import typing
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -26,19 +25,21 @@ def schema_filename(version: str) -> str:
     return f"ftdisclose-{version}.schema.json"
 
 
-def generate(version: str = spec.LATEST) -> dict[str, Any]:
+def generate(version: str = spec.LATEST) -> dict[str, object]:
     """The JSON Schema of ``version`` as a dict, with ``$schema`` and ``$id`` first."""
     root = spec.model_for(version)
-    body = root.model_json_schema(ref_template="#/$defs/{model}")
+    body: dict[str, object] = root.model_json_schema(ref_template="#/$defs/{model}")
     classes = {cls.__name__: cls for cls in _models(root)}
-    for owner, model in (("", body), *body.get("$defs", {}).items()):
+    for owner, model in (("", body), *_object(body.get("$defs")).items()):
         fields = (classes.get(owner) or root).model_fields
-        for name, prop in model.get("properties", {}).items():
+        for name, prop in _object(_object(model).get("properties")).items():
+            node = _object(prop)
             # pydantic leaves title and description off fields that are a $ref; editors show them
-            prop.setdefault("title", name.replace("_", " ").capitalize())
-            if fields.get(name) is not None and fields[name].description:
-                prop.setdefault("description", fields[name].description)
-            _allow_shorthand(prop, classes)
+            node.setdefault("title", name.replace("_", " ").capitalize())
+            info = fields.get(name)
+            if info is not None and info.description:
+                node.setdefault("description", info.description)
+            _allow_shorthand(node, classes)
     body.pop("title", None)
     # a file may name its schema, as editors and check-jsonschema expect ("$schema": "<this $id>")
     body["properties"] = {
@@ -49,7 +50,7 @@ def generate(version: str = spec.LATEST) -> dict[str, Any]:
             "description": "The JSON Schema this file follows, for editors; ignored by ftdisclose.",
             "examples": [SCHEMA_ID.format(version=version)],
         },
-        **body["properties"],
+        **_object(body["properties"]),
     }
     description = body.pop("description", "")
     return {
@@ -61,18 +62,28 @@ def generate(version: str = spec.LATEST) -> dict[str, Any]:
     }
 
 
-def _allow_shorthand(prop: dict[str, Any], classes: dict[str, type[BaseModel]]) -> None:
+def _object(node: object) -> dict[str, object]:
+    """A JSON Schema object, itself (so that changes to it are changes to the schema); {} for anything else."""
+    return node if isinstance(node, dict) else {}
+
+
+def _array(node: object) -> list[object]:
+    return node if isinstance(node, list) else []
+
+
+def _allow_shorthand(prop: dict[str, object], classes: dict[str, type[BaseModel]]) -> None:
     """A block that may be written as a bare quantity (``energy: 0.694 kWh``) gets both forms."""
-    ref = prop.get("$ref") or next((a.get("$ref") for a in prop.get("anyOf", []) if "$ref" in a), None)
+    refs = [prop.get("$ref"), *(_object(option).get("$ref") for option in _array(prop.get("anyOf")))]
+    ref = next((r for r in refs if r), None)
     cls = classes.get(str(ref).rsplit("/", 1)[-1]) if ref else None
-    dimension = getattr(cls, "shorthand", None)
+    dimension: object = getattr(cls, "shorthand", None)
     if cls is None or not isinstance(dimension, str):
         return
     from ftdisclose.spec.types import QuantityType
 
-    quantity = QuantityType(dimension).__get_pydantic_json_schema__(None, None)  # type: ignore[arg-type]
-    options = prop.pop("anyOf") if "anyOf" in prop else [{"$ref": prop.pop("$ref")}]
-    prop["anyOf"] = [*options, *quantity["anyOf"]]
+    quantity = QuantityType(dimension).json_schema()
+    options = _array(prop.pop("anyOf")) if "anyOf" in prop else [{"$ref": prop.pop("$ref")}]
+    prop["anyOf"] = [*options, *_array(quantity["anyOf"])]
     prop["$comment"] = quantity["$comment"]
 
 
@@ -90,20 +101,21 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
     return seen
 
 
-def _inner_models(annotation: Any) -> list[type[BaseModel]]:
+def _inner_models(annotation: object) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _inner_models(arg)]
+    args: tuple[object, ...] = typing.get_args(annotation)
+    return [m for arg in args for m in _inner_models(arg)]
 
 
-def _integral(node: Any) -> Any:
+def _integral(node: object) -> object:
     """Whole floats written as integers (``0``, not ``0.0``): the text is the same whichever pydantic made it."""
     if isinstance(node, float) and node.is_integer():
         return int(node)
     if isinstance(node, dict):
-        return {k: _integral(v) for k, v in node.items()}
+        return {k: _integral(v) for k, v in _object(node).items()}
     if isinstance(node, list):
-        return [_integral(v) for v in node]
+        return [_integral(v) for v in _array(node)]
     return node
 
 

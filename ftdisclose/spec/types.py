@@ -106,6 +106,10 @@ class QuantityType:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        return self.json_schema()
+
+    def json_schema(self) -> dict[str, object]:
+        """Both ways to write the quantity: ``"0.694 kWh"`` or ``{value, unit}``."""
         dim = units.DIMENSIONS[self.dimension]
         return {
             "anyOf": [
