@@ -11,8 +11,8 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -73,34 +73,35 @@ def validate_document(doc: Document) -> SpecResult:
     The loader's findings come first; a card's own Hub block is checked here too.
     """
     found = list(doc.findings)
+    data: object = doc.data  # as the file wrote it: what it is, the model decides
     if doc.kind == "card" and doc.front_matter is not None:
-        found.extend(_card_findings(doc))
-    if doc.kind == "card" and doc.data is None:
+        found.extend(_card_findings(doc, data))
+    if doc.kind == "card" and data is None:
         return SpecResult(tuple(found))
     if not doc.ok:
         if not found:
             found.append(make(Code.EMPTY_DOCUMENT, "the file is empty", Where(doc.file, 1, 1)))
         return SpecResult(tuple(found))
-    data = doc.data
     if not isinstance(data, dict):
         message = f"the disclosure is a {type(data).__name__}, not a mapping"
         found.append(make(Code.EMPTY_DOCUMENT, message, doc.where()))
         return SpecResult(tuple(found))
-    version = _version(doc, data, found)
+    fields: dict[str, object] = data
+    version = _version(doc, fields, found)
     if version is None:
         return SpecResult(tuple(found))
-    if isinstance(data.get("$schema"), str):  # binds the file to its JSON Schema in editors; not part of the spec
-        data = {k: v for k, v in data.items() if k != "$schema"}
+    if isinstance(fields.get("$schema"), str):  # binds the file to its JSON Schema in editors; not part of the spec
+        fields = {k: v for k, v in fields.items() if k != "$schema"}
     model = spec.model_for(version)
     try:
-        disclosure = model.model_validate(data)
+        disclosure = model.model_validate(fields)
     except ValidationError as exc:
         found.extend(_error_findings(exc, doc, model))
         return SpecResult(tuple(found), spec_version=version)
     return SpecResult(tuple(found), disclosure, version)
 
 
-def _card_findings(doc: Document) -> list[Finding]:
+def _card_findings(doc: Document, data: object) -> list[Finding]:
     from ftdisclose.integrations.dia import check_dia_block
     from ftdisclose.integrations.hub import HUB_KEY, check_hub_block, check_hub_reading
 
@@ -109,13 +110,13 @@ def _card_findings(doc: Document) -> list[Finding]:
     found.extend(check_hub_reading(doc))  # where huggingface_hub reads the front matter otherwise
     found.extend(check_dia_block(doc))  # DIA's dia_report block (FTD550-552)
     front = doc.front_matter or {}
-    if doc.data is None and HUB_KEY not in front and not any(f.severity is Severity.ERROR for f in doc.findings):
+    if data is None and HUB_KEY not in front and not any(f.severity is Severity.ERROR for f in doc.findings):
         message = "the card's front matter has no carbon_disclosure"
         found.append(make(Code.NO_DISCLOSURE, message, Where(doc.file, 2, 1)))
     return found
 
 
-def _version(doc: Document, data: dict[str, Any], found: list[Finding]) -> str | None:
+def _version(doc: Document, data: Mapping[str, object], found: list[Finding]) -> str | None:
     """The file's spec version, or None with a finding when it is missing or unknown."""
     if "spec_version" not in data:
         where = doc.where()
@@ -140,10 +141,12 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
     for error in exc.errors(include_url=False, include_input=True):
         loc = tuple(error["loc"])
         kind = error["type"]
-        ctx = error.get("ctx") or {}
+        ctx: dict[str, object] = error.get("ctx") or {}
+        value: object = error.get("input")
         where = doc.where(loc, key=kind == "extra_forbidden")
         if kind == "ftd":
-            code, message, hint = Code(ctx["code"]), ctx["message"], ctx.get("hint") or None
+            code, message = Code(str(ctx["code"])), str(ctx["message"])
+            hint = str(ctx["hint"]) if ctx.get("hint") else None
         elif kind == "missing":
             code, message, hint = Code.MISSING_FIELD, f"{loc[-1]} is required", None
             parent = doc.where(loc[:-1])
@@ -152,13 +155,13 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
             code, message = Code.UNKNOWN_FIELD, f"unknown field {loc[-1]!r}"
             hint = _did_you_mean(str(loc[-1]), _field_names(model, loc[:-1]))
         elif kind == "literal_error":
-            code, message = Code.INVALID_CHOICE, f"{excerpt(error.get('input'))} is not one of {ctx.get('expected')}"
-            hint = _choice_hint(error.get("input"), str(ctx.get("expected", "")))
+            code, message = Code.INVALID_CHOICE, f"{excerpt(value)} is not one of {ctx.get('expected')}"
+            hint = _choice_hint(value, str(ctx.get("expected", "")))
         elif kind == "string_pattern_mismatch":
             code = _PATTERN_CODES.get(str(loc[-1]), Code.INVALID_CHOICE)
-            message = f"{excerpt(error.get('input'))} does not have the form of {loc[-1]}"
+            message = f"{excerpt(value)} does not have the form of {loc[-1]}"
             hint = {
-                Code.UNKNOWN_COUNTRY: _country_hint(error.get("input")),
+                Code.UNKNOWN_COUNTRY: _country_hint(value),
                 Code.UNKNOWN_FACTORS_VERSION: 'a factor version such as "2026.1"',
             }.get(code)
         elif kind in _RANGE_ERRORS:
@@ -171,14 +174,14 @@ def _error_findings(exc: ValidationError, doc: Document, model: type[BaseModel])
     return found
 
 
-def _choice_hint(value: Any, expected: str) -> str:
+def _choice_hint(value: object, expected: str) -> str:
     """``did you mean 'qlora'?`` for another case or a near spelling of a choice; else the list."""
     choices = re.findall(r"'([^']*)'", expected)
     guess = suggest.choice(value, choices) if isinstance(value, str) else None
     return f"did you mean {guess!r}?" if guess else f"use one of {expected}"
 
 
-def _country_hint(value: Any) -> str:
+def _country_hint(value: object) -> str:
     """``did you mean "DE"?`` for a country written by name or alpha-3 code."""
     code = suggest.country(value) if isinstance(value, str) else None
     if code:
@@ -195,9 +198,9 @@ def _did_you_mean(name: str, choices: list[str]) -> str:
     return "private keys start with x-"
 
 
-def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+def _field_names(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """Field names of the model that sits at ``loc`` below ``model``."""
-    current: Any = model
+    current: object = model
     for part in loc:
         if isinstance(part, int):
             continue
@@ -209,11 +212,12 @@ def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
-def _inner_model(annotation: Any) -> Any:
+def _inner_model(annotation: object) -> object:
     """The BaseModel inside Optional[...] / list[...] annotations."""
-    origin = typing.get_origin(annotation)
+    origin: object = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType, list):
-        for arg in typing.get_args(annotation):
+        args: tuple[object, ...] = typing.get_args(annotation)
+        for arg in args:
             inner = _inner_model(arg)
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 return inner
