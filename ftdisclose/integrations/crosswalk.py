@@ -23,11 +23,12 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from ftdisclose import units
 from ftdisclose.engine.compute import Computation, Result
+from ftdisclose.engine.quantity import Measure
 from ftdisclose.spec import Disclosure
+from ftdisclose.spec.types import Quantity
 
 
 class How(StrEnum):
@@ -356,41 +357,63 @@ def split(path: str) -> Path_:
     return tuple(int(p) if p.isdigit() else p for p in path.split("."))
 
 
-def get_path(data: Any, path: Path_) -> Any:
+def get_path(data: object, path: Path_) -> object:
     """The value at ``path`` in nested dicts and lists, or None."""
+    node = data
     for part in path:
         if isinstance(part, int):
-            if not isinstance(data, list) or part >= len(data):
+            items: list[object] = node if isinstance(node, list) else []
+            if part >= len(items):
                 return None
-            data = data[part]
-        elif isinstance(data, Mapping) and part in data:
-            data = data[part]
+            node = items[part]
+        elif isinstance(node, Mapping) and part in node:
+            fields: Mapping[str, object] = node
+            node = fields[part]
         else:
             return None
-    return data
+    return node
 
 
-def set_path(data: dict[str, Any], path: Path_, value: Any) -> None:
+def set_path(data: dict[str, object], path: Path_, value: object) -> None:
     """Set ``value`` at ``path``, making the dicts and lists on the way."""
-    node: Any = data
+    node: list[object] | dict[str, object] = data
     for part, after in itertools.pairwise(path):
-        empty: Any = [] if isinstance(after, int) else {}
-        if isinstance(part, int):
-            while len(node) <= part:
-                node.append({} if not isinstance(after, int) else [])
-            node = node[part]
-        else:
-            node = node.setdefault(part, empty)
+        node = _child(node, part, after)
     last = path[-1]
-    if isinstance(last, int):
+    if isinstance(node, list) and isinstance(last, int):
         while len(node) <= last:
             node.append(None)
-    node[last] = value
+        node[last] = value
+    elif isinstance(node, dict) and isinstance(last, str):
+        node[last] = value
+    else:
+        raise TypeError(f"{last!r} cannot index a {type(node).__name__}")
 
 
-def disclosed(disclosure: Disclosure, path: str) -> Any:
+def _child(
+    node: list[object] | dict[str, object], part: str | int, after: str | int
+) -> list[object] | dict[str, object]:
+    """The list (when ``after`` is an index) or dict at ``part`` of ``node``, made where it is missing."""
+
+    def empty() -> list[object] | dict[str, object]:
+        return [] if isinstance(after, int) else {}
+
+    if isinstance(node, list) and isinstance(part, int):
+        while len(node) <= part:
+            node.append(empty())
+        child = node[part]
+    elif isinstance(node, dict) and isinstance(part, str):
+        child = node.setdefault(part, empty())
+    else:
+        raise TypeError(f"{part!r} cannot index a {type(node).__name__}")
+    if not isinstance(child, list | dict):
+        raise TypeError(f"{part!r} holds {child!r}, not a list or dict")
+    return child
+
+
+def disclosed(disclosure: Disclosure, path: str) -> object:
     """The disclosure's value at a dotted field path, or None."""
-    node: Any = disclosure
+    node: object = disclosure
     for part in path.split("."):
         node = getattr(node, part, None)
         if node is None:
@@ -398,7 +421,7 @@ def disclosed(disclosure: Disclosure, path: str) -> Any:
     return node
 
 
-def result(computation: Computation, path: str) -> Any:
+def result(computation: Computation, path: str) -> Measure | None:
     """A computed result named ``results.<name>``, or None."""
     name = path.removeprefix("results.")
     return computation.results.get(Result(name)) if name in set(Result) else None
@@ -409,21 +432,25 @@ def simple(links: tuple[Link, ...]) -> Iterator[Link]:
     return (link for link in links if link.how in (S, U) and link.theirs is not None and "[" not in link.theirs)
 
 
-def export_value(link: Link, value: Any) -> Any:
+def export_value(link: Link, value: object) -> object:
     """Our value as the other format writes it (a bare number in its unit for UNIT links)."""
     if link.how is S:
         return number(value) if isinstance(value, float) else value
     assert link.unit is not None
-    if hasattr(value, "to"):
+    if isinstance(value, Quantity):
         return number(value.to(link.unit))
+    if not isinstance(value, int | float):
+        raise TypeError(f"{link.ours}: {value!r} is neither a quantity nor a number")
     return number(units.convert(float(value), link.ours_unit or "1", link.unit))
 
 
-def import_value(link: Link, value: Any) -> Any:
+def import_value(link: Link, value: object) -> object:
     """The other format's value as a disclosure writes it (a quantity with its unit for UNIT links)."""
     if link.how is S:
         return value
     assert link.unit is not None
+    if not isinstance(value, int | float):
+        raise TypeError(f"{link.theirs}: {value!r} is not a number")
     if link.ours_unit is not None:
         converted = number(units.convert(float(value), link.unit, link.ours_unit))
         return round(converted) if link.ours_unit == "count" and math.isfinite(converted) else converted

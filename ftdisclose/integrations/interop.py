@@ -168,7 +168,7 @@ def not_held(src: Source, links: tuple[Link, ...], target: str, extension: bool)
     for link in links:
         if link.theirs is not None:
             continue
-        value = result(src.computation, link.ours) if link.ours.startswith("results.") else None
+        value: object = result(src.computation, link.ours) if link.ours.startswith("results.") else None
         if not link.ours.startswith("results."):
             value = disclosed(src.disclosure, link.ours)
         if value is None:
