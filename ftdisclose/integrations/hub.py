@@ -17,8 +17,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 import yaml
 
@@ -86,13 +85,13 @@ def _grams_text(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _number_or_none(value: Any) -> float | None:
+def _number_or_none(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return as_float(value)
 
 
-def _check_emissions(doc: Document, path: Path_, value: Any) -> list[Finding]:
+def _check_emissions(doc: Document, path: Path_, value: object) -> list[Finding]:
     """Findings for the emissions figure at ``path`` (a bare number of grams when valid)."""
     where = dotted(path)
     number = _number_or_none(value)
@@ -199,7 +198,7 @@ def check_hub_block(doc: Document) -> list[Finding]:
     front = doc.front_matter
     if not isinstance(front, dict) or HUB_KEY not in front:
         return []
-    block = front[HUB_KEY]
+    block: object = front[HUB_KEY]
     root: Path_ = (HUB_KEY,)
     if isinstance(block, dict):
         found = _check_mapping(doc, block)
@@ -220,14 +219,15 @@ def check_hub_block(doc: Document) -> list[Finding]:
     return found
 
 
-def _list_hint(block: list[Any]) -> str:
-    if block and all(isinstance(item, dict) and len(item) == 1 for item in block):
-        keys = ", ".join(f"{k}: ..." for item in block for k in item)
+def _list_hint(block: list[object]) -> str:
+    items: list[dict[object, object]] = [item for item in block if isinstance(item, dict) and len(item) == 1]
+    if block and len(items) == len(block):
+        keys = ", ".join(f"{k}: ..." for item in items for k in item)
         return f"drop the dashes: one mapping {{{keys}}} (the list form was the Hub spec's first draft)"
     return "write a number of grams, or a mapping with emissions, source, training_type, ..."
 
 
-def _check_mapping(doc: Document, block: dict[str, Any]) -> list[Finding]:
+def _check_mapping(doc: Document, block: Mapping[str, object]) -> list[Finding]:
     found: list[Finding] = []
     misspelt_emissions = False
     for key, value in block.items():
@@ -274,7 +274,7 @@ def _did_you_mean(key: str) -> str | None:
     return close[0] if close else None
 
 
-def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Finding:
+def _unit_key(doc: Document, block: Mapping[str, object], key: str, value: object) -> Finding:
     path: Path_ = (HUB_KEY, key)
     emissions = _number_or_none(block.get("emissions"))
     if isinstance(value, str) and emissions is not None:
@@ -308,7 +308,7 @@ def _unit_key(doc: Document, block: dict[str, Any], key: str, value: Any) -> Fin
     )
 
 
-def _check_text(doc: Document, key: str, value: Any) -> list[Finding]:
+def _check_text(doc: Document, key: str, value: object) -> list[Finding]:
     path: Path_ = (HUB_KEY, key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return [
@@ -342,7 +342,7 @@ def _check_text(doc: Document, key: str, value: Any) -> list[Finding]:
     return []
 
 
-def _no_disclosure(doc: Document, block: Any) -> Finding:
+def _no_disclosure(doc: Document, block: object) -> Finding:
     grams = hub_emissions_grams(doc)
     stated = f" ({_grams_text(grams)} g)" if grams is not None else ""
     missing = [
@@ -374,12 +374,11 @@ def hub_emissions_grams(doc: Document) -> float | None:
     front = doc.front_matter
     if not isinstance(front, dict):
         return None
-    block = front.get(HUB_KEY)
-    value = block.get("emissions") if isinstance(block, dict) else block
-    number = _number_or_none(value)
+    block: object = front.get(HUB_KEY)
+    extras: Mapping[str, object] = block if isinstance(block, dict) else {}
+    number = _number_or_none(extras.get("emissions") if isinstance(block, dict) else block)
     if number is None or not math.isfinite(number) or number < 0:
         return None
-    extras: dict[str, Any] = block if isinstance(block, dict) else {}
     for key, unit in extras.items():
         # a unit the Hub ignores: the figure is grams only when that unit says grams
         if key.lower() in _UNIT_KEYS and (not isinstance(unit, str) or _to_grams(number, unit) != number):
@@ -394,7 +393,7 @@ HUB_FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)
 _Yaml11Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def hub_reading(text: str) -> tuple[int | None, Any]:
+def hub_reading(text: str) -> tuple[int | None, object]:
     """(closing line, data): the front matter as huggingface_hub reads it (PyYAML ``safe_load``, YAML 1.1).
 
     The closing line is the 0-based index of the ``---`` line the Hub's pattern ends at, or
@@ -442,27 +441,31 @@ def _closing_line(text: str) -> int | None:
     return next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
 
 
-def _same(ours: Any, theirs: Any) -> bool:
+def _same(ours: object, theirs: object) -> bool:
     return type(ours) is type(theirs) and ours == theirs
 
 
-def _differences(ours: Any, theirs: Any, path: Path_) -> Iterator[tuple[Path_, Any, Any, bool]]:
+def _differences(ours: object, theirs: object, path: Path_) -> Iterator[tuple[Path_, object, object, bool]]:
     """(path, value here, value on the Hub, whether the key itself differs) wherever the readings part."""
     if isinstance(ours, dict) and isinstance(theirs, dict):
-        for key, value in ours.items():
-            if key in theirs:
-                yield from _differences(value, theirs[key], (*path, key))
+        mine: dict[str, object] = ours  # ftdisclose's YAML reader keeps string keys only
+        hub: dict[object, object] = theirs
+        for key, value in mine.items():
+            if key in hub:
+                yield from _differences(value, hub[key], (*path, key))
             else:
-                other = next((k for k in theirs if str(k).lower() == str(key).lower() or k in (True, False)), None)
+                other = next((k for k in hub if str(k).lower() == str(key).lower() or k in (True, False)), None)
                 yield (*path, key), key, other, True
     elif isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
-        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        mine_items: list[object] = ours
+        hub_items: list[object] = theirs
+        for i, (a, b) in enumerate(zip(mine_items, hub_items, strict=True)):
             yield from _differences(a, b, (*path, i))
     elif not _same(ours, theirs) and not (isinstance(ours, dict | list) and type(ours) is type(theirs)):
         yield path, ours, theirs, False
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if value is None:
@@ -474,7 +477,7 @@ def _shown(value: Any) -> str:
     return f"a {type(value).__name__} ({value!s})"
 
 
-def _both_read(value: Any) -> str:
+def _both_read(value: object) -> str:
     """A form of ``value`` that YAML 1.1 and 1.2 read alike."""
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -486,7 +489,7 @@ def _both_read(value: Any) -> str:
     return str(value)
 
 
-def _yaml11_finding(doc: Document, path: Path_, ours: Any, theirs: Any, key: bool) -> Finding:
+def _yaml11_finding(doc: Document, path: Path_, ours: object, theirs: object, key: bool) -> Finding:
     where = doc.where_in_front(path, key=key)
     if key:
         message = f"the key {ours!r} is read by huggingface_hub (YAML 1.1) as {_shown(theirs)}"
