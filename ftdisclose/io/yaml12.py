@@ -11,7 +11,8 @@ reports duplicate keys, alias bombs, tags and over-long keys as findings.
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Protocol, cast
 
 import yaml
 
@@ -71,7 +72,7 @@ class _Builder:
         self.key_count = 0
         self.active: set[int] = set()
 
-    def _add(self, code: Code, message: str, node: yaml.Node, path: Path_, **kw: Any) -> None:
+    def _add(self, code: Code, message: str, node: yaml.Node, path: Path_, *, hint: str | None = None) -> None:
         mark = node.start_mark
         self.findings.append(
             finding(
@@ -81,11 +82,11 @@ class _Builder:
                 line=mark.line + 1 + self.offset,
                 column=mark.column + 1,
                 path=dotted(path),
-                **kw,
+                hint=hint,
             )
         )
 
-    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> object:
         self.count += 1
         if self.count > self.limits.max_values:
             self._add(
@@ -116,26 +117,26 @@ class _Builder:
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, path, depth)
-            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(_items(node))]
         finally:
             self.active.discard(id(node))
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, object]:
+        result: dict[str, object] = {}
+        for key_node, value_node in _pairs(node):
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
                 self._add(Code.NON_STRING_KEY, "a mapping key must be a plain string", key_node, path)
                 continue
             if key_node.tag != _STR:
                 self._add(
                     Code.NON_STRING_KEY,
-                    f"the key {excerpt(key_node.value)} is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a string",
+                    f"the key {excerpt(_text(key_node))} is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a string",
                     key_node,
                     path,
-                    hint=f'quote it: "{key_node.value[:60]}"',
+                    hint=f'quote it: "{_text(key_node)[:60]}"',
                 )
                 continue
-            key = key_node.value
+            key = _text(key_node)
             if not self._key_allowed(key, key_node, path):
                 continue
             if key == "<<" and not key_node.style:
@@ -164,8 +165,8 @@ class _Builder:
             return False
         return True
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        text, tag = node.value, node.tag
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> object:
+        text, tag = _text(node), node.tag
         if tag in (_STR, "!") or tag.endswith(":timestamp"):
             return text
         if tag == _NULL:
@@ -194,73 +195,117 @@ class _Builder:
         return value
 
 
+def _text(node: yaml.Node) -> str:
+    text: str = node.value  # a scalar node's value is its text
+    return text
+
+
+def _items(node: yaml.Node) -> list[yaml.Node]:
+    items: list[yaml.Node] = node.value  # a sequence node's value is the list of nodes the composer put in it
+    return items
+
+
+def _pairs(node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+    pairs: list[tuple[yaml.Node, yaml.Node]] = node.value  # a mapping node's value: (key, value) node pairs
+    return pairs
+
+
+def _mark(event: yaml.Event, *, end: bool = False) -> yaml.Mark | None:
+    """Where an event starts (or ends), as PyYAML's nodes and errors take it."""
+    # libyaml's marks are another class with the same fields (line, column), which is all that is read
+    return cast("yaml.Mark | None", event.end_mark if end else event.start_mark)
+
+
 class _LimitError(Exception):
     """The composer stopped at a limit: the finding's code, message and where it stopped."""
 
-    def __init__(self, code: Code, message: str, mark: Any) -> None:
+    def __init__(self, code: Code, message: str, mark: yaml.Mark | None) -> None:
         super().__init__(message)
         self.code, self.message, self.mark = code, message, mark
+
+
+class _Events(Protocol):
+    """What the composer asks of a loader: its parser's events and its resolver's tags."""
+
+    def get_event(self) -> yaml.Event | None: ...
+
+    def check_event(self, *choices: type[yaml.Event]) -> bool: ...
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: bool | tuple[bool, bool]) -> str: ...
+
+
+@dataclass
+class _Frame:
+    """A collection being composed, and a mapping's key still waiting for its value."""
+
+    node: yaml.CollectionNode
+    key: yaml.Node | None = None
 
 
 class _Composer:
     """libyaml's events -> nodes, iteratively, with a cap on values and on depth."""
 
-    def __init__(self, loader: Any, limits: Limits) -> None:
+    def __init__(self, loader: _Events, limits: Limits) -> None:
         self.loader = loader
         self.limits = limits
         self.anchors: dict[str, yaml.Node] = {}
         self.count = 0
 
     def single(self) -> yaml.Node | None:
-        loader = self.loader
-        loader.get_event()  # stream start
-        if loader.check_event(yaml.StreamEndEvent):
+        self._event()  # stream start
+        if self.loader.check_event(yaml.StreamEndEvent):
             return None
-        first = loader.get_event()  # document start
+        first = self._event()  # document start
         node = self._node()
-        loader.get_event()  # document end
-        if not loader.check_event(yaml.StreamEndEvent):
-            other = loader.get_event()
+        self._event()  # document end
+        if not self.loader.check_event(yaml.StreamEndEvent):
+            other = self._event()
             raise yaml.composer.ComposerError(
                 "expected a single document in the stream",
-                first.start_mark,
+                _mark(first),
                 "but found another document",
-                other.start_mark,
+                _mark(other),
             )
         return node
 
+    def _event(self) -> yaml.Event:
+        event = self.loader.get_event()
+        if event is None:
+            raise yaml.composer.ComposerError(None, None, "the stream ends inside a document")
+        return event
+
     def _node(self) -> yaml.Node:
-        stack: list[list[Any]] = []  # [collection node, pending mapping key]
+        stack: list[_Frame] = []
         root: yaml.Node | None = None
         while True:
-            event = self.loader.get_event()
+            event = self._event()
             if isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                stack.pop()[0].end_mark = event.end_mark
+                stack.pop().node.end_mark = _mark(event, end=True)
             else:
                 node = self._open(event)
                 if stack:
                     _attach(stack[-1], node)
                 else:
                     root = node
-                if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                if isinstance(node, yaml.CollectionNode) and isinstance(event, yaml.CollectionStartEvent):
                     if len(stack) > MAX_DEPTH:
-                        raise _LimitError(Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
-                    stack.append([node, None])
+                        raise _LimitError(Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", _mark(event))
+                    stack.append(_Frame(node))
             if not stack:
                 assert root is not None
                 return root
 
-    def _open(self, event: Any) -> yaml.Node:
+    def _open(self, event: yaml.Event) -> yaml.Node:
         self.count += 1
+        start = _mark(event)
         if self.count > self.limits.max_values:
             raise _LimitError(
                 Code.VALUE_LIMIT,
                 f"the document holds more than {self.limits.max_values:,} values; it is not read further",
-                event.start_mark,
+                start,
             )
-        start: Any = event.start_mark
         if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
+            if event.anchor is None or event.anchor not in self.anchors:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
             return self.anchors[event.anchor]
         node: yaml.Node
@@ -268,35 +313,36 @@ class _Composer:
             tag = event.tag
             if tag is None or tag == "!":
                 tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            end: Any = event.end_mark
-            node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
-        else:
+            node = yaml.ScalarNode(tag, event.value, start, _mark(event, end=True), style=event.style)
+        elif isinstance(event, yaml.CollectionStartEvent):
             kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
             tag = event.tag
             if tag is None or tag == "!":
                 tag = self.loader.resolve(kind, None, event.implicit)
-            node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            node = kind(tag, [], start, None, flow_style=event.flow_style)
+        else:
+            raise yaml.composer.ComposerError(None, None, f"expected a node, found {type(event).__name__}", start)
         if event.anchor is not None:
             if event.anchor in self.anchors:
                 raise yaml.composer.ComposerError(
                     f"found duplicate anchor {event.anchor!r}; first occurrence",
                     self.anchors[event.anchor].start_mark,
                     "second occurrence",
-                    event.start_mark,
+                    start,
                 )
             self.anchors[event.anchor] = node
         return node
 
 
-def _attach(frame: list[Any], node: yaml.Node) -> None:
-    parent = frame[0]
+def _attach(frame: _Frame, node: yaml.Node) -> None:
+    parent = frame.node
     if isinstance(parent, yaml.SequenceNode):
-        parent.value.append(node)
-    elif frame[1] is None:
-        frame[1] = node
+        _items(parent).append(node)
+    elif frame.key is None:
+        frame.key = node
     else:
-        parent.value.append((frame[1], node))
-        frame[1] = None
+        _pairs(parent).append((frame.key, node))
+        frame.key = None
 
 
 def compose(text: str, limits: Limits | None = None) -> yaml.Node | None:
@@ -382,10 +428,11 @@ def _closing_quote(text: str, start: int, quote: str) -> int:
 
 
 def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Finding:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    marked = exc if isinstance(exc, yaml.MarkedYAMLError) else None
+    mark = (marked.problem_mark or marked.context_mark) if marked is not None else None
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    problem = (marked.problem if marked is not None else None) or str(exc).splitlines()[0]
     lines = text.splitlines()
     if line is not None:
         for number in (line, line - 1):
@@ -397,14 +444,14 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, offset: int) -> Findi
                     line=number + offset,
                     column=lines[number - 1].index("\t") + 1,
                 )
-    context = getattr(exc, "context", None)
+    context = marked.context if marked is not None else None
     message = f"{context}, {problem}" if context else str(problem)
     return finding(Code.YAML_SYNTAX, message, file=file, line=None if line is None else line + offset, column=column)
 
 
 def parse_yaml(
     text: str, file: str, *, offset: int = 0, limits: Limits | None = None
-) -> tuple[Any, list[Finding], _Builder | None]:
+) -> tuple[object, list[Finding], _Builder | None]:
     """Plain data, findings, and the builder holding positions (None when nothing was read)."""
     limits = limits or Limits()
     deep = nesting_overflow(text)
@@ -414,8 +461,9 @@ def parse_yaml(
     try:
         node = compose(text, limits)
     except _LimitError as exc:
-        where = {"line": exc.mark.line + 1 + offset, "column": exc.mark.column + 1} if exc.mark else {}
-        return None, [finding(exc.code, exc.message, file=file, **where)], None
+        line = exc.mark.line + 1 + offset if exc.mark else None
+        column = exc.mark.column + 1 if exc.mark else None
+        return None, [finding(exc.code, exc.message, file=file, line=line, column=column)], None
     except RecursionError:
         return None, [finding(Code.DEPTH_LIMIT, f"nesting deeper than {MAX_DEPTH} levels", file=file)], None
     except yaml.YAMLError as exc:
