@@ -209,6 +209,8 @@ COMMON_UNITS = (
     "TFLOP",
     "PFLOP",
     "EFLOP",
+    "ZFLOP",
+    "YFLOP",
     "FLOP/s",
     "TFLOP/s",
     "PFLOP/s",
