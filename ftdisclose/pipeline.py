@@ -43,6 +43,9 @@ COMPUTE_ONLY = frozenset(
         Code.GRID_NO_PROVIDER,
         Code.GRID_OFFLINE,
         Code.GRID_ESTIMATED_VALUES,
+        Code.GRID_WINDOW_LIMIT,
+        Code.GRID_FETCH_LIMIT,
+        Code.GRID_IMPLAUSIBLE_VALUE,
         Code.RESULT_NOT_FINITE,
     }
 )
