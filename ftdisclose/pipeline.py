@@ -18,7 +18,7 @@ from pathlib import Path
 from ftdisclose import factors as factor_tables
 from ftdisclose.checks import consistency, figures, plausibility
 from ftdisclose.engine.compute import Computation, compute
-from ftdisclose.findings import Code, Finding, Severity, make
+from ftdisclose.findings import Code, Finding, Severity, Tally, make
 from ftdisclose.io.limits import Limits
 from ftdisclose.io.loader import Document, load, loads
 from ftdisclose.resolve import GridOptions, Resolution, resolve
@@ -43,6 +43,9 @@ COMPUTE_ONLY = frozenset(
         Code.GRID_NO_PROVIDER,
         Code.GRID_OFFLINE,
         Code.GRID_ESTIMATED_VALUES,
+        Code.GRID_WINDOW_LIMIT,
+        Code.GRID_FETCH_LIMIT,
+        Code.GRID_IMPLAUSIBLE_VALUE,
         Code.RESULT_NOT_FINITE,
     }
 )
@@ -60,7 +63,7 @@ class Options:
 
 
 @dataclass(frozen=True)
-class FileResult:
+class FileResult(Tally):
     """What the stages made of one file, as far as they got."""
 
     document: Document
@@ -73,22 +76,6 @@ class FileResult:
     @property
     def file(self) -> str:
         return self.document.file
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def unreadable(self) -> bool:
-        return any(f.code is Code.UNREADABLE for f in self.findings)
 
 
 def run_file(

@@ -672,6 +672,12 @@ def crosswalk_page() -> str:
 # --- reference/codes.md ----------------------------------------------------------------
 
 
+def _compute_only() -> frozenset[str]:
+    from ftdisclose.pipeline import COMPUTE_ONLY
+
+    return frozenset(str(c) for c in COMPUTE_ONLY)
+
+
 def codes_page() -> str:
     from ftdisclose.findings import CATALOGUE, DOCS_URL
 
@@ -689,6 +695,12 @@ def codes_page() -> str:
         "",
         "Severity decides the exit code: an **error** makes `validate` exit 1; a **warning** does "
         "so only with `--strict`; **info** is shown with `-v` and never fails a run.",
+        "",
+        "`validate` and `compute` run the same pipeline and report the same findings for the same file "
+        "and options, except the codes only `compute` can give (hourly grid data, which `validate` never "
+        "fetches, and results that overflow): "
+        + ", ".join(f"[{c}](#{c.lower()})" for c in sorted(_compute_only()))
+        + ".",
         "",
         "## All codes",
         "",
@@ -709,7 +721,8 @@ def codes_page() -> str:
         out += [
             f"### {rule.code} {rule.slug} {{ #{rule.code.lower()} }}",
             "",
-            f"**{text(rule.title)}** · severity **{rule.severity}** · rule {code(rule.slug)}",
+            f"**{text(rule.title)}** · severity **{rule.severity}** · rule {code(rule.slug)}"
+            + (" · reported by `compute` only" if str(rule.code) in _compute_only() else ""),
             "",
             text(rule.description),
             "",

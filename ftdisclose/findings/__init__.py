@@ -12,7 +12,7 @@ from typing import Any
 
 from ftdisclose.findings.catalogue import CATALOGUE, DOCS_URL, Code, Rule, Severity
 
-__all__ = ["CATALOGUE", "DOCS_URL", "Code", "Finding", "Rule", "Severity", "Where", "make"]
+__all__ = ["CATALOGUE", "DOCS_URL", "Code", "Finding", "Rule", "Severity", "Tally", "Where", "make"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +82,25 @@ def finding(
 ) -> Finding:
     """``make`` with the place spelt out (for places that are not a ``Where`` yet)."""
     return make(code, message, Where(file, line, column, path), hint=hint, severity=severity)
+
+
+class Tally:
+    """Counts over a file's findings, for any class that holds them as ``findings``."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def unreadable(self) -> bool:
+        return any(f.code is Code.UNREADABLE for f in self.findings)

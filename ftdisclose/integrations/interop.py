@@ -384,7 +384,11 @@ def time_zone(name: str | None) -> dt.tzinfo | None:
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}: use an IANA name such as Europe/Paris, or UTC") from exc
+        from ftdisclose.spec.suggest import time_zone as guess_zone
+
+        guess = guess_zone(name)
+        mean = f"did you mean {guess}? " if guess else ""
+        raise ValueError(f"unknown time zone {name!r}: {mean}use an IANA name such as Europe/Paris, or UTC") from exc
 
 
 def parse_time(text: str) -> dt.datetime | None:

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft4Validator, Draft7Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+if TYPE_CHECKING:  # jsonschema and referencing are imported when a document is checked: the CLI starts without them
+    from jsonschema import Draft4Validator, Draft7Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 BOAMPS_BASE = "https://raw.githubusercontent.com/Boavizta/BoAmps/main/model/"
 BOAMPS_PARTS = ("algorithm", "dataset", "measure", "hardware", "report")
@@ -59,6 +59,9 @@ def _json(*parts: str) -> dict[str, Any]:
 @cache
 def _boamps(variant: str) -> tuple[dict[str, Any], Registry[Any]]:
     """BoAmps' report schema and a registry holding its parts (``variant``: main or release-1.1.0)."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
     files = {name: _json("boamps", "main", f"{name}_schema.json") for name in BOAMPS_PARTS}
     if variant == "release-1.1.0":
         files["hardware"] = _json("boamps", "release-1.1.0", "hardware_schema.json")
@@ -76,6 +79,8 @@ def dia_schema() -> dict[str, Any]:
 
 
 def _validator(schema: Schema) -> Draft4Validator | Draft7Validator:
+    from jsonschema import Draft4Validator, Draft7Validator
+
     if schema is Schema.DIA:
         return Draft7Validator(dia_schema())
     report, registry = _boamps("main" if schema is Schema.BOAMPS else "release-1.1.0")

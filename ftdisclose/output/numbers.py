@@ -53,6 +53,7 @@ LADDERS: tuple[tuple[str, ...], ...] = (
     ("ugCO2e", "mgCO2e", "gCO2e", "kgCO2e", "tCO2e", "ktCO2e", "MtCO2e"),
     ("mWh", "Wh", "kWh", "MWh", "GWh", "TWh"),
     ("uL", "mL", "L", "m3"),
+    ("FLOP", "kFLOP", "MFLOP", "GFLOP", "TFLOP", "PFLOP", "EFLOP", "ZFLOP", "YFLOP"),
 )
 # how a ladder's unit is written for people (the registry spells micro "u")
 SHOWN = {"ugCO2e": "µgCO2e", "uL": "µL"}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ftdisclose.engine.compute import Computation, Result, RunResult
 from ftdisclose.engine.quantity import Measure
-from ftdisclose.findings import Code, Finding, Severity
+from ftdisclose.findings import Finding, Tally
 from ftdisclose.output.numbers import readable
 from ftdisclose.pipeline import FileResult
 from ftdisclose.resolve import Input
@@ -81,7 +81,7 @@ def defaulted_inputs(inputs: Mapping[str, Input], used: frozenset[str]) -> list[
 
 
 @dataclass(frozen=True)
-class FileReport:
+class FileReport(Tally):
     """One file's outcome: its findings, and its figures when it was computed."""
 
     file: str
@@ -89,22 +89,6 @@ class FileReport:
     spec_version: str | None
     findings: tuple[Finding, ...]
     figures: Figures | None = None
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def unreadable(self) -> bool:
-        return any(f.code is Code.UNREADABLE for f in self.findings)
 
 
 def input_text(item: Input) -> str:

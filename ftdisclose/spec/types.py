@@ -153,7 +153,9 @@ class QuantityType:
             most, unit_ = self.maximum
             raise ftd_error(
                 Code.OUT_OF_RANGE,
-                f"{_fmt(value)} {info.text} is more than {_fmt(most)} {unit_}s",
+                f"{_fmt(value)} {info.text} is more than {_fmt(most)} years"
+                if unit_ == "y"
+                else f"{_fmt(value)} {info.text} is more than {_fmt(most)} {unit_}",
                 f"no run or hardware lasts longer than the {ERA[1] - ERA[0]} years from {ERA[0]} to {ERA[1]}; "
                 "check the number and its unit",
             )
@@ -508,9 +510,9 @@ class _DateMarker:
 
 Energy = Annotated[Quantity, QuantityType("energy")]
 Power = Annotated[Quantity, QuantityType("power")]
-Duration = Annotated[Quantity, QuantityType("time", maximum=(130.0, "year"))]  # a run or a life: within the era
+Duration = Annotated[Quantity, QuantityType("time", maximum=(130.0, "y"))]  # a run or a life: within the era
 GpuTime = Annotated[Quantity, QuantityType("time")]  # GPU-hours: GPUs x hours, beyond any one clock
-Lifetime = Annotated[Quantity, QuantityType("time", allow_zero=False, maximum=(130.0, "year"))]
+Lifetime = Annotated[Quantity, QuantityType("time", allow_zero=False, maximum=(130.0, "y"))]
 Emissions = Annotated[Quantity, QuantityType("emissions")]
 CarbonIntensity = Annotated[Quantity, QuantityType("carbon intensity")]
 WaterVolume = Annotated[Quantity, QuantityType("water")]

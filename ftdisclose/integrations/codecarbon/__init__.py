@@ -103,7 +103,9 @@ def import_codecarbon(
     jobs = align(files, ctx) if files else []
     used = jobs[-1:] if combine == "last" else jobs
     disclosure: dict[str, Any] = {"spec_version": "1.0"}
-    disclosure["model"] = _model(model_name, [r for j in used for r in j.ranks], [str(p) for p in paths], ctx)
+    # the model's name is said only when a disclosure is written: nothing read, nothing named
+    named = _model(model_name, [r for j in used for r in j.ranks], [str(p) for p in paths], ctx if used else None)
+    disclosure["model"] = named
     if used:
         infrastructure = build_infrastructure(used, ctx)
         if infrastructure:
@@ -113,9 +115,11 @@ def import_codecarbon(
     return ImportResult(disclosure, ctx.findings)
 
 
-def _model(name: str | None, runs: list[Run], paths: list[str], ctx: Context) -> dict[str, Any]:
+def _model(name: str | None, runs: list[Run], paths: list[str], ctx: Context | None) -> dict[str, Any]:
     if name:
         return {"name": name}
+    if ctx is None:
+        return {"name": Path(paths[0]).stem}
     projects = [r.cells.get("project_name", "").strip() for r in runs]
     project = next((p for p in reversed(projects) if p), "")
     if project:

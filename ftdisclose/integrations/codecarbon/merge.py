@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ftdisclose.findings import Code
 from ftdisclose.integrations.codecarbon.rows import COMPONENTS, EMPTY, Context, File, Run, is_blank, number, window
@@ -175,20 +174,10 @@ def iso3_to_alpha2() -> dict[str, str]:
 
 
 def zone(name: str | None) -> dt.tzinfo | None:
-    if name is None:
-        return None
-    if name.strip().upper() in {"UTC", "Z", "ETC/UTC"}:
-        return dt.UTC
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        from ftdisclose.spec.suggest import time_zone
+    """The --timezone given to import: an IANA name or UTC (ValueError, with a suggestion, otherwise)."""
+    from ftdisclose.integrations.interop import time_zone
 
-        guess = time_zone(name)
-        mean = f"did you mean {guess}? " if guess else ""
-        raise ValueError(
-            f"unknown time zone {name!r}: {mean}use an IANA name such as Europe/Copenhagen, or UTC"
-        ) from exc
+    return time_zone(name)
 
 
 def iso(moment: dt.datetime) -> str:
