@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_validate import ROOT, SCHEMA, generate, per_file_seconds, timed
+from bench_validate import ROOT, SCHEMA, compile_bytecode, generate, per_file_seconds, timed
 
 
 def main() -> None:
@@ -27,6 +27,7 @@ def main() -> None:
     bindir = Path(sys.executable).parent
     ftd = [str(bindir / "ftdisclose")] if (bindir / "ftdisclose").exists() else [sys.executable, "-m", "ftdisclose"]
     cj = [str(bindir / "check-jsonschema")]
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         files = [str(p) for p in generate(Path(tmp), args.files) if p.suffix != ".md"]
         small = files[: max(1, len(files) // 10)]

@@ -205,3 +205,21 @@ def test_sarif_uris_are_percent_encoded_relative_to_the_root_and_the_hint_is_apa
     doc = json.loads(run_cli("validate", "--format", "sarif", str(outside), cwd=folder).stdout)
     location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": outside.as_uri()}
+
+
+def _square_unless_seven(n: int) -> int:
+    if n % 7 == 0:
+        raise ValueError(f"no {n}")
+    return n * n
+
+
+def test_a_batch_goes_to_workers_in_chunks_and_keeps_order_and_failures_per_item() -> None:
+    from ftdisclose.cli import batch
+
+    # about eight chunks a worker, at most 64 items a chunk: ceil(667 / 16) = 42; ceil(3 / 16) -> 1
+    assert (batch.chunk_size(667, 2), batch.chunk_size(3, 2), batch.chunk_size(100_000, 2)) == (42, 1, 64)
+    items = list(range(1, 301))
+    expected = [-n if n % 7 == 0 else n * n for n in items]
+    for jobs in (1, 2):
+        got = list(batch.run_many(_square_unless_seven, items, jobs, "x", lambda n, exc: -n))
+        assert got == expected

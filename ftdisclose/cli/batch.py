@@ -14,10 +14,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ftdisclose.findings import Code, Where, make
 from ftdisclose.findings.excerpt import excerpt
@@ -25,6 +24,9 @@ from ftdisclose.io.loader import SUFFIXES
 from ftdisclose.output.base import Reporter
 from ftdisclose.output.view import FileReport, report_of
 from ftdisclose.pipeline import Goal, Options, run_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 PROGRESS_FROM = 50  # files; below this a batch is quick enough without a bar
 
@@ -85,25 +87,27 @@ def run_many(
 ) -> Iterator[R]:
     """``fn`` over ``items`` in order, in ``jobs`` processes, with a progress bar on a terminal.
 
-    An item whose ``fn`` raises (or whose worker process dies) gives ``on_error(item, exc)``.
+    Items go to the workers in chunks (one round trip per chunk, not per file). An item whose
+    ``fn`` raises gives ``on_error(item, exc)``; a worker process that dies fails its chunk's items.
     """
     batch = list(items)
     bar = _progress(len(batch), label)
     try:
         if jobs > 1 and len(batch) > 1:
+            from concurrent.futures import ProcessPoolExecutor  # only a batch pays for the process pool
+
+            size = chunk_size(len(batch), jobs)
+            chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(fn, item) for item in batch]
-                for item, future in zip(batch, futures, strict=True):
-                    yield _outcome(future, item, on_error)
-                    if bar is not None:
-                        bar.advance()
+                futures = [pool.submit(_each, fn, chunk) for chunk in chunks]
+                for chunk, future in zip(chunks, futures, strict=True):
+                    for result in _outcomes(future, chunk, on_error):
+                        yield result
+                        if bar is not None:
+                            bar.advance()
         else:
             for item in batch:
-                try:
-                    result = fn(item)
-                except Exception as exc:  # noqa: BLE001 - see on_error
-                    result = on_error(item, exc)
-                yield result
+                yield _one(fn, item, on_error)
                 if bar is not None:
                     bar.advance()
     finally:
@@ -111,11 +115,37 @@ def run_many(
             bar.close()
 
 
-def _outcome(future: Future[R], item: T, on_error: Callable[[T, BaseException], R]) -> R:
+def chunk_size(count: int, jobs: int) -> int:
+    """Items per round trip: about eight chunks per worker, at most 64 items, so output still streams."""
+    return max(1, min(64, -(-count // (jobs * 8))))
+
+
+def _one(fn: Callable[[T], R], item: T, on_error: Callable[[T, BaseException], R]) -> R:
     try:
-        return future.result()
-    except Exception as exc:  # noqa: BLE001 - a worker that died (BrokenProcessPool) fails its files only
+        return fn(item)
+    except Exception as exc:  # noqa: BLE001 - see on_error
         return on_error(item, exc)
+
+
+def _each(fn: Callable[[T], R], chunk: list[T]) -> list[R | BaseException]:
+    """In a worker: ``fn`` over one chunk, an exception standing in for the result it prevented."""
+    out: list[R | BaseException] = []
+    for item in chunk:
+        try:
+            out.append(fn(item))
+        except Exception as exc:  # noqa: BLE001 - sent back, turned into on_error in the parent
+            out.append(exc)
+    return out
+
+
+def _outcomes(
+    future: Future[list[R | BaseException]], chunk: list[T], on_error: Callable[[T, BaseException], R]
+) -> list[R]:
+    try:
+        results = future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker that died (BrokenProcessPool) fails its chunk only
+        return [on_error(item, exc) for item in chunk]
+    return [on_error(item, r) if isinstance(r, BaseException) else r for item, r in zip(chunk, results, strict=True)]
 
 
 class _Bar:

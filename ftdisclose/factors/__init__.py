@@ -194,6 +194,16 @@ class FactorSet:
         return out
 
     @cached_property
+    def efficiency(self) -> Mapping[str, Mapping[str, tuple[Row, ...]]]:
+        """column (pue, wue) -> scope (region, provider, hyperscale, location, default) -> rows that give it."""
+        out: dict[str, dict[str, list[Row]]] = {}
+        for row in self.rows("datacenter_efficiency"):
+            for column in ("pue", "wue"):
+                if row[column]:
+                    out.setdefault(column, {}).setdefault(row["scope"], []).append(row)
+        return {column: {scope: tuple(rows) for scope, rows in scopes.items()} for column, scopes in out.items()}
+
+    @cached_property
     def constants(self) -> Mapping[str, Row]:
         return {r["key"]: r for r in self.rows("constants")}
 

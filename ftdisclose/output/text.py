@@ -8,11 +8,8 @@ rich as plain ``Text``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import IO
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from functools import cached_property
+from typing import IO, TYPE_CHECKING
 
 from ftdisclose.engine.compute import RESULT_UNITS, Result
 from ftdisclose.findings import Finding, Severity
@@ -22,6 +19,9 @@ from ftdisclose.output.numbers import RESULT_LABELS, fmt_number, readable
 from ftdisclose.output.safe import terminal
 from ftdisclose.output.view import Figures, FileReport, input_text
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -30,11 +30,27 @@ class TextReporter(Reporter):
 
     def __init__(self, out: IO[str], *, command: Command = "validate", color: bool = False, verbosity: int = 0) -> None:
         super().__init__(out, command=command, color=color, verbosity=verbosity)
-        self.console = Console(
-            file=out, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, width=110
+
+    @cached_property
+    def console(self) -> Console:
+        """The rich console, built on first use: a plain run that prints only lines never imports rich."""
+        from rich.console import Console
+
+        return Console(
+            file=self.out,
+            force_terminal=self.color,
+            no_color=not self.color,
+            highlight=False,
+            soft_wrap=True,
+            width=110,
         )
 
     def _line(self, *parts: str | tuple[str, str]) -> None:
+        if not self.color:  # without colour a styled line is its text: no console needed
+            self.out.write("".join(part if isinstance(part, str) else part[0] for part in parts) + "\n")
+            return
+        from rich.text import Text
+
         self.console.print(Text.assemble(*parts), soft_wrap=True)
 
     def render(self, report: FileReport) -> None:
@@ -78,6 +94,9 @@ class TextReporter(Reporter):
     # --- compute ---------------------------------------------------------------------
 
     def _figures(self, file: str, figures: Figures) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
         console = self.console
         self._line((terminal(file), "bold"), f"  (factor tables {figures.factors_version})")
         table = Table(show_edge=False, header_style="bold")

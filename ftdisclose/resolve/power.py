@@ -10,6 +10,8 @@ them; otherwise the CPU and memory component model is used.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ftdisclose.factors import Row
 from ftdisclose.findings import Code
 from ftdisclose.resolve.blocks import Blocks
@@ -226,33 +228,39 @@ def _efficiency_row(rec: Recorder, column: str) -> tuple[Row | None, str]:
     provider = rec.inputs.get(Name.PROVIDER)
     region = rec.inputs.get(Name.CLOUD_REGION)
     country = rec.inputs[Name.COUNTRY].text
-    rows = [r for r in rec.factors.rows("datacenter_efficiency") if r[column]]
+    by_scope = rec.factors.efficiency.get(column, {})
     target = run_year(rec)
 
-    def pick(candidates: list[Row]) -> Row | None:
-        if not candidates:
-            return None
-        return min(candidates, key=lambda r: (abs(int(r["year"]) - target) if r["year"] else 50, -int(r["year"] or 0)))
+    def pick(candidates: Iterable[Row]) -> Row | None:
+        return min(
+            candidates,
+            key=lambda r: (abs(int(r["year"]) - target) if r["year"] else 50, -int(r["year"] or 0)),
+            default=None,
+        )
 
     if provider is not None:
         prov = normalise_name(provider.text)
-        mine = [r for r in rows if r["scope"] in ("region", "provider") and normalise_name(r["provider"]) == prov]
         if region is not None:
             here = normalise_name(region.text)
-            row = pick([r for r in mine if r["scope"] == "region" and normalise_name(r["region"]) == here])
+            row = pick(
+                r
+                for r in by_scope.get("region", ())
+                if normalise_name(r["provider"]) == prov and normalise_name(r["region"]) == here
+            )
             if row is not None:
                 return row, "the provider's value for the region"
-        row = pick([r for r in mine if r["scope"] == "provider" and r["location"] == country])
+        mine = [r for r in by_scope.get("provider", ()) if normalise_name(r["provider"]) == prov]
+        row = pick(r for r in mine if r["location"] == country)
         if row is not None:
             return row, f"the provider's value for {country}"
-        row = pick([r for r in mine if r["scope"] == "provider" and not r["location"]])
+        row = pick(r for r in mine if not r["location"])
         if row is not None:
             return row, "the provider's fleet value (nearest year)"
     if scale(rec) == "cluster":
-        row = pick([r for r in rows if r["scope"] == "hyperscale"])
+        row = pick(by_scope.get("hyperscale", ()))
         if row is not None:
             return row, "a run over several servers, in the class of facility that hosts such clusters"
-    row = pick([r for r in rows if r["scope"] == "location" and r["location"] == country])
+    row = pick(r for r in by_scope.get("location", ()) if r["location"] == country)
     if row is not None:
         return row, f"the average for {country}"
-    return pick([r for r in rows if r["scope"] == "default"]), "the value for an unknown datacenter"
+    return pick(by_scope.get("default", ())), "the value for an unknown datacenter"
