@@ -85,6 +85,19 @@ def test_deep_json_nesting_is_bounded() -> None:
     assert codes(doc) == ["FTD506"]
 
 
+def test_nesting_limit_is_exact_and_sibling_brackets_do_not_add_up() -> None:
+    from ftdisclose.io.yaml12 import MAX_DEPTH, nesting_overflow
+
+    at_limit = "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert nesting_overflow(at_limit) is None
+    # one more opener: the 65th "[" is at column 3 + 65 = 68 of line 1
+    assert nesting_overflow("a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)) == (1, MAX_DEPTH + 4)
+    siblings = "".join(f"k{i}: [1, {{b: 2}}]\n" for i in range(200))  # 400 openers, depth 2
+    assert nesting_overflow(siblings) is None
+    quoted = "a: '" + "[" * 500 + "'\n# " + "{" * 500 + "\n"  # in quotes and comments: not nesting
+    assert nesting_overflow(quoted) is None
+
+
 def test_invalid_utf8_has_a_position() -> None:
     doc = loads(b"a: 1\nb: caf\xe9\n")
     (f,) = doc.findings

@@ -375,10 +375,13 @@ def nesting_overflow(
     bounded by indentation plus leading list dashes. One pass with regular expressions,
     before any parser sees the text.
     """
-    for prefix in _BLOCK_PREFIX.finditer(text):
-        if prefix.end() - prefix.start() > block_limit:
-            line = text.count("\n", 0, prefix.start()) + 1
-            return line, block_limit + 1
+    if block_limit < len(text):  # a prefix cannot be longer than the text
+        for prefix in _BLOCK_PREFIX.finditer(text):
+            if prefix.end() - prefix.start() > block_limit:
+                line = text.count("\n", 0, prefix.start()) + 1
+                return line, block_limit + 1
+    if text.count("[") + text.count("{") <= flow_limit:  # too few openers to nest past the limit
+        return None
     depth = 0
     pos = 0
     while True:
