@@ -521,3 +521,29 @@ def test_new_constants() -> None:
         assert (c[key].number("low"), c[key].number("value"), c[key].number("high")) == (low, value, high), key
     water = c["gpu_embodied_water_default"]
     assert water.number("low") < water.number("value") < water.number("high")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a,b\n1,2\n\n3,4\n", "a,b\n1,2\n3\n", "a,b\n1,2,3\n", "", "a,b\n", 'a,b\n"x, y",2\r\n'],
+)
+def test_table_rows_read_as_dictreader_reads_them(text: str) -> None:
+    import csv
+    import io
+
+    from ftdisclose.factors import _read_csv
+
+    # ragged rows (too short: None; too long: the rest under None) fall back to DictReader's own reading
+    expected = [dict(r) for r in csv.DictReader(io.StringIO(text))]
+    assert [dict(r.data) for r in _read_csv(text, "t", "v")] == expected
+
+
+def test_every_shipped_table_reads_as_dictreader_reads_it() -> None:
+    import csv
+    import io
+
+    from ftdisclose.factors import _read_csv
+
+    for path in sorted((ROOT / "factors").rglob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        assert [dict(r.data) for r in _read_csv(text, "t", "v")] == [dict(r) for r in csv.DictReader(io.StringIO(text))]

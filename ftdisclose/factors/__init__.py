@@ -96,7 +96,18 @@ class Row:
 
 
 def _read_csv(text: str, table: str, origin: str) -> list[Row]:
-    return [Row(table, dict(r), origin) for r in csv.DictReader(io.StringIO(text))]
+    """The rows of a table's CSV text, as ``csv.DictReader`` reads them (blank lines skipped).
+
+    Shipped tables are rectangular, so rows are zipped with the header directly (about twice
+    DictReader's speed on the 2,000-row grid table); a ragged text falls back to DictReader.
+    """
+    records = [r for r in csv.reader(io.StringIO(text)) if r]
+    if not records:
+        return []
+    header, body = records[0], records[1:]
+    if any(len(r) != len(header) for r in body):
+        return [Row(table, dict(r), origin) for r in csv.DictReader(io.StringIO(text))]
+    return [Row(table, dict(zip(header, r, strict=True)), origin) for r in body]
 
 
 @dataclass(frozen=True)

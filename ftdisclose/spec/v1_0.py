@@ -48,8 +48,14 @@ def _allow_extensions(schema: dict[str, Any]) -> None:
 class SpecModel(BaseModel):
     """Base of every block: unknown keys are errors, ``x-`` keys are extensions."""
 
+    # defer_build: a model's validator is built when it first validates, so a 1.1 file never
+    # pays for building the 1.0 tree, and a CLI start that validates nothing builds nothing
     model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra=_allow_extensions, hide_input_in_errors=True
+        extra="forbid",
+        frozen=True,
+        json_schema_extra=_allow_extensions,
+        hide_input_in_errors=True,
+        defer_build=True,
     )
 
     @model_validator(mode="before")
