@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_validate import ROOT, SCHEMA, compile_bytecode, generate, per_file_seconds, timed
+from bench_validate import ROOT, SCHEMA, compile_bytecode, generate, per_file_seconds, timed, timed_together
 
 
 def main() -> None:
@@ -31,8 +31,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = [str(p) for p in generate(Path(tmp), args.files) if p.suffix != ".md"]
         small = files[: max(1, len(files) // 10)]
-        c_t, c_m, _ = timed([*cj, "--schemafile", str(SCHEMA), *files], args.repeat)
-        f_t, f_m, f_rc = timed([*ftd, "compute", "--format", "json", *files], args.repeat)
+        (c_t, c_m, _), (f_t, f_m, f_rc) = timed_together(
+            [[*cj, "--schemafile", str(SCHEMA), *files], [*ftd, "compute", "--format", "json", *files]], args.repeat
+        )
         s_t, s_m, _ = timed([*ftd, "compute", "--format", "json", *small], args.repeat)
         sys.path.insert(0, str(ROOT))
         from ftdisclose import api

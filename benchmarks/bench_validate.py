@@ -83,23 +83,33 @@ def per_file_seconds(fn: Callable[[Path], object], files: list[Path]) -> float:
     return (time.perf_counter() - start) / len(files)
 
 
+def _once(cmd: list[str]) -> tuple[float, int, int]:
+    """Wall time (s), peak RSS (KiB) and exit code of one run of ``cmd``, measured from a fresh probe."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        f"r = subprocess.run({cmd!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "t = time.perf_counter() - t\n"
+        "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    t, rss, rc = out.split()
+    return float(t), int(rss), int(rc)
+
+
 def timed(cmd: list[str], repeat: int) -> tuple[float, int, int]:
     """Median wall time (s), peak RSS (KiB) and exit code of ``cmd``."""
-    times, peak, code = [], 0, 0
+    return timed_together([cmd], repeat)[0]
+
+
+def timed_together(cmds: list[list[str]], repeat: int) -> list[tuple[float, int, int]]:
+    """``timed`` for several commands run in turn, round after round, so that a machine whose speed
+    drifts during the benchmark slows each of them alike and their ratio stays fair."""
+    runs: list[list[tuple[float, int, int]]] = [[] for _ in cmds]
     for _ in range(repeat):
-        probe = (
-            "import resource, subprocess, sys, time\n"
-            "t = time.perf_counter()\n"
-            f"r = subprocess.run({cmd!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-            "t = time.perf_counter() - t\n"
-            "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
-        )
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-        t, rss, rc = out.split()
-        times.append(float(t))
-        peak = max(peak, int(rss))
-        code = int(rc)
-    return statistics.median(times), peak, code
+        for i, cmd in enumerate(cmds):
+            runs[i].append(_once(cmd))
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs), rs[-1][2]) for rs in runs]
 
 
 def main() -> None:
@@ -127,8 +137,9 @@ def main() -> None:
         data_files = [p for p in every if not p.endswith(".md")]
         rows = []
         for label, paths in (("1 file", one), (f"{len(data_files)} files (yaml+json)", data_files)):
-            f_t, f_m, f_rc = timed([*ftd, "validate", "-q", *paths], args.repeat)
-            c_t, c_m, c_rc = timed([*cj, "--schemafile", str(SCHEMA), *paths], args.repeat)
+            (f_t, f_m, f_rc), (c_t, c_m, c_rc) = timed_together(
+                [[*ftd, "validate", "-q", *paths], [*cj, "--schemafile", str(SCHEMA), *paths]], args.repeat
+            )
             rows.append((label, f_t, c_t, f_m, c_m, f_rc, c_rc))
         cards_t, cards_m, cards_rc = timed([*ftd, "validate", "-q", *every], args.repeat)
         tenth = every[: max(1, len(every) // 10)]
