@@ -17,12 +17,11 @@ import json
 import logging
 import socket
 import sys
-import threading
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -46,6 +45,8 @@ from ftdisclose.integrations.grid.providers import (
     choose,
     retry_after_seconds,
 )
+
+from .servers import loopback
 
 UTC = dt.UTC
 CPH = zoneinfo.ZoneInfo("Europe/Copenhagen")
@@ -343,13 +344,6 @@ class Handler(BaseHTTPRequestHandler):
         )
 
 
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
 @pytest.fixture(autouse=True)
 def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
     """No connection leaves 127.0.0.1; no proxy, credential or URL comes from the real environment."""
@@ -385,19 +379,12 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
 def replay(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Replay]:
     state = Replay()
     handler = type("BoundHandler", (Handler,), {"replay": state})
-    server = QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    for name in ("ENERGIDATASERVICE", "UK_CARBON_INTENSITY", "ELECTRICITYMAPS", "WATTTIME"):
-        monkeypatch.setenv(f"FTDISCLOSE_{name}_URL", state.url)
-    monkeypatch.setenv("FTDISCLOSE_CACHE_DIR", str(tmp_path / "cache"))
-    try:
+    with loopback(handler) as url:
+        state.url = url
+        for name in ("ENERGIDATASERVICE", "UK_CARBON_INTENSITY", "ELECTRICITYMAPS", "WATTTIME"):
+            monkeypatch.setenv(f"FTDISCLOSE_{name}_URL", state.url)
+        monkeypatch.setenv("FTDISCLOSE_CACHE_DIR", str(tmp_path / "cache"))
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def fetch(

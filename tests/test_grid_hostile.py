@@ -15,13 +15,12 @@ import datetime as dt
 import ipaddress
 import json
 import socket
-import threading
 import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +31,7 @@ from ftdisclose.integrations.grid import GridResult, hourly_intensity
 from ftdisclose.integrations.grid.http import MAX_BODY_BYTES, scrub, secret_forms
 
 from .conftest import EXAMPLES, run_cli
+from .servers import loopback
 
 UTC = dt.UTC
 TOKEN = "emaps-SECRET-token-5d1c"
@@ -81,26 +81,12 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _Quiet(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
 @contextlib.contextmanager
 def serving(host: str = "127.0.0.1") -> Iterator[Server]:
     state = Server()
-    server = _Quiet((host, 0), type("Bound", (Handler,), {"state": state}))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.url = f"http://{host}:{server.server_address[1]}"
-    try:
+    with loopback(type("Bound", (Handler,), {"state": state}), host) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(autouse=True)
