@@ -18,13 +18,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ftdisclose.factors.manifest import Manifest, ManifestError, Table
 from ftdisclose.factors.manifest import parse as parse_manifest
 from ftdisclose.io.files import ReadRefusedError, read_regular
 from ftdisclose.resources import data_root
+
+if TYPE_CHECKING:  # importlib.resources costs a plain run about 10 ms: named for the type checker only
+    from importlib.resources.abc import Traversable
 
 _VERSION = re.compile(r"^\d{4}\.\d+$")
 OVERLAY_PREFIX = "overlay:"

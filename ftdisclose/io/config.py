@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -91,6 +90,8 @@ def load(start: Path | None = None, file: Path | None = None) -> Config:
 
 
 def _toml(text: str, file: Path) -> dict[str, object]:
+    import tomllib  # read only where a pyproject.toml is found: a plain run does not pay for it
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

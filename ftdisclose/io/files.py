@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import signal
 import stat
 import threading
@@ -184,6 +183,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
 
 
 def _write_temporary(target: Path, data: bytes, old: os.stat_result | None) -> Path:
+    import secrets  # only a write pays for it
+
     name = f".{target.name}{_TMP_TAG}{os.getpid()}-{secrets.token_hex(4)}.tmp"
     tmp = target.parent / name
     try:

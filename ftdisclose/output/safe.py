@@ -8,7 +8,6 @@ format's own syntax is neutralised. Each format has one function here.
 
 from __future__ import annotations
 
-import html
 import re
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that can reorder what a reader sees
@@ -49,6 +48,8 @@ def markdown_code(text: str, *, cell: bool = False) -> str:
 
 def html_text(text: str) -> str:
     """Text for an HTML page."""
+    import html  # only the HTML reporter escapes for HTML
+
     return html.escape(terminal(text), quote=True)
 
 

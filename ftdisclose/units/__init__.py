@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ftdisclose.resources import package_files
 from ftdisclose.units.grammar import MAX_CHARS, Term, UnitError, UnitSyntaxError, parse
 
 if TYPE_CHECKING:
@@ -110,9 +110,11 @@ DIMENSIONS: dict[str, Dimension] = {
 @cache
 def registry() -> pint.UnitRegistry[float]:
     """The package's pint registry (built once per process from units.txt)."""
+    from importlib import resources
+
     import pint
 
-    path = resources.files("ftdisclose.units").joinpath("units.txt")
+    path = package_files("ftdisclose.units").joinpath("units.txt")
     with resources.as_file(path) as real:
         reg: pint.UnitRegistry[float] = pint.UnitRegistry(
             str(real), autoconvert_offset_to_baseunit=False, cache_folder=None
@@ -236,7 +238,7 @@ COMMON_UNITS = (
 
 @cache
 def _cached_units() -> dict[str, UnitInfo]:
-    path = resources.files("ftdisclose.units").joinpath("units_cache.json")
+    path = package_files("ftdisclose.units").joinpath("units_cache.json")
     try:
         raw: object = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
