@@ -9,7 +9,7 @@ in the units of cli.md, and keep them until a reporter formats them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -110,6 +110,34 @@ class Computation:
         return self.resolution.factors.version
 
 
+class _Shown(Mapping[str, Measure]):
+    """A step's inputs in each symbol's unit, converted when first read.
+
+    ``explain`` and the JSON steps read them; a validate run that only compares results with
+    the file's figures never does, and so never pays for the conversions.
+    """
+
+    def __init__(self, engine: Engine, pending: Mapping[str, tuple[Sym, Quantity]]) -> None:
+        self._engine = engine
+        self._pending = pending
+        self._done: dict[str, Measure] = {}
+
+    def __getitem__(self, name: str) -> Measure:
+        done = self._done.get(name)
+        if done is None:
+            symbol, quantity = self._pending[name]
+            measure = self._engine.measure(quantity, symbol.unit)
+            # an inverted input is shown the right way round
+            done = self._done[name] = Measure(measure.span.ordered(), measure.unit)
+        return done
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pending)
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+
 class _Evaluation:
     """One computation in progress: binds inputs to symbols, evaluates formulas, keeps the steps."""
 
@@ -145,20 +173,16 @@ class _Evaluation:
         value = formula.evaluate(env)
         if value is None:
             return None
-        symbols = {s.name: s for s in formula.expr.symbols()}
-        shown = {n: self._shown(symbols[n], q) for n, q in env.items() if q is not None and n in symbols}
-        step = Step(formula.output + label, formula, shown, self.engine.measure(value, formula.unit))
+        symbols = formula.symbol_map
+        pending = {n: (symbols[n], q) for n, q in env.items() if q is not None and n in symbols}
+        result = self.engine.measure(value, formula.unit)
+        step = Step(formula.output + label, formula, _Shown(self.engine, pending), result)
         if not step.result.finite():
             names = tuple(self._names[id(q)] for q in env.values() if id(q) in self._names)
             self.overflows.append(Overflow(step.label, step.numbers, names))
             return None
         self.steps.append(step)
         return value
-
-    def _shown(self, symbol: Sym, quantity: Quantity) -> Measure:
-        measure = self.engine.measure(quantity, symbol.unit)
-        # an inverted input is shown the right way round
-        return Measure(measure.span.ordered(), measure.unit)
 
     def measure(self, value: Quantity, unit: str) -> Measure:
         return self.engine.measure(value, unit)

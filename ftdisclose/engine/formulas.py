@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from ftdisclose.engine.quantity import Measure, Quantity
 from ftdisclose.engine.span import Span
@@ -145,6 +146,11 @@ class Formula:
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(s.name for s in self.expr.symbols()))
+
+    @cached_property
+    def symbol_map(self) -> Mapping[str, Sym]:
+        """The formula's symbols by name."""
+        return {s.name: s for s in self.expr.symbols()}
 
 
 @dataclass(frozen=True)

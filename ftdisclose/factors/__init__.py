@@ -17,9 +17,9 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ftdisclose.factors.manifest import Manifest, ManifestError, Table
 from ftdisclose.factors.manifest import parse as parse_manifest
@@ -41,9 +41,13 @@ class OverlayError(FactorError):
     """A private overlay that cannot be read or does not match the table format."""
 
 
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+
+@lru_cache(maxsize=4096)
 def normalise_name(text: str) -> str:
     """The form names are matched in: lower case, no spaces, hyphens, underscores or dots."""
-    return re.sub(r"[\s\-_.]+", "", text.strip().lower())
+    return _SEPARATORS.sub("", text.strip().lower())
 
 
 @cache
@@ -63,11 +67,17 @@ def latest_version() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One table row: its cells as text, and where it came from."""
+    """One table row: its cells as text, and where it came from.
+
+    What a row says of itself (its label, sources, the provenance an input quotes) is worked
+    out on first use and kept in ``_said``: a pure function of the cells, so the row is as
+    immutable as before, and a batch that uses the same row for a thousand files words it once.
+    """
 
     table: str
     data: Mapping[str, str]
     origin: str  # the factor version, or "overlay:<name>"
+    _said: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, column: str) -> str:
         return self.data.get(column, "")
@@ -82,7 +92,10 @@ class Row:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return tuple(s for s in self.data.get("source", "").split(";") if s)
+        said = self._said.get("sources")
+        if said is None:
+            said = self._said["sources"] = tuple(s for s in self.data.get("source", "").split(";") if s)
+        return cast("tuple[str, ...]", said)
 
     @property
     def from_overlay(self) -> bool:
@@ -91,11 +104,27 @@ class Row:
     @property
     def label(self) -> str:
         """The row's key as explain and the JSON inputs name it."""
+        said = self._said.get("label")
+        if said is None:
+            said = self._said["label"] = self._label()
+        return cast("str", said)
+
+    def _label(self) -> str:
         for column in ("id", "key", "method", "alpha2"):
             if self[column]:
                 return self[column]
         keys = [self[c] for c in ("scope", "provider", "region", "location", "zone", "year") if self[c]]
         return "/".join(keys)
+
+    @property
+    def provenance(self) -> str:
+        """Where an input taken from this row comes from, as its detail quotes it."""
+        said = self._said.get("provenance")
+        if said is None:
+            said = self._said["provenance"] = (
+                f"{self.origin} table {self.table}, row {self.label}; source {', '.join(self.sources)}"
+            )
+        return cast("str", said)
 
 
 def _read_csv(text: str, table: str, origin: str) -> list[Row]:

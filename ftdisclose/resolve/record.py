@@ -140,7 +140,7 @@ class Recorder:
         if row is not None:
             sources = row.sources
             version = None if row.from_overlay else row.origin
-            where = f"{row.origin} table {row.table}, row {row.label}; source {', '.join(sources)}"
+            where = row.provenance
             detail = f"{detail} ({where})" if detail else where
             if row.from_overlay:
                 detail = f"private {row.origin}: {detail}"
