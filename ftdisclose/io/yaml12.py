@@ -28,6 +28,7 @@ MAX_BLOCK_COLUMNS = 1000
 Path_ = tuple[str | int, ...]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML = hasattr(yaml, "CSafeLoader")
 
 
 class Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -346,12 +347,56 @@ def _attach(frame: _Frame, node: yaml.Node) -> None:
 
 
 def compose(text: str, limits: Limits | None = None) -> yaml.Node | None:
-    """The node graph of a one-document YAML text (yaml.YAMLError, or _LimitError at a limit)."""
+    """The node graph of a one-document YAML text (yaml.YAMLError, or _LimitError at a limit).
+
+    A text that cannot reach a limit is composed by libyaml itself, which is about twice as
+    fast as the bounded composer and gives the same nodes (tests/test_yaml_composers.py
+    compares them); any other text by the bounded composer. A text libyaml cannot compose is
+    composed again by the bounded composer, so that every error is worded and placed as it
+    words and places it (libyaml names no anchor in its errors).
+    """
+    limits = limits or Limits()
+    if libyaml_composes(text, limits):
+        loader = Yaml12Loader(text)
+        try:
+            node: yaml.Node | None = loader.get_single_node()
+            return node
+        except yaml.YAMLError:
+            pass
+        finally:
+            loader.dispose()
+    return compose_bounded(text, limits)
+
+
+def compose_bounded(text: str, limits: Limits | None = None) -> yaml.Node | None:
+    """``compose`` by the composer here, counting values and depth as it goes."""
     loader = Yaml12Loader(text)
     try:
         return _Composer(loader, limits or Limits()).single()
     finally:
         loader.dispose()
+
+
+# The start of a line up to its first content: indentation and the indicators of block
+# collections that open on the same line (``- - a``, ``- ? a``, ``: - a``).
+_LINE_PREFIX = re.compile(r"^(?:[ ]|[-?:](?=[ ]|$))+", re.MULTILINE)
+
+
+def libyaml_composes(text: str, limits: Limits) -> bool:
+    """Whether libyaml's own composer may read ``text``: it cannot reach a limit.
+
+    A value needs at least a third of a character (``[?,?]``: three per two), so a text under
+    a third of the value limit cannot reach it. A block collection nests inside another only
+    on a deeper line or after an indicator at the start of its line, so nesting is at most
+    the longest line prefix, plus one, plus the flow brackets: kept within half the depth limit.
+    """
+    if not _LIBYAML or 3 * (len(text) + 1) >= limits.max_values:
+        return False
+    flow = text.count("[") + text.count("{")
+    if flow > MAX_DEPTH // 2:
+        return False
+    deepest = max((m.end() - m.start() for m in _LINE_PREFIX.finditer(text)), default=0)
+    return 2 * (deepest + 1) + flow <= MAX_DEPTH
 
 
 def dotted(path: Path_) -> str:
