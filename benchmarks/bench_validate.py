@@ -4,7 +4,8 @@ Usage: python benchmarks/bench_validate.py [--files 1000] [--repeat 3]
 
 Generates N disclosures (YAML, JSON and model cards, varied from the shipped examples),
 then times, in the same run and on the same files:
-  - `ftdisclose validate` on one file and on all N (the CLI, one process);
+  - `ftdisclose validate` on one file and on all N (the CLI, one process; and with -j 0,
+    one process per CPU, for information: the targets are for one process);
   - `check-jsonschema --schemafile schema/ftdisclose-1.0.schema.json` on the same;
   - validate in-process (the Python API) per file;
 and prints the ratios and each command's peak memory (max RSS).
@@ -136,9 +137,14 @@ def main() -> None:
         # check-jsonschema reads YAML and JSON but not Markdown front matter: compare on the same data files
         data_files = [p for p in every if not p.endswith(".md")]
         rows = []
-        for label, paths in (("1 file", one), (f"{len(data_files)} files (yaml+json)", data_files)):
+        cases = (
+            ("1 file", one, []),
+            (f"{len(data_files)} files (yaml+json)", data_files, []),
+            (f"{len(data_files)} files, -j 0", data_files, ["-j", "0"]),  # one process per CPU
+        )
+        for label, paths, flags in cases:
             (f_t, f_m, f_rc), (c_t, c_m, c_rc) = timed_together(
-                [[*ftd, "validate", "-q", *paths], [*cj, "--schemafile", str(SCHEMA), *paths]], args.repeat
+                [[*ftd, "validate", "-q", *flags, *paths], [*cj, "--schemafile", str(SCHEMA), *paths]], args.repeat
             )
             rows.append((label, f_t, c_t, f_m, c_m, f_rc, c_rc))
         cards_t, cards_m, cards_rc = timed([*ftd, "validate", "-q", *every], args.repeat)
