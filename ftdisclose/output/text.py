@@ -42,7 +42,7 @@ class TextReporter(Reporter):
             no_color=not self.color,
             highlight=False,
             soft_wrap=True,
-            width=110,
+            width=CONSOLE_WIDTH,
         )
 
     def _line(self, *parts: str | tuple[str, str]) -> None:
@@ -94,27 +94,19 @@ class TextReporter(Reporter):
     # --- compute ---------------------------------------------------------------------
 
     def _figures(self, file: str, figures: Figures) -> None:
-        from rich.table import Table
-        from rich.text import Text
-
-        console = self.console
         self._line((terminal(file), "bold"), f"  (factor tables {figures.factors_version})")
-        table = Table(show_edge=False, header_style="bold")
-        for column, justify in (
-            ("result", "left"),
-            ("value", "right"),
-            ("range (low - high)", "right"),
-            ("unit", "left"),
-        ):
-            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        rows: list[tuple[str, str, str, str, bool]] = []  # result, value, range, unit, computed
         for name in Result:
             if name in figures.results:
                 shown = readable(figures.results[name])
-                value = Text(shown.value, style="bold" if name.endswith("total") else "")
-                table.add_row(RESULT_LABELS[name], value, shown.range, shown.unit)
+                rows.append((RESULT_LABELS[name], shown.value, shown.range, shown.unit, True))
             elif name in figures.missing:
-                table.add_row(RESULT_LABELS[name], Text("not computed", style="dim"), "", RESULT_UNITS[name])
-        console.print(table)
+                rows.append((RESULT_LABELS[name], "not computed", "", RESULT_UNITS[name], False))
+        plain = None if self.color else table_lines(RESULT_COLUMNS, [row[:4] for row in rows])
+        if plain is not None:
+            self.out.write("".join(f"{line}\n" for line in plain))
+        else:
+            self._rich_table(rows)
         if self.verbosity < 0:
             return
         for name, reason in figures.missing.items():
@@ -135,6 +127,18 @@ class TextReporter(Reporter):
             for eq in figures.equivalences:
                 self._line(f"  {fmt_number(eq.amount, 2):>12}  {eq.label}")
         self._line("")
+
+    def _rich_table(self, rows: list[tuple[str, str, str, str, bool]]) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(show_edge=False, header_style="bold")
+        for column, justify in RESULT_COLUMNS:
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for label, value, span, unit, computed in rows:
+            style = ("bold" if label.endswith("total") else "") if computed else "dim"
+            table.add_row(label, Text(value, style=style), span, unit)
+        self.console.print(table)
 
     def _shares(self, figures: Figures) -> None:
         r = figures.results
@@ -177,6 +181,34 @@ class TextReporter(Reporter):
         self._line(("Defaulted inputs", "bold"), f" ({len(defaulted)}; disclose them to narrow the ranges)")
         for name, item in defaulted:
             self._line(f"  {name:<48} {terminal(input_text(item))}")
+
+
+RESULT_COLUMNS = (("result", "left"), ("value", "right"), ("range (low - high)", "right"), ("unit", "left"))
+CONSOLE_WIDTH = 110
+
+
+def table_lines(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]) -> list[str] | None:
+    """The lines rich draws for a table without colour (no outer edge, a heavy header rule), or
+    None where rich must lay it out itself (text that is not plain ASCII, has spaces at its
+    ends, or is wider than the console).
+
+    A plain run writes these instead of building rich's table, which costs about 5 ms a file
+    (tests/test_output_text.py compares the two on every shipped example and generated figures).
+    """
+    cells = [[name for name, _ in columns], *rows]
+    if not all(text.isascii() and text.isprintable() and text == text.strip() for row in cells for text in row):
+        return None
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    if sum(widths) + 3 * len(widths) - 1 > CONSOLE_WIDTH:
+        return None
+
+    def line(row: Sequence[str], rule: str) -> str:
+        return rule.join(
+            f" {text.ljust(width) if justify == 'left' else text.rjust(width)} "
+            for text, width, (_, justify) in zip(row, widths, columns, strict=True)
+        )
+
+    return [line(cells[0], "┃"), "╇".join("━" * (width + 2) for width in widths), *(line(row, "│") for row in rows)]
 
 
 def _bar(share: float, width: int = 24) -> str:
