@@ -3,9 +3,9 @@
 In a wheel both sit inside the package under ``ftdisclose/_data`` (so that the data
 folder ``factors`` never collides with the ``ftdisclose.factors`` package); in a source
 checkout they sit at the repository root, beside the package. A package installed as
-plain files is read through ``pathlib`` (``importlib.resources`` and the modules it pulls
-in cost a plain run about 10 ms); one imported from a zip archive through
-``importlib.resources``.
+plain files is read through ``pathlib``; one imported from a zip archive through
+``importlib.resources``, which is imported only then (it pulls in ``tempfile``, ``shutil``
+and ``zipfile``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # importlib.resources costs a plain run about 10 ms: named for the type checker only
+if TYPE_CHECKING:  # named for the type checker only: importlib.resources is imported where it is used
     from importlib.resources.abc import Traversable
 
 _PACKAGED = "_data"

@@ -155,6 +155,7 @@ API_EXCLUDED: dict[str, str] = {
     "ftdisclose.cli.factors": "the `ftdisclose factors` commands, on reference/cli.md",
     "ftdisclose.cli.interop": "the `export` and `import boamps|dia` commands, on reference/cli.md",
     "ftdisclose.resources": "where the packaged data lives; internal",
+    "ftdisclose.integrations.boamps_terms": "BoAmps' data types offered by `export --data-type`; internal",
     "ftdisclose.units.cache": "a script that regenerates the unit cache",
     "ftdisclose.io": "a namespace: its modules are listed one by one",
     "ftdisclose.engine": "a namespace: its modules are listed one by one",

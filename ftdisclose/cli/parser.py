@@ -338,7 +338,7 @@ def _import(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 def _export(sub: argparse._SubParsersAction[Parser]) -> None:
-    from ftdisclose.integrations.boamps import DATA_TYPES
+    from ftdisclose.integrations.boamps_terms import DATA_TYPES
 
     p = sub.add_parser(
         "export",

@@ -26,7 +26,7 @@ from ftdisclose.factors.manifest import parse as parse_manifest
 from ftdisclose.io.files import ReadRefusedError, read_regular
 from ftdisclose.resources import data_root
 
-if TYPE_CHECKING:  # importlib.resources costs a plain run about 10 ms: named for the type checker only
+if TYPE_CHECKING:  # named for the type checker only: importlib.resources is imported where it is used
     from importlib.resources.abc import Traversable
 
 _VERSION = re.compile(r"^\d{4}\.\d+$")

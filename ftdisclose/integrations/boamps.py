@@ -33,6 +33,7 @@ from ftdisclose._version import __version__
 from ftdisclose.engine.compute import Result
 from ftdisclose.findings import Code, Finding, make
 from ftdisclose.integrations import crosswalk as cw
+from ftdisclose.integrations.boamps_terms import PIPELINE_DATA_TYPES
 from ftdisclose.integrations.interop import (
     EXTENSION_KEY,
     Export,
@@ -78,24 +79,6 @@ STAGES: dict[str, str] = {
 }
 # model.method -> algorithm optimizer (BoAmps lists LoRA among optimizers); the others have no word there
 OPTIMIZERS: dict[str, str] = {"lora": "lora", "qlora": "qlora"}
-# Hub pipeline_tag -> BoAmps dataType of the training data (the first prefix that matches)
-PIPELINE_DATA_TYPES: tuple[tuple[str, str], ...] = (
-    ("text-to-image", "text"),
-    ("text-to-video", "text"),
-    ("text-to-speech", "text"),
-    ("text-to-audio", "text"),
-    ("image", "image"),
-    ("video", "video"),
-    ("audio", "audio"),
-    ("automatic-speech-recognition", "audio"),
-    ("voice-activity-detection", "audio"),
-    ("tabular", "tabular"),
-    ("object-detection", "image"),
-    ("depth-estimation", "image"),
-    ("zero-shot-image", "image"),
-    ("", "text"),  # text generation, classification, translation, summarization, ...
-)
-DATA_TYPES = ("tabular", "audio", "boolean", "image", "video", "object", "text", "token", "word", "other")
 # quality from the relative half-width of the modelled energy's range (BoAmps: +/-10%, 25%, 50%)
 QUALITY: tuple[tuple[float, str], ...] = ((0.10, "high"), (0.25, "medium"))
 CLOUD_INFRA = "publicCloud"

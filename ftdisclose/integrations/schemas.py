@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from ftdisclose.resources import package_files
 
 if TYPE_CHECKING:  # jsonschema and referencing are imported when a document is checked: the CLI starts without them
     from jsonschema import Draft4Validator, Draft7Validator
@@ -48,7 +49,7 @@ class SchemaError:
 
 
 def _vendor(*parts: str) -> Any:
-    return resources.files("ftdisclose.integrations").joinpath("vendor", *parts)
+    return package_files("ftdisclose.integrations").joinpath("vendor", *parts)
 
 
 def _json(*parts: str) -> dict[str, Any]:
