@@ -260,6 +260,42 @@ def test_overlay_replaces_a_row_and_is_reported(tmp_path: Path) -> None:
     assert any(f["code"] == "FTD307" for f in doc["findings"])
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_grid_index_made_zone_by_zone_holds_every_row_of_the_table(version: str) -> None:
+    # FactorSet.grid makes a zone's rows when the zone is first asked for; the oracle reads the
+    # shipped CSV whole with csv.DictReader, the later row winning for a repeated key
+    tables = factors.load(version)
+    text = (ROOT / "factors" / version / "grid_intensity.csv").read_text(encoding="utf-8")
+    expected: dict[str, dict[str, dict[int, dict[str, str]]]] = {}
+    for record in csv.DictReader(io.StringIO(text)):
+        expected.setdefault(record["zone"], {}).setdefault(record.get("basis") or "", {})[int(record["year"])] = record
+    assert set(tables.grid) == set(expected) and len(tables.grid) == len(expected)
+    for zone, bases in expected.items():
+        got = tables.grid[zone]
+        assert set(got) == set(bases)
+        for basis, years in bases.items():
+            assert {year: dict(row.data) for year, row in got[basis].items()} == years
+    assert "NO-SUCH-ZONE" not in tables.grid and tables.grid.get("NO-SUCH-ZONE") is None
+
+
+def test_an_overlay_grid_row_stands_in_for_the_shipped_one(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "grid_intensity.csv").write_text(
+        "zone,year,basis,intensity_low,intensity,intensity_high,source\nDK,2023,lifecycle,90,100,110,my-ppa-2023\n"
+    )
+    (overlay / "sources.csv").write_text(
+        "id,title,publisher,url,retrieved,license,attribution\n"
+        "my-ppa-2023,Our PPA,Us,https://example.org,2025-01-01,LicenseRef-private,ours\n"
+    )
+    tables = factors.load("2026.2", str(overlay))
+    row = tables.grid["DK"]["lifecycle"][2023]
+    assert row.from_overlay and row.number("intensity") == 100.0
+    shipped = factors.load("2026.2").grid["DK"]["lifecycle"]
+    assert shipped[2023].number("intensity") != 100.0
+    assert set(tables.grid["DK"]["lifecycle"]) == set(shipped)  # the other years stay
+
+
 def test_bad_overlay_is_a_finding(tmp_path: Path) -> None:
     overlay = tmp_path / "no_such_table.csv"
     overlay.write_text("a,b\n1,2\n")

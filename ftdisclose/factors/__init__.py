@@ -223,11 +223,17 @@ class FactorSet:
 
     @cached_property
     def grid(self) -> Mapping[str, Mapping[str, Mapping[int, Row]]]:
-        """zone -> basis (lifecycle, direct; "" where a row does not say) -> year -> row."""
-        out: dict[str, dict[str, dict[int, Row]]] = {}
-        for row in self.rows("grid_intensity"):
-            out.setdefault(row["zone"], {}).setdefault(row["basis"], {})[int(row["year"])] = row
-        return out
+        """zone -> basis (lifecycle, direct; "" where a row does not say) -> year -> row.
+
+        The shipped table's rows are grouped by zone as text and made into rows one zone at a
+        time, when that zone is asked for: a file looks up one or two of some 600 zones, and
+        making all 2,000 rows would cost a one-file run about 15 ms. An overlay's grid rows
+        (or a ragged table) take the whole table at once.
+        """
+        lazy = None if "grid_intensity" in self.overlay else _ZoneIndex.of(self)
+        if lazy is not None:
+            return lazy
+        return _by_zone(self.rows("grid_intensity"))
 
     @cached_property
     def water(self) -> Mapping[str, Mapping[int | None, Row]]:
@@ -292,6 +298,52 @@ class FactorSet:
             return False
         key = "/".join(row[k] for k in self.key_columns(row.table))
         return (row.table, key) in self.shadowed
+
+
+def _by_zone(rows: Iterable[Row]) -> dict[str, dict[str, dict[int, Row]]]:
+    """Grid rows as zone -> basis -> year -> row (a later row for the same key wins)."""
+    out: dict[str, dict[str, dict[int, Row]]] = {}
+    for row in rows:
+        out.setdefault(row["zone"], {}).setdefault(row["basis"], {})[int(row["year"])] = row
+    return out
+
+
+class _ZoneIndex(Mapping[str, Mapping[str, Mapping[int, Row]]]):
+    """The shipped grid table by zone, each zone's rows made on first use (``FactorSet.grid``)."""
+
+    def __init__(self, version: str, header: list[str], records: dict[str, list[list[str]]]) -> None:
+        self._version = version
+        self._header = header
+        self._records = records
+        self._made: dict[str, dict[str, dict[int, Row]]] = {}
+
+    @classmethod
+    def of(cls, factors: FactorSet) -> _ZoneIndex | None:
+        """The index of the shipped table, or None for a table that is not rectangular."""
+        info = factors.manifest["tables"]["grid_intensity"]
+        text = factors.root.joinpath(info["file"]).read_text(encoding="utf-8")
+        records = [r for r in csv.reader(io.StringIO(text)) if r]
+        if not records or any(len(r) != len(records[0]) for r in records):
+            return None
+        header, column = records[0], records[0].index("zone")
+        by_zone: dict[str, list[list[str]]] = {}
+        for record in records[1:]:
+            by_zone.setdefault(record[column], []).append(record)
+        return cls(factors.version, header, by_zone)
+
+    def __getitem__(self, zone: str) -> Mapping[str, Mapping[int, Row]]:
+        made = self._made.get(zone)
+        if made is None:
+            header, version = self._header, self._version
+            rows = (Row("grid_intensity", dict(zip(header, r, strict=True)), version) for r in self._records[zone])
+            made = self._made[zone] = _by_zone(rows)[zone]
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
 
 
 class _Tables(Mapping[str, tuple[Row, ...]]):
