@@ -58,3 +58,23 @@ def test_findings_do_not_depend_on_file_order_or_jobs(tmp_path: Path) -> None:
     assert first == findings(str(b), str(a))
     assert first == findings("-j", "2", str(a), str(b)) == findings("-j", "2", str(b), str(a))
     assert "FTD307" in first["a.yaml"] and "FTD307" not in first["b.yaml"]  # only the file that used the row
+
+
+def test_an_absent_block_reads_as_the_validated_empty_block() -> None:
+    # resolve.blocks makes absent blocks with model_construct (no validator is built for them):
+    # each must equal the block pydantic validates from nothing, field by field
+    from ftdisclose.spec import v1_1
+
+    for cls in (
+        v1_1.Infrastructure,
+        v1_1.Cluster,
+        v1_1.Location,
+        v1_1.Datacenter,
+        v1_1.Gpu,
+        v1_1.Cpu,
+        v1_1.Operational,
+        v1_1.Usage,
+    ):
+        made, validated = cls.model_construct(), cls.model_validate({})
+        assert made == validated, cls.__name__
+        assert made.model_dump() == validated.model_dump() and made.model_fields_set == validated.model_fields_set

@@ -26,17 +26,19 @@ class Blocks:
 
 
 def blocks(d: v1_1.Disclosure) -> Blocks:
-    infra = d.infrastructure or v1_1.Infrastructure()
-    cluster = infra.cluster or v1_1.Cluster()
+    # an absent block is the model with every field at its default: made without validation
+    # (there is nothing to validate), so its validator is never built for a file that lacks it
+    infra = d.infrastructure or v1_1.Infrastructure.model_construct()
+    cluster = infra.cluster or v1_1.Cluster.model_construct()
     return Blocks(
         d,
         d.model,
         infra,
-        infra.location or v1_1.Location(),
-        infra.datacenter or v1_1.Datacenter(),
+        infra.location or v1_1.Location.model_construct(),
+        infra.datacenter or v1_1.Datacenter.model_construct(),
         cluster,
-        cluster.gpu or v1_1.Gpu(),
-        cluster.cpu or v1_1.Cpu(),
-        d.operational or v1_1.Operational(),
-        d.usage or v1_1.Usage(),
+        cluster.gpu or v1_1.Gpu.model_construct(),
+        cluster.cpu or v1_1.Cpu.model_construct(),
+        d.operational or v1_1.Operational.model_construct(),
+        d.usage or v1_1.Usage.model_construct(),
     )
