@@ -168,9 +168,15 @@ def carry_1_0(disclosure: v1_0.Disclosure) -> Disclosure:
     return carried
 
 
+_NESTED = (BaseModel, list, tuple)  # values that may hold a model; any other value is carried as it is
+
+
 def _carry(value: object) -> object:
     if isinstance(value, BaseModel):
-        fields = {name: _carry(getattr(value, name)) for name in type(value).model_fields}
+        fields = {
+            name: _carry(item) if isinstance(item, _NESTED) else item
+            for name, item in ((name, getattr(value, name)) for name in type(value).model_fields)
+        }
         target = _SUCCESSORS.get(type(value))
         if target is None and all(fields[name] is getattr(value, name) for name in fields):
             return value  # a model 1.1 shares with 1.0, holding nothing that changes class
