@@ -62,8 +62,9 @@ def test_results_not_computed_read_the_same(monkeypatch: pytest.MonkeyPatch) -> 
     assert plain == rich
 
 
-# printable ASCII but rich's markup characters (rich reads a plain string cell as markup)
-_CELL = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126, exclude_characters="[]\\"), max_size=30)
+# printable ASCII but rich's markup: rich reads a plain string cell as markup ([bold], \[) and
+# emoji codes (:v: becomes a hand); the cells ftdisclose writes hold neither
+_CELL = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126, exclude_characters="[]\\:"), max_size=30)
 
 
 @settings(max_examples=200, deadline=None)
