@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ftdisclose.spec import v1_0
-from ftdisclose.spec.v1_1 import Disclosure, carry_1_0, from_1_0
+from ftdisclose.spec.v1_1 import Disclosure, from_1_0
 
 LATEST = "1.1"
 VERSIONS: dict[str, str] = {"1.0": "ftdisclose.spec.v1_0", "1.1": "ftdisclose.spec.v1_1"}
@@ -51,7 +50,5 @@ def upgrade(disclosure: BaseModel) -> Disclosure:
     """A validated disclosure of any version as the latest model (what the computation reads)."""
     if isinstance(disclosure, Disclosure):
         return disclosure
-    if isinstance(disclosure, v1_0.Disclosure):
-        return carry_1_0(disclosure)  # the model-level twin of from_1_0
     data = disclosure.model_dump(exclude_none=True)
     return Disclosure.model_validate(migrate(data))

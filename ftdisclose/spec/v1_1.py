@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ftdisclose.spec import v1_0
 from ftdisclose.spec.types import Count, Emissions, Energy, Power, WaterVolume
@@ -144,48 +144,3 @@ class Disclosure(v1_0.Disclosure):
 def from_1_0(data: dict[str, Any]) -> dict[str, Any]:
     """A 1.0 disclosure as 1.1 data: every 1.0 field means the same in 1.1, so only the version changes."""
     return {**data, "spec_version": SPEC_VERSION}
-
-
-# each 1.0 model -> its 1.1 subclass (the 1.0 models not listed are 1.1's own)
-_SUCCESSORS: dict[type[BaseModel], type[BaseModel]] = {
-    base: cls
-    for cls in (Model, Gpu, Cluster, Infrastructure, Run, Operational, Reported, Disclosure)
-    for base in cls.__bases__
-}
-
-
-def carry_1_0(disclosure: v1_0.Disclosure) -> Disclosure:
-    """A validated 1.0 disclosure as the 1.1 model, as ``from_1_0`` and validation would make it.
-
-    Every 1.0 field means the same in 1.1 and 1.1 only adds optional fields, so the validated
-    values are carried over into the 1.1 classes without validating them again: as fast a file
-    as validating, and a run of 1.0 files never builds the 1.1 validators (about 6 ms).
-    tests/test_spec_upgrade.py holds the two ways equal on every 1.0 file the project ships
-    and tests with, and on generated ones.
-    """
-    carried = _carry(disclosure)
-    if not isinstance(carried, Disclosure):  # pragma: no cover - _SUCCESSORS maps the 1.0 Disclosure
-        raise TypeError(f"a 1.0 disclosure carried to {type(carried).__name__}")
-    return carried
-
-
-_NESTED = (BaseModel, list, tuple)  # values that may hold a model; any other value is carried as it is
-
-
-def _carry(value: object) -> object:
-    if isinstance(value, BaseModel):
-        fields = {
-            name: _carry(item) if isinstance(item, _NESTED) else item
-            for name, item in ((name, getattr(value, name)) for name in type(value).model_fields)
-        }
-        target = _SUCCESSORS.get(type(value))
-        if target is None and all(fields[name] is getattr(value, name) for name in fields):
-            return value  # a model 1.1 shares with 1.0, holding nothing that changes class
-        if target is Disclosure:
-            fields["spec_version"] = SPEC_VERSION
-        return (target or type(value)).model_construct(value.model_fields_set, **fields)
-    if isinstance(value, list):
-        return [_carry(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_carry(item) for item in value)
-    return value
