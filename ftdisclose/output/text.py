@@ -95,13 +95,14 @@ class TextReporter(Reporter):
 
     def _figures(self, file: str, figures: Figures) -> None:
         self._line((terminal(file), "bold"), f"  (factor tables {figures.factors_version})")
-        rows: list[tuple[str, str, str, str, bool]] = []  # result, value, range, unit, computed
+        rows: list[tuple[str, str, str, str, str]] = []  # result, value, range, unit, the value's style
         for name in Result:
             if name in figures.results:
                 shown = readable(figures.results[name])
-                rows.append((RESULT_LABELS[name], shown.value, shown.range, shown.unit, True))
+                style = "bold" if name.endswith("total") else ""
+                rows.append((RESULT_LABELS[name], shown.value, shown.range, shown.unit, style))
             elif name in figures.missing:
-                rows.append((RESULT_LABELS[name], "not computed", "", RESULT_UNITS[name], False))
+                rows.append((RESULT_LABELS[name], "not computed", "", RESULT_UNITS[name], "dim"))
         plain = None if self.color else table_lines(RESULT_COLUMNS, [row[:4] for row in rows])
         if plain is not None:
             self.out.write("".join(f"{line}\n" for line in plain))
@@ -128,15 +129,14 @@ class TextReporter(Reporter):
                 self._line(f"  {fmt_number(eq.amount, 2):>12}  {eq.label}")
         self._line("")
 
-    def _rich_table(self, rows: list[tuple[str, str, str, str, bool]]) -> None:
+    def _rich_table(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         from rich.table import Table
         from rich.text import Text
 
         table = Table(show_edge=False, header_style="bold")
         for column, justify in RESULT_COLUMNS:
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
-        for label, value, span, unit, computed in rows:
-            style = ("bold" if label.endswith("total") else "") if computed else "dim"
+        for label, value, span, unit, style in rows:
             table.add_row(label, Text(value, style=style), span, unit)
         self.console.print(table)
 
